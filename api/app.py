@@ -1,0 +1,66 @@
+"""Builds the ASGI application: /graphql, /healthz, security headers, database lifespan.
+
+The web pages are added by `web.app`, which composes this app with its routes
+(api/ never imports web/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+from tortoise import connections
+
+from api.db import close_database, open_database
+from api.graphql.schema import build_schema
+from api.graphql.view import GraphQLEndpoint
+from api.security.headers import SecurityHeadersMiddleware
+from api.settings import Settings
+
+
+async def healthz(request: Request) -> JSONResponse:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any database failure means "not healthy"
+        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "up"})
+
+
+def build_app(
+    settings: Settings,
+    *,
+    routes: Sequence[BaseRoute] = (),
+    manage_database: bool = True,
+    exception_handlers: dict[int | type[Exception], object] | None = None,
+) -> Starlette:
+    schema = build_schema(production=settings.production)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await open_database(settings)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await close_database()
+
+    graphql = GraphQLEndpoint(schema, settings)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            *routes,
+        ],
+        middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production)],
+        lifespan=lifespan,
+        exception_handlers=exception_handlers,  # type: ignore[arg-type]
+    )
+    app.state.settings = settings
+    app.state.schema = schema
+    return app

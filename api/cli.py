@@ -1,0 +1,149 @@
+"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+from api import clock
+from api.db import apply_migrations, close_database, open_database
+from api.settings import Settings, SettingsError
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    await open_database(settings)
+    try:
+        return await work()
+    finally:
+        await close_database()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    # A string, not an import: the API package does not depend on the web package.
+    uvicorn.run("web.app:create_app", factory=True, host=args.host, port=args.port,
+                proxy_headers=True, log_level="info")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(apply_migrations(settings))
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from api.demo import load_demo
+
+    async def work() -> int:
+        created = await load_demo()
+        print(f"Demo data ready (created {created['patients']} patients, "
+              f"{created['professionals']} professionals). Sign-ins are listed in README.md.")
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from api.identity.ins import InsError, parse_ins
+    from api.identity.invitations import IdentityTraits, InvitationError, invite
+
+    try:
+        ins = parse_ins(args.ins)
+        traits = IdentityTraits(
+            birth_name=args.birth_name, first_names=args.first_names,
+            birth_date=date.fromisoformat(args.birth_date), sex=args.sex,
+            birthplace_insee=args.birthplace,
+        )
+    except (InsError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        try:
+            patient, code = await invite(settings.secret_key, ins, traits)
+        except InvitationError as error:
+            print(f"error: {error.code}", file=sys.stderr)
+            return 1
+        expires = patient.activation_expires_at
+        print(f"Pending account created for INS {ins}.")
+        print(f"Activation code: {code} (valid until {expires:%Y-%m-%d %H:%M} UTC)")
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from api.graphql.schema import schema
+
+    text = schema.as_str() + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
+def cmd_totp_code(args: argparse.Namespace, settings: Settings) -> int:
+    from api.identity.models import Account
+    from api.identity.second_factor import current_code
+
+    if settings.production:
+        print("error: totp-code is for development only", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        account = await Account.filter(email=args.email.lower()).first()
+        if account is None or account.totp_secret is None:
+            print("error: no account with an authenticator app for this e-mail", file=sys.stderr)
+            return 1
+        print(current_code(account.totp_secret, clock.now()))
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="carnet", description="Carnet, a personal health record.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the web app and the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    sub.add_parser("demo", help="load the demo data (idempotent)").set_defaults(run=cmd_demo)
+    inv = sub.add_parser("invite", help="create a pending patient and print its activation code")
+    inv.add_argument("--ins", required=True, help="15 characters: NIR and key")
+    inv.add_argument("--birth-name", required=True)
+    inv.add_argument("--first-names", required=True, help="birth first names, space separated")
+    inv.add_argument("--birth-date", required=True, help="YYYY-MM-DD")
+    inv.add_argument("--sex", required=True, choices=["F", "M", "U"])
+    inv.add_argument("--birthplace", required=True, help="INSEE code of the birthplace")
+    inv.set_defaults(run=cmd_invite)
+    exp = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    exp.add_argument("--output", "-o", default="-")
+    exp.set_defaults(run=cmd_export_schema)
+    totp = sub.add_parser("totp-code", help="development: the current code of a demo account")
+    totp.add_argument("email")
+    totp.set_defaults(run=cmd_totp_code)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    result: int = args.run(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

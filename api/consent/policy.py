@@ -1,0 +1,373 @@
+"""The one consent decision point: pure functions over facts loaded once per request.
+
+Nothing here does I/O or reads the clock; ``Rights.now`` is the instant of the request. The
+caller loads the facts about (viewer, patient), asks ``decide`` for each section or item, and
+asks ``document_visibility`` for the filter that document lists apply in SQL, before
+pagination. Deny by default: access exists only through a basis below.
+
+Bases, tried in this order; the first that allows wins:
+  owner           everything, except a document held back from the patient
+  representative  a parent of a minor: the owner's rights until ``representative_until``
+                  (the 18th birthday), minus items the minor keeps confidential
+  treating_doctor read and write every section the matrix allows, hidden documents included
+                  (the treating doctor coordinates care and keeps the record up to date)
+  grant           active grants' sections ∩ matrix; write only through a grant with write
+  emergency       break-glass, emergency professions only, read-only, hidden stays hidden
+  deposit         ``Action.DEPOSIT`` to documents by any professional; gives no read
+An app acting for the viewer gets the person's decision ∩ the app's scopes, basis ``app``.
+
+Refusals: a block beats everything and answers *not found*: a blocked professional must not
+learn that the record exists. A viewer with no relation at all is *not found* too. A viewer
+with some relation (even an expired or revoked grant, an ended representation, a closed
+break-glass) is *forbidden* with a reason, because the patient is already known to them.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from api.consent.matrix import MATRIX, ProfessionRights
+from api.consent.sections import Action, Basis, Profession, Refusal, Section
+
+EMERGENCY_PROFESSIONS = frozenset({Profession.EMERGENCY_PHYSICIAN, Profession.SAMU_REGULATOR})
+HELD_BACK_NOTICE_DELAY = timedelta(weeks=2)
+_ALL_SECTIONS = frozenset(Section)
+# Refusals that must not reveal that the patient, or the item, exists.
+_CONCEALING = frozenset(
+    {
+        Refusal.NO_RELATION,
+        Refusal.BLOCKED,
+        Refusal.HIDDEN,
+        Refusal.HELD_BACK,
+        Refusal.CONFIDENTIAL_FOR_MINOR,
+        Refusal.DOCUMENT_TYPE_FORBIDDEN,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ViewerFacts:
+    account_id: int
+    professional: Profession | None  # None for a patient or parent account
+
+
+@dataclass(frozen=True)
+class GrantFacts:
+    sections: frozenset[Section]
+    write: bool
+    expires_at: datetime  # the grant ends at this instant
+    revoked_at: datetime | None = None
+
+    def ended_at(self) -> datetime:
+        if self.revoked_at is not None and self.revoked_at < self.expires_at:
+            return self.revoked_at
+        return self.expires_at
+
+    def was_revoked(self) -> bool:
+        """Revoked before it would have expired."""
+        return self.ended_at() != self.expires_at
+
+
+@dataclass(frozen=True)
+class EmergencyFacts:
+    opened_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AppFacts:
+    """An OAuth app acting for the viewer; scopes are exact (a write scope gives no read)."""
+
+    scopes: frozenset[tuple[Section, Action]]
+
+
+@dataclass(frozen=True)
+class Rights:
+    """Everything about (viewer, patient), loaded once per request by the caller.
+
+    All datetimes must be comparable with ``now`` (aware, preferably UTC).
+    """
+
+    patient_id: int
+    now: datetime
+    is_owner: bool = False
+    representative_until: datetime | None = None  # a parent's rights end at this instant
+    grants: tuple[GrantFacts, ...] = ()
+    is_treating_doctor: bool = False
+    is_blocked: bool = False
+    emergency: EmergencyFacts | None = None
+    emergency_opposed: bool = False
+    app: AppFacts | None = None
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """One entry or document, when the decision is about an existing item."""
+
+    author_account_id: int | None = None
+    category: str | None = None  # documents only
+    type_code: str | None = None  # documents only (LOINC)
+    hidden_from_professionals: bool = False
+    held_back_until: datetime | None = None  # the patient sees it from this instant on
+    confidential_for_minor: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: Basis | None
+    reason: Refusal | None
+    # For ``Basis.APP``: the basis of the person the app acts for (for the access history).
+    delegated_basis: Basis | None = None
+
+    def __post_init__(self) -> None:
+        if self.allowed != (self.basis is not None) or self.allowed == (self.reason is not None):
+            raise ValueError("a decision has a basis when allowed, a reason when refused")
+
+    @property
+    def not_found(self) -> bool:
+        """Answer NOT_FOUND rather than FORBIDDEN: the patient (or item) must stay unseen."""
+        return self.reason in _CONCEALING
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """One way of seeing documents; an item passes when every condition holds.
+
+    In SQL: ``(category IN allowed_categories OR type_code IN also_type_codes)`` (skipped when
+    ``allowed_categories`` is None), ``AND (type_code IS NULL OR type_code NOT IN
+    excluded_type_codes)``, ``AND (NOT hidden OR author_account_id = hidden_exempt_author)``
+    when ``exclude_hidden``, ``AND (held_back_until IS NULL OR held_back_until <=
+    exclude_held_back_after)`` when set, ``AND NOT confidential_for_minor`` when asked.
+    """
+
+    allowed_categories: frozenset[str] | None = None  # None: every category
+    also_type_codes: frozenset[str] = frozenset()
+    excluded_type_codes: frozenset[str] = frozenset()
+    exclude_hidden: bool = False
+    hidden_exempt_author: int | None = None
+    exclude_held_back_after: datetime | None = None
+    exclude_minor_confidential: bool = False
+
+    def refusal(self, item: ItemFacts) -> Refusal | None:
+        if item.type_code is not None and item.type_code in self.excluded_type_codes:
+            return Refusal.DOCUMENT_TYPE_FORBIDDEN
+        if self.allowed_categories is not None and not (
+            (item.category is not None and item.category in self.allowed_categories)
+            or (item.type_code is not None and item.type_code in self.also_type_codes)
+        ):
+            return Refusal.DOCUMENT_TYPE_FORBIDDEN
+        if (
+            self.exclude_hidden
+            and item.hidden_from_professionals
+            and (
+                item.author_account_id is None
+                or item.author_account_id != self.hidden_exempt_author
+            )
+        ):
+            return Refusal.HIDDEN
+        until, cutoff = item.held_back_until, self.exclude_held_back_after
+        if cutoff is not None and until is not None and until > cutoff:
+            return Refusal.HELD_BACK
+        if self.exclude_minor_confidential and item.confidential_for_minor:
+            return Refusal.CONFIDENTIAL_FOR_MINOR
+        return None
+
+    def admits(self, item: ItemFacts) -> bool:
+        return self.refusal(item) is None
+
+    def ignoring_document_types(self) -> DocumentFilter:
+        """The same filter for entries of other sections, which have no document type."""
+        return replace(self, allowed_categories=None, excluded_type_codes=frozenset())
+
+
+@dataclass(frozen=True)
+class DocumentVisibility:
+    """Which documents of the patient the viewer may list: the union of ``filters``.
+
+    No filter at all means nothing is visible; the data layer ORs the filters' clauses.
+    """
+
+    filters: tuple[DocumentFilter, ...] = field(default=())
+
+    @property
+    def visible(self) -> bool:
+        return bool(self.filters)
+
+    def admits(self, item: ItemFacts) -> bool:
+        return any(f.admits(item) for f in self.filters)
+
+
+@dataclass(frozen=True)
+class _Route:
+    """One active basis: the sections it reaches and how it sees items."""
+
+    basis: Basis
+    read: frozenset[Section]
+    write: frozenset[Section]
+    items: DocumentFilter
+    limits: ProfessionRights | None = None  # the matrix row, for professional bases
+
+    def section_refusal(self, section: Section, action: Action) -> Refusal | None:
+        if self.limits is not None and not self.limits.allows(section, action):
+            return Refusal.MATRIX_FORBIDS
+        if section not in self.read:
+            return Refusal.NOT_GRANTED
+        if action is Action.WRITE and section not in self.write:
+            return Refusal.READ_ONLY
+        return None
+
+
+def _refused(reason: Refusal) -> Decision:
+    return Decision(allowed=False, basis=None, reason=reason)
+
+
+def _routes(viewer: ViewerFacts, rights: Rights) -> tuple[list[_Route], list[Refusal]]:
+    """The viewer's active bases, and the reasons of relations that are no longer active."""
+    routes: list[_Route] = []
+    dormant: list[Refusal] = []
+    patient_side = DocumentFilter(exclude_held_back_after=rights.now)
+    if rights.is_owner:
+        routes.append(_Route(Basis.OWNER, _ALL_SECTIONS, _ALL_SECTIONS, patient_side))
+    if rights.representative_until is not None:
+        if rights.now < rights.representative_until:
+            minor_side = replace(patient_side, exclude_minor_confidential=True)
+            routes.append(_Route(Basis.REPRESENTATIVE, _ALL_SECTIONS, _ALL_SECTIONS, minor_side))
+        else:
+            dormant.append(Refusal.REPRESENTATIVE_ENDED)
+    if viewer.professional is not None:
+        _add_professional_routes(viewer.account_id, viewer.professional, rights, routes, dormant)
+    return routes, dormant
+
+
+def _add_professional_routes(
+    account_id: int,
+    profession: Profession,
+    rights: Rights,
+    routes: list[_Route],
+    dormant: list[Refusal],
+) -> None:
+    row = MATRIX.rights(profession)
+    seen_by_professional = DocumentFilter(
+        allowed_categories=frozenset(row.document_categories),
+        also_type_codes=row.also_read_types,
+        excluded_type_codes=row.never_read_types,
+        exclude_hidden=True,
+        hidden_exempt_author=account_id,
+    )
+    if rights.is_treating_doctor:
+        sees_hidden = replace(seen_by_professional, exclude_hidden=False)
+        routes.append(_Route(Basis.TREATING_DOCTOR, _ALL_SECTIONS, _ALL_SECTIONS, sees_hidden, row))
+
+    active = [g for g in rights.grants if rights.now < g.ended_at()]
+    if active:
+        read = frozenset().union(*(g.sections for g in active))
+        write = frozenset().union(*(g.sections for g in active if g.write))
+        routes.append(_Route(Basis.GRANT, read, write, seen_by_professional, row))
+    elif rights.grants:
+        last = max(rights.grants, key=GrantFacts.ended_at)
+        dormant.append(Refusal.GRANT_REVOKED if last.was_revoked() else Refusal.GRANT_EXPIRED)
+
+    if rights.emergency is not None:
+        reason = _emergency_refusal(profession, rights.emergency, rights)
+        if reason is None:
+            routes.append(
+                _Route(Basis.EMERGENCY, _ALL_SECTIONS, frozenset(), seen_by_professional, row)
+            )
+        else:
+            dormant.append(reason)
+
+
+def _emergency_refusal(
+    profession: Profession, emergency: EmergencyFacts, rights: Rights
+) -> Refusal | None:
+    if profession not in EMERGENCY_PROFESSIONS:
+        return Refusal.NOT_EMERGENCY_PROFESSION
+    if rights.emergency_opposed:
+        return Refusal.EMERGENCY_OPPOSED
+    if rights.now < emergency.opened_at:
+        return Refusal.EMERGENCY_NOT_OPEN
+    if rights.now >= emergency.expires_at:
+        return Refusal.EMERGENCY_EXPIRED
+    return None
+
+
+def _deposit(viewer: ViewerFacts, section: Section) -> Decision:
+    if viewer.professional is None:
+        return _refused(Refusal.NOT_A_PROFESSIONAL)
+    if section is not Section.DOCUMENTS:
+        return _refused(Refusal.NOT_DEPOSITABLE)
+    if not MATRIX.allows(viewer.professional, Section.DOCUMENTS, Action.DEPOSIT):
+        return _refused(Refusal.MATRIX_FORBIDS)
+    return Decision(allowed=True, basis=Basis.DEPOSIT, reason=None)
+
+
+def _decide_for_person(
+    viewer: ViewerFacts, rights: Rights, section: Section, action: Action, item: ItemFacts | None
+) -> Decision:
+    if rights.is_blocked:
+        return _refused(Refusal.BLOCKED)
+    if action is Action.DEPOSIT:
+        # A deposit adds a new document and reads nothing: no relation needed, no item rule.
+        return _deposit(viewer, section)
+    routes, dormant = _routes(viewer, rights)
+    refusals: list[Refusal] = []
+    for route in routes:
+        reason = route.section_refusal(section, action)
+        if reason is None and item is not None:
+            items = route.items
+            if section is not Section.DOCUMENTS:
+                items = items.ignoring_document_types()
+            reason = items.refusal(item)
+        if reason is None:
+            return Decision(allowed=True, basis=route.basis, reason=None)
+        refusals.append(reason)
+    # Active relations explain a refusal better than ended ones.
+    reasons = refusals + dormant
+    return _refused(reasons[0] if reasons else Refusal.NO_RELATION)
+
+
+def decide(
+    viewer: ViewerFacts,
+    rights: Rights,
+    section: Section,
+    action: Action,
+    item: ItemFacts | None = None,
+) -> Decision:
+    """May ``viewer`` do ``action`` on ``section`` (or on ``item`` in it) of the patient?
+
+    ``item`` describes an existing entry or document; an action on an item the viewer may
+    not see is refused. Without ``item`` the decision is about the section as a whole.
+    """
+    person = _decide_for_person(viewer, rights, section, action, item)
+    if rights.app is None or not person.allowed:
+        return person
+    if (section, action) not in rights.app.scopes:
+        return _refused(Refusal.SCOPE_MISSING)
+    return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=person.basis)
+
+
+def document_visibility(viewer: ViewerFacts, rights: Rights) -> DocumentVisibility:
+    """The filter for listing documents; agrees with ``decide(..., DOCUMENTS, READ, item)``."""
+    if rights.is_blocked:
+        return DocumentVisibility()
+    if rights.app is not None and (Section.DOCUMENTS, Action.READ) not in rights.app.scopes:
+        return DocumentVisibility()
+    routes, _ = _routes(viewer, rights)
+    filters = (r.items for r in routes if r.section_refusal(Section.DOCUMENTS, Action.READ) is None)
+    return DocumentVisibility(tuple(dict.fromkeys(filters)))
+
+
+def default_held_back_until(created_at: datetime) -> datetime:
+    """One month later: the same day next month, or that month's last day if it is shorter."""
+    year, month_index = divmod(created_at.year * 12 + created_at.month, 12)  # month is 1-based
+    month = month_index + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return created_at.replace(year=year, month=month, day=min(created_at.day, last_day))
+
+
+def held_back_notice_due(held_back_since: datetime, now: datetime) -> bool:
+    """Whether the patient must be told a document is held back (after two weeks)."""
+    return now >= held_back_since + HELD_BACK_NOTICE_DELAY

@@ -1,0 +1,37 @@
+"""Opening and closing the database, and applying migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as migrate_api
+
+from api.settings import Settings, tortoise_config
+
+
+def _ensure_sqlite_folder(database_url: str) -> None:
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        Path(database_url.removeprefix("sqlite://").split("?")[0]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+
+
+async def open_database(settings: Settings) -> None:
+    _ensure_sqlite_folder(settings.database_url)
+    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+async def apply_migrations(settings: Settings, *, quiet: bool = False) -> None:
+    """Bring the schema up to date; the same migration files serve SQLite and PostgreSQL."""
+    _ensure_sqlite_folder(settings.database_url)
+
+    def report(event: str, app_label: str, name: str) -> None:
+        if not quiet and event == "apply_done":
+            print(f"  applied {app_label}.{name}")
+
+    await migrate_api(config=tortoise_config(settings.database_url), progress=report)

@@ -1,0 +1,129 @@
+"""Demo data: a few patients and professionals to try Carnet with. Idempotent.
+
+Every demo account uses the same password; the README lists them. Demo
+professionals have fixed TOTP keys so `carnet totp-code EMAIL` can print a code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tortoise.transactions import in_transaction
+
+from api.identity.ins import nir_key
+from api.identity.models import (
+    Account,
+    AccountStatus,
+    Guardianship,
+    Patient,
+    Professional,
+    Role,
+    SecondFactor,
+)
+from api.identity.passwords import hash_password
+
+DEMO_PASSWORD = "carnet-demo-2026"  # noqa: S105 - published demo credential
+
+
+@dataclass(frozen=True)
+class DemoPatient:
+    email: str | None
+    nir: str
+    birth_name: str
+    first_names: str
+    birth_date: date
+    sex: str
+    birthplace: str
+    guardian_email: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoProfessional:
+    email: str
+    rpps: str
+    last_name: str
+    first_name: str
+    profession: str
+    specialty: str
+    practice: str
+    city: str
+    postcode: str
+    totp_secret: str
+
+
+PATIENTS = [
+    DemoPatient("camille@demo.carnet.invalid", "2951099126111", "MARTIN", "Camille Anne",
+                date(1995, 10, 14), "F", "99126"),
+    DemoPatient(None, "1150375056045", "MARTIN", "Léo", date(2015, 3, 2), "M", "75056",
+                guardian_email="camille@demo.carnet.invalid"),
+    DemoPatient("jean@demo.carnet.invalid", "1580169123012", "DUPONT", "Jean Marc",
+                date(1958, 1, 21), "M", "69123"),
+    DemoPatient("paule@demo.carnet.invalid", "253072A073004", "ORSINI", "Paule Marie",
+                date(1953, 7, 9), "F", "2A004"),
+]
+
+PROFESSIONALS = [
+    DemoProfessional("dr.bernard@demo.carnet.invalid", "10003456781", "BERNARD", "Sophie",
+                     "physician", "Médecine générale", "Cabinet du Parc", "Lyon", "69003",
+                     "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+    DemoProfessional("inf.petit@demo.carnet.invalid", "10004567892", "PETIT", "Marc",
+                     "nurse", "", "Soins à domicile Petit", "Lyon", "69007",
+                     "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"),
+    DemoProfessional("pharma.robert@demo.carnet.invalid", "10005678903", "ROBERT", "Julie",
+                     "pharmacist", "", "Pharmacie des Halles", "Paris", "75001",
+                     "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+    DemoProfessional("urg.haddad@demo.carnet.invalid", "10006789014", "HADDAD", "Karim",
+                     "emergency_physician", "Médecine d'urgence", "CHU de Lyon, urgences",
+                     "Lyon", "69002", "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK"),
+    DemoProfessional("dr.moreau@demo.carnet.invalid", "10007890125", "MOREAU", "Claire",
+                     "dentist", "Chirurgie dentaire", "Cabinet dentaire Moreau", "Paris", "75011",
+                     "ONSWG4TFOQQGC3TEEBZWK3DGEBSGC3TE"),
+]
+
+
+async def _account(email: str, role: Role, password_hash: str, **extra: object) -> Account:
+    account = await Account.filter(email=email).first()
+    if account is None:
+        account = await Account.create(
+            email=email, role=role, status=AccountStatus.ACTIVE, password_hash=password_hash,
+            **extra,
+        )
+    return account
+
+
+async def load_demo() -> dict[str, int]:
+    """Create what is missing; running it twice changes nothing."""
+    password_hash = await hash_password(DEMO_PASSWORD)
+    created = {"patients": 0, "professionals": 0}
+    async with in_transaction():
+        for person in PATIENTS:
+            if await Patient.exists(ins_nir=person.nir):
+                continue
+            account = None
+            if person.email:
+                account = await _account(person.email, Role.PATIENT, password_hash)
+            patient = await Patient.create(
+                account=account, ins_nir=person.nir, ins_key=nir_key(person.nir),
+                birth_name=person.birth_name, first_names=person.first_names,
+                birth_date=person.birth_date, sex=person.sex, birthplace_insee=person.birthplace,
+                contact_email=person.email,
+            )
+            if person.guardian_email:
+                guardian = await Account.get(email=person.guardian_email)
+                await Guardianship.create(guardian=guardian, patient=patient)
+            created["patients"] += 1
+        for pro in PROFESSIONALS:
+            if await Professional.exists(rpps=pro.rpps):
+                continue
+            account = await _account(
+                pro.email, Role.PROFESSIONAL, password_hash,
+                second_factor=SecondFactor.TOTP, totp_secret=pro.totp_secret,
+            )
+            await Professional.create(
+                account=account, rpps=pro.rpps, last_name=pro.last_name,
+                first_name=pro.first_name, profession=pro.profession, specialty=pro.specialty,
+                practice_name=pro.practice, practice_city=pro.city, practice_postcode=pro.postcode,
+            )
+            created["professionals"] += 1
+    return created

@@ -1,0 +1,29 @@
+"""The per-request GraphQL context: who asks, in which language, with which loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from api.graphql.errors import NotAuthenticated
+from api.identity.viewer import Viewer
+from api.settings import Settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+    viewer: Viewer | None
+    language: str = "fr"
+    # DataLoaders are created on first use and live for this request only.
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+    def require_viewer(self) -> Viewer:
+        if self.viewer is None:
+            raise NotAuthenticated("Sign in first.")
+        return self.viewer
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,69 @@
+"""The GraphQL schema, composed from each domain's Query and Mutation types."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from api.graphql.errors import own_error, should_mask_error
+from api.identity.queries import IdentityQuery
+
+MAX_DEPTH = 10
+# Built once: a rule class made per request would defeat the validation cache.
+_DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
+
+
+@strawberry.type
+class Query(IdentityQuery):
+    pass
+
+
+class CarnetSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Refusals are expected; only unexpected errors deserve a traceback in the log.
+        unexpected = [e for e in errors if e.original_error is not None and own_error(e) is None]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+class OwnErrorExtensions(MaskErrors):
+    """Masks unexpected errors and gives our own errors their `extensions.code`."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            own = own_error(error)
+            if own is not None:
+                error.extensions = {**(error.extensions or {}), **own.extensions}
+        return processed
+
+
+def build_schema(*, production: bool = False) -> CarnetSchema:
+    return CarnetSchema(
+        query=Query,
+        config=StrawberryConfig(disable_field_suggestions=production),
+        extensions=[
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: AddValidationRules(_DEPTH_RULES),
+            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: MaxTokensLimiter(max_token_count=2000),
+            lambda: OwnErrorExtensions(should_mask_error=should_mask_error),
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,142 @@
+"""Accounts, the people behind them (patients, professionals), and their sessions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    PATIENT = "patient"
+    PROFESSIONAL = "professional"
+
+
+class AccountStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    OPPOSED = "opposed"
+    CLOSED = "closed"
+
+
+class SecondFactor(StrEnum):
+    TOTP = "totp"
+    EMAIL = "email"
+
+
+class SessionStage(StrEnum):
+    SECOND_FACTOR = "second_factor"
+    ACTIVE = "active"
+
+
+class Account(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True, null=True)
+    password_hash = fields.CharField(max_length=255, null=True)
+    role = fields.CharEnumField(Role, max_length=16)
+    status = fields.CharEnumField(AccountStatus, max_length=16, default=AccountStatus.PENDING)
+    second_factor = fields.CharEnumField(SecondFactor, max_length=8, default=SecondFactor.EMAIL)
+    totp_secret = fields.CharField(max_length=64, null=True)
+    totp_pending_secret = fields.CharField(max_length=64, null=True)
+    totp_last_counter = fields.BigIntField(null=True)
+    language = fields.CharField(max_length=5, default="fr")
+    failed_attempts = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    activated_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "account"
+
+
+# A person's health record and identity. A child's record has no account of its own.
+class Patient(Model):
+    id = fields.IntField(primary_key=True)
+    account: fields.OneToOneNullableRelation[Account] = fields.OneToOneField(
+        "carnet.Account", related_name="patient", null=True, on_delete=fields.CASCADE
+    )
+    ins_nir = fields.CharField(max_length=13, unique=True)
+    ins_key = fields.CharField(max_length=2)
+    birth_name = fields.CharField(max_length=100)
+    first_names = fields.CharField(max_length=200)
+    used_name = fields.CharField(max_length=100, null=True)
+    birth_date = fields.DateField()
+    sex = fields.CharField(max_length=1)
+    birthplace_insee = fields.CharField(max_length=5)
+    phone = fields.CharField(max_length=32, null=True)
+    contact_email = fields.CharField(max_length=254, null=True)
+    activation_code_hash = fields.CharField(max_length=255, null=True)
+    activation_expires_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "patient"
+
+
+# A parent (or other legal representative) who manages a minor's record.
+class Guardianship(Model):
+    id = fields.IntField(primary_key=True)
+    guardian: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "carnet.Account", related_name="guardianships", on_delete=fields.CASCADE
+    )
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "carnet.Patient", related_name="guardians", on_delete=fields.CASCADE
+    )
+    relation = fields.CharField(max_length=32, default="parent")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "guardianship"
+        unique_together = (("guardian", "patient"),)
+
+
+class Professional(Model):
+    id = fields.IntField(primary_key=True)
+    account: fields.OneToOneRelation[Account] = fields.OneToOneField(
+        "carnet.Account", related_name="professional", on_delete=fields.CASCADE
+    )
+    rpps = fields.CharField(max_length=11, unique=True)
+    last_name = fields.CharField(max_length=100)
+    first_name = fields.CharField(max_length=100)
+    profession = fields.CharField(max_length=32)
+    specialty = fields.CharField(max_length=100, default="")
+    practice_name = fields.CharField(max_length=200, default="")
+    practice_city = fields.CharField(max_length=100, default="")
+    practice_postcode = fields.CharField(max_length=10, default="")
+
+    class Meta:
+        table = "professional"
+
+
+# A server-side session; the browser holds only a random token whose hash is stored.
+class Session(Model):
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "carnet.Account", related_name="sessions", on_delete=fields.CASCADE
+    )
+    stage = fields.CharEnumField(SessionStage, max_length=16)
+    created_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    absolute_expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    email_code_hash = fields.CharField(max_length=64, null=True)
+    email_code_expires_at = fields.DatetimeField(null=True)
+    code_attempts = fields.IntField(default=0)
+    user_agent = fields.CharField(max_length=200, default="")
+    ip_address = fields.CharField(max_length=45, default="")
+
+    class Meta:
+        table = "session"
+
+
+# Someone opposed the creation of their record: remembered by a keyed hash of the NIR only.
+class Opposition(Model):
+    id = fields.IntField(primary_key=True)
+    nir_digest = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "opposition"

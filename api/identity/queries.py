@@ -1,0 +1,41 @@
+"""`me`: the signed-in viewer, their own record and the records they manage."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.graphql.context import Info
+from api.identity import models
+from api.identity.types import AccountType, ProfessionalType
+from api.records.types import PatientType
+
+
+@strawberry.type(name="Me", description="The signed-in viewer.")
+class MeType:
+    account: AccountType
+    patient: PatientType | None = strawberry.field(description="The viewer's own record.")
+    professional: ProfessionalType | None = strawberry.field(
+        description="The viewer's professional profile, for a professional."
+    )
+    represented: list[PatientType] = strawberry.field(
+        description="Records the viewer manages as a legal representative (their children)."
+    )
+
+
+@strawberry.type
+class IdentityQuery:
+    @strawberry.field(description="The signed-in viewer, or null when nobody is signed in.")
+    async def me(self, info: Info) -> MeType | None:
+        viewer = info.context.viewer
+        if viewer is None:
+            return None
+        account = viewer.account
+        patient = await models.Patient.filter(account_id=account.id).first()
+        professional = await models.Professional.filter(account_id=account.id).first()
+        children = await models.Patient.filter(guardians__guardian_id=account.id).order_by("id")
+        return MeType(
+            account=AccountType.from_model(account),
+            patient=PatientType.from_model(patient) if patient else None,
+            professional=ProfessionalType.from_model(professional) if professional else None,
+            represented=[PatientType.from_model(child) for child in children],
+        )

@@ -1,0 +1,111 @@
+"""Settings read from the environment, with safe development defaults.
+
+In production mode the defaults that only suit a developer's machine are refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = Path(os.environ.get("CARNET_VAR_DIR", PROJECT_ROOT / "var"))
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used as it is."""
+
+
+def _default_database_url() -> str:
+    return f"sqlite://{DEFAULT_VAR_DIR / 'carnet.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = field(default_factory=_default_database_url)
+    secret_key: str = DEV_SECRET_KEY
+    var_dir: Path = DEFAULT_VAR_DIR
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Carnet <no-reply@carnet.invalid>"
+    smtp_starttls: bool = True
+    # Where sign-in codes go in development: kept in the database, shown at /dev/outbox.
+    mail_backend: str = "outbox"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        var_dir = Path(env.get("CARNET_VAR_DIR", str(DEFAULT_VAR_DIR)))
+        carnet_env = env.get("CARNET_ENV", "development")
+        if carnet_env not in ("development", "production"):
+            raise SettingsError(f"CARNET_ENV must be development or production, not {carnet_env!r}")
+        smtp_host = env.get("SMTP_HOST", "")
+        settings = cls(
+            env=carnet_env,
+            database_url=env.get("DATABASE_URL", f"sqlite://{var_dir / 'carnet.sqlite3'}"),
+            secret_key=env.get("SECRET_KEY", DEV_SECRET_KEY),
+            var_dir=var_dir,
+            smtp_host=smtp_host,
+            smtp_port=int(env.get("SMTP_PORT", "587")),
+            smtp_user=env.get("SMTP_USER", ""),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_from=env.get("SMTP_FROM", cls.smtp_from),
+            smtp_starttls=env.get("SMTP_STARTTLS", "true").lower() != "false",
+            mail_backend="smtp" if smtp_host else "outbox",
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe in production."""
+        if not self.production:
+            return
+        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+            raise SettingsError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        if self.mail_backend != "smtp":
+            raise SettingsError("SMTP_HOST must be set in production: sign-in codes go by e-mail")
+        if self.is_sqlite:
+            log.warning("Running in production on SQLite: use PostgreSQL (DATABASE_URL=postgres://…)")
+
+
+MODEL_MODULES = [
+    "api.identity.models",
+    "api.mail.models",
+]
+
+
+def tortoise_config(database_url: str) -> dict[str, object]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "carnet": {
+                "models": MODEL_MODULES,
+                "migrations": "api.migrations",
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# For the `tortoise` command line (makemigrations): TORTOISE_ORM=api.settings.TORTOISE_ORM
+TORTOISE_ORM = tortoise_config(Settings.from_env().database_url)

@@ -1,0 +1,1 @@
+"""Performance harness; results are recorded under docs/benchmarks.md."""

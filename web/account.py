@@ -1,0 +1,114 @@
+"""The account page: password, second factor, active sessions."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api.identity import accounts, second_factor, sessions
+from api.identity.passwords import PasswordPolicyError
+from web.forms import form_handler, see_other, text
+from web.guards import signed_in
+from web.i18n import translations
+from web.messages import message
+from web.templating import language_of, render
+
+
+async def _page(request: Request, errors: dict[str, str] | None = None,
+                status_code: int = 200, enrol: bool = False) -> Response:
+    viewer = request.state.viewer
+    account = viewer.account
+    context: dict[str, object] = {
+        "account": account,
+        "sessions": await sessions.active_sessions(account.id),
+        "current_session_id": viewer.session.id if viewer.session else None,
+        "errors": errors or {},
+        "notice": request.query_params.get("notice"),
+        "enrol": enrol,
+    }
+    if enrol:
+        secret = await accounts.begin_totp_enrolment(account)
+        context["secret"] = secret
+        context["qr"] = second_factor.qr_svg(
+            second_factor.provisioning_uri(secret, account.email or "carnet")
+        )
+    return render(request, "account.html", context, status_code=status_code)
+
+
+@signed_in()
+async def account_page(request: Request) -> Response:
+    return await _page(request, enrol=request.query_params.get("enrol") == "totp")
+
+
+@signed_in()
+@form_handler
+async def change_password(request: Request, form: FormData) -> Response:
+    translate = translations(language_of(request)).gettext
+    new, confirm = str(form.get("new_password") or ""), str(form.get("new_password_confirm") or "")
+    errors: dict[str, str] = {}
+    if new != confirm:
+        errors["new_password_confirm"] = message(translate, "password_mismatch")
+    else:
+        try:
+            await accounts.change_password(
+                request.state.viewer.account, str(form.get("current_password") or ""), new
+            )
+            # Other devices lose their sessions when the password changes.
+            await sessions.revoke_all(request.state.viewer.account.id,
+                                      except_session_id=request.state.viewer.session.id)
+            return see_other("/account?notice=password_changed")
+        except PasswordPolicyError as error:
+            errors["new_password"] = message(translate, error.code)
+        except accounts.AccountError as error:
+            errors["current_password"] = message(translate, error.code)
+    return await _page(request, errors, status_code=400)
+
+
+@signed_in()
+@form_handler
+async def confirm_totp(request: Request, form: FormData) -> Response:
+    try:
+        await accounts.confirm_totp_enrolment(request.state.viewer.account, text(form, "code", 20))
+    except accounts.AccountError as error:
+        translate = translations(language_of(request)).gettext
+        return await _page(request, {"code": message(translate, error.code)}, 400, enrol=True)
+    return see_other("/account?notice=totp_enabled")
+
+
+@signed_in()
+@form_handler
+async def use_email_codes(request: Request, form: FormData) -> Response:
+    try:
+        await accounts.use_email_codes(request.state.viewer.account)
+    except accounts.AccountError as error:
+        translate = translations(language_of(request)).gettext
+        return await _page(request, {"second_factor": message(translate, error.code)}, 400)
+    return see_other("/account?notice=email_codes")
+
+
+@signed_in()
+@form_handler
+async def revoke_session(request: Request, form: FormData) -> Response:
+    raw = text(form, "session_id", 12)
+    if raw.isdigit():
+        await sessions.revoke(int(raw), request.state.viewer.account.id)
+    return see_other("/account?notice=session_revoked#sessions")
+
+
+@signed_in()
+@form_handler
+async def signout_everywhere(request: Request, form: FormData) -> Response:
+    await sessions.revoke_all(request.state.viewer.account.id)
+    return see_other("/signin?notice=signed_out_everywhere")
+
+
+routes = [
+    Route("/account", account_page, methods=["GET"]),
+    Route("/account/password", change_password, methods=["POST"]),
+    Route("/account/totp", confirm_totp, methods=["POST"]),
+    Route("/account/email-codes", use_email_codes, methods=["POST"]),
+    Route("/account/sessions/revoke", revoke_session, methods=["POST"]),
+    Route("/account/sessions/revoke-all", signout_everywhere, methods=["POST"]),
+]

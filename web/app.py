@@ -1,0 +1,51 @@
+"""The whole site: the API app plus the pages and their static files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from api.app import build_app
+from api.settings import Settings
+from web import account, auth, dev, home
+from web.graphql_client import validate_operations
+from web.templating import render
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return render(request, "error.html", {"status": status}, status_code=status)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    return render(request, "error.html", {"status": 500}, status_code=500)
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+    settings = settings or Settings.from_env()
+    app = build_app(
+        settings,
+        routes=[
+            *home.routes, *auth.routes, *account.routes, *dev.routes,
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        manage_database=manage_database,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+    )
+    problems = validate_operations(app.state.schema)
+    if problems:
+        raise RuntimeError("web/operations do not match the schema: " + "; ".join(problems))
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    return app

@@ -1,0 +1,240 @@
+"""Sign-in (password, then second factor), sign-out, activation and opposition pages."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api.identity import accounts, invitations, second_factor, sessions, signin
+from api.identity.ins import InsError, parse_ins
+from api.identity.models import Account, Role, SecondFactor, SessionStage
+from api.identity.passwords import PasswordPolicyError
+from api.identity.viewer import SESSION_COOKIE, session_from_request, viewer_from_request
+from api.mail.sender import MailError, send_mail
+from api.security.headers import cookie_header
+from web.forms import form_handler, safe_next, see_other, text
+from web.i18n import translations
+from web.messages import message
+from web.templating import language_of, render
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    production = request.app.state.settings.production
+    response.headers.append(
+        "set-cookie", cookie_header(SESSION_COOKIE, token, production=production, max_age=None).decode()
+    )
+
+
+def _clear_session_cookie(request: Request, response: Response) -> None:
+    production = request.app.state.settings.production
+    response.headers.append(
+        "set-cookie", cookie_header(SESSION_COOKIE, "", production=production, max_age=0).decode()
+    )
+
+
+def _t(request: Request) -> object:
+    return translations(language_of(request)).gettext
+
+
+def home_for(account: Account) -> str:
+    return "/pro" if account.role is Role.PROFESSIONAL else "/patient"
+
+
+async def signin_page(request: Request) -> Response:
+    viewer = await viewer_from_request(request, request.app.state.settings.secret_key)
+    if viewer is not None:
+        return see_other(home_for(viewer.account))
+    notice = request.query_params.get("notice")
+    return render(request, "signin.html", {"notice": notice,
+                                           "next": safe_next(request.query_params.get("next"), "")})
+
+
+@form_handler
+async def signin_submit(request: Request, form: FormData) -> Response:
+    settings = request.app.state.settings
+    email, password = text(form, "email", 254), str(form.get("password") or "")
+    next_url = safe_next(text(form, "next"), "")
+    try:
+        account = await signin.check_password(email, password)
+    except signin.SignInError as error:
+        status = 429 if error.code == "throttled" else 400
+        response = render(
+            request, "signin.html",
+            {"error": message(_t(request), error.code, seconds=error.retry_after),
+             "email": email, "next": next_url},
+            status_code=status,
+        )
+        if error.retry_after:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    token, session = await sessions.start_session(
+        settings.secret_key, account, SessionStage.SECOND_FACTOR,
+        request.headers.get("user-agent", ""), request.client.host if request.client else "",
+    )
+    response = see_other(f"/signin/code?next={quote(next_url)}" if next_url else "/signin/code")
+    _set_session_cookie(request, response, token)
+    if not signin.needs_totp_enrolment(account) and account.second_factor is SecondFactor.EMAIL:
+        await _send_email_code(request, account, session)
+    return response
+
+
+async def _send_email_code(request: Request, account: Account, session: object) -> None:
+    settings = request.app.state.settings
+    code = await signin.issue_email_code(settings.secret_key, session)  # type: ignore[arg-type]
+    gettext = translations(account.language if account.language in ("fr", "en") else "fr").gettext
+    body = gettext("Your Carnet sign-in code is {code}. It is valid for 10 minutes. "
+                   "If you did not try to sign in, change your password.").format(code=code)
+    assert account.email is not None
+    await send_mail(settings, account.email, gettext("Your Carnet sign-in code"), body)
+
+
+async def _half_open_session(request: Request) -> object | None:
+    session = await session_from_request(request, request.app.state.settings.secret_key)
+    if session is None or session.stage is not SessionStage.SECOND_FACTOR:
+        return None
+    return session
+
+
+async def code_page(request: Request, error: str | None = None, status_code: int = 200) -> Response:
+    session = await _half_open_session(request)
+    if session is None:
+        return see_other("/signin?notice=session_expired")
+    account = session.account  # type: ignore[attr-defined]
+    context: dict[str, object] = {"error": error,
+                                  "next": safe_next(request.query_params.get("next"), "")}
+    if signin.needs_totp_enrolment(account):
+        secret = await accounts.begin_totp_enrolment(account)
+        uri = second_factor.provisioning_uri(secret, account.email or "carnet")
+        context.update(enrol=True, secret=secret, qr=second_factor.qr_svg(uri))
+    else:
+        uses_totp = account.second_factor is SecondFactor.TOTP or account.role is Role.PROFESSIONAL
+        context.update(enrol=False, uses_totp=uses_totp, email=account.email)
+    return render(request, "signin_code.html", context, status_code=status_code)
+
+
+@form_handler
+async def code_submit(request: Request, form: FormData) -> Response:
+    settings = request.app.state.settings
+    session = await _half_open_session(request)
+    if session is None:
+        return see_other("/signin?notice=session_expired")
+    account = session.account  # type: ignore[attr-defined]
+    code = text(form, "code", 20)
+    try:
+        if signin.needs_totp_enrolment(account):
+            await accounts.confirm_totp_enrolment(account, code)
+        else:
+            await signin.check_second_factor(settings.secret_key, session, code)  # type: ignore[arg-type]
+    except (signin.SignInError, accounts.AccountError) as error:
+        if error.code == "too_many_codes":
+            await sessions.revoke(session.id, account.id)  # type: ignore[attr-defined]
+            return see_other("/signin?notice=too_many_codes")
+        return await code_page(request, message(_t(request), error.code), status_code=400)
+    # A new token for the full session: the half-open one cannot be reused (session fixation).
+    await sessions.revoke(session.id, account.id)  # type: ignore[attr-defined]
+    token, _ = await sessions.start_session(
+        settings.secret_key, account, SessionStage.ACTIVE,
+        request.headers.get("user-agent", ""), request.client.host if request.client else "",
+    )
+    response = see_other(safe_next(text(form, "next"), home_for(account)))
+    _set_session_cookie(request, response, token)
+    return response
+
+
+@form_handler
+async def code_resend(request: Request, form: FormData) -> Response:
+    session = await _half_open_session(request)
+    if session is None:
+        return see_other("/signin?notice=session_expired")
+    try:
+        await _send_email_code(request, session.account, session)  # type: ignore[attr-defined]
+    except MailError:
+        return await code_page(request, message(_t(request), "mail_failed"), status_code=503)
+    return see_other("/signin/code?sent=1")
+
+
+@form_handler
+async def signout(request: Request, form: FormData) -> Response:
+    session = await session_from_request(request, request.app.state.settings.secret_key)
+    if session is not None:
+        await sessions.revoke(session.id, session.account_id)  # type: ignore[attr-defined]
+    response = see_other("/signin?notice=signed_out")
+    _clear_session_cookie(request, response)
+    return response
+
+
+def _ins_from_form(form: FormData) -> invitations.Ins:
+    return parse_ins(text(form, "ins", 40))
+
+
+async def activate_page(request: Request) -> Response:
+    return render(request, "activate.html", {"values": {}, "errors": {}})
+
+
+@form_handler
+async def activate_submit(request: Request, form: FormData) -> Response:
+    settings = request.app.state.settings
+    values = {name: text(form, name, 254) for name in ("ins", "code", "email")}
+    password, confirm = str(form.get("password") or ""), str(form.get("password_confirm") or "")
+    errors: dict[str, str] = {}
+    translate = _t(request)
+    try:
+        ins = _ins_from_form(form)
+    except InsError as error:
+        errors["ins"] = message(translate, error.code)
+    if password != confirm:
+        errors["password_confirm"] = message(translate, "password_mismatch")
+    if not errors:
+        try:
+            await invitations.activate(settings.secret_key, ins, values["code"], values["email"],
+                                       password)
+            return see_other("/signin?notice=activated")
+        except PasswordPolicyError as error:
+            errors["password"] = message(translate, error.code)
+        except invitations.InvitationError as error:
+            field = {"email_invalid": "email", "email_taken": "email"}.get(error.code, "code")
+            errors[field] = message(translate, error.code)
+    return render(request, "activate.html", {"values": values, "errors": errors}, status_code=400)
+
+
+async def oppose_page(request: Request) -> Response:
+    return render(request, "oppose.html", {"values": {}, "errors": {}})
+
+
+@form_handler
+async def oppose_submit(request: Request, form: FormData) -> Response:
+    settings = request.app.state.settings
+    values = {name: text(form, name, 40) for name in ("ins", "code")}
+    errors: dict[str, str] = {}
+    translate = _t(request)
+    try:
+        ins = _ins_from_form(form)
+    except InsError as error:
+        errors["ins"] = message(translate, error.code)
+    if form.get("confirm") != "yes":
+        errors["confirm"] = message(translate, "confirm_required")
+    if not errors:
+        try:
+            await invitations.oppose(settings.secret_key, ins, values["code"])
+            return render(request, "opposed.html")
+        except invitations.InvitationError as error:
+            errors["code"] = message(translate, error.code)
+    return render(request, "oppose.html", {"values": values, "errors": errors}, status_code=400)
+
+
+routes = [
+    Route("/signin", signin_page, methods=["GET"]),
+    Route("/signin", signin_submit, methods=["POST"]),
+    Route("/signin/code", code_page, methods=["GET"]),
+    Route("/signin/code", code_submit, methods=["POST"]),
+    Route("/signin/code/resend", code_resend, methods=["POST"]),
+    Route("/signout", signout, methods=["POST"]),
+    Route("/activate", activate_page, methods=["GET"]),
+    Route("/activate", activate_submit, methods=["POST"]),
+    Route("/oppose", oppose_page, methods=["GET"]),
+    Route("/oppose", oppose_submit, methods=["POST"]),
+]

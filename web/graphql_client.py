@@ -1,0 +1,76 @@
+"""Pages are GraphQL clients: named operations from web/operations, run in-process."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from graphql import OperationDefinitionNode, parse, validate
+from starlette.requests import Request
+
+from api.graphql.context import Context
+from api.identity.viewer import viewer_from_request
+from web.templating import language_of
+
+OPERATIONS_DIR = Path(__file__).parent / "operations"
+
+
+class OperationError(RuntimeError):
+    """An operation answered with errors the page did not expect."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(str(e.get("message")) for e in errors))
+        self.errors = errors
+
+
+@cache
+def operations() -> dict[str, str]:
+    """Operation name -> the text of the file that defines it (with its fragments)."""
+    found: dict[str, str] = {}
+    for path in sorted(OPERATIONS_DIR.glob("*.graphql")):
+        source = path.read_text(encoding="utf-8")
+        for definition in parse(source).definitions:
+            if isinstance(definition, OperationDefinitionNode) and definition.name:
+                name = definition.name.value
+                if name in found:
+                    raise ValueError(f"operation {name} is defined twice")
+                found[name] = source
+    return found
+
+
+def validate_operations(schema: Any) -> list[str]:
+    """Every operation checked against the schema; returns the problems found."""
+    problems = []
+    for name, source in operations().items():
+        for error in validate(schema._schema, parse(source)):
+            problems.append(f"{name}: {error.message}")
+    return sorted(set(problems))
+
+
+async def run(
+    request: Request, operation: str, variables: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Execute a named operation as the signed-in viewer; returns (data, errors)."""
+    settings = request.app.state.settings
+    context = Context(
+        settings=settings,
+        viewer=await viewer_from_request(request, settings.secret_key),
+        language=language_of(request),
+    )
+    result = await request.app.state.schema.execute(
+        operations()[operation], variable_values=variables or {}, context_value=context,
+        operation_name=operation,
+    )
+    errors = [e.formatted for e in result.errors or []]
+    return result.data or {}, errors
+
+
+async def query(
+    request: Request, operation: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Like `run`, for pages that expect no error at all."""
+    data, errors = await run(request, operation, variables)
+    if errors:
+        raise OperationError(errors)
+    return data

@@ -1,0 +1,37 @@
+"""Pages that need a signed-in viewer (of a given role)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.identity.models import Role
+from api.identity.viewer import viewer_from_request
+from web.forms import see_other
+from web.templating import render
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def signed_in(role: Role | None = None) -> Callable[[Endpoint], Endpoint]:
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            viewer = await viewer_from_request(request, request.app.state.settings.secret_key)
+            if viewer is None:
+                target = request.url.path
+                if request.url.query:
+                    target += "?" + request.url.query
+                return see_other(f"/signin?next={quote(target)}")
+            request.state.viewer = viewer
+            if role is not None and viewer.account.role is not role:
+                return render(request, "error.html", {"status": 403}, status_code=403)
+            return await endpoint(request)
+
+        return guarded
+
+    return decorate

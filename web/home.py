@@ -1,0 +1,57 @@
+"""The welcome page, each role's landing page, and the language switch."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api.identity.models import Role
+from api.identity.viewer import viewer_from_request
+from api.security.headers import cookie_header
+from web import graphql_client
+from web.auth import home_for
+from web.forms import form_handler, safe_next, see_other, text
+from web.guards import signed_in
+from web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from web.templating import render
+
+
+async def welcome(request: Request) -> Response:
+    viewer = await viewer_from_request(request, request.app.state.settings.secret_key)
+    if viewer is not None:
+        return see_other(home_for(viewer.account))
+    return render(request, "welcome.html")
+
+
+@signed_in(Role.PATIENT)
+async def patient_home(request: Request) -> Response:
+    data = await graphql_client.query(request, "PatientHome")
+    return render(request, "patient_home.html", {"me": data["me"]})
+
+
+@signed_in(Role.PROFESSIONAL)
+async def professional_home(request: Request) -> Response:
+    data = await graphql_client.query(request, "ProfessionalHome")
+    return render(request, "pro_home.html", {"me": data["me"]})
+
+
+@form_handler
+async def switch_language(request: Request, form: FormData) -> Response:
+    language = text(form, "lang", 5)
+    response = see_other(safe_next(text(form, "next")))
+    if language in LANGUAGES:
+        cookie = cookie_header(LANGUAGE_COOKIE, language,
+                               production=request.app.state.settings.production,
+                               max_age=365 * 24 * 3600)
+        response.headers.append("set-cookie", cookie.decode())
+    return response
+
+
+routes = [
+    Route("/", welcome, methods=["GET"]),
+    Route("/patient", patient_home, methods=["GET"]),
+    Route("/pro", professional_home, methods=["GET"]),
+    Route("/lang", switch_language, methods=["POST"]),
+]

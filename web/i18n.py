@@ -1,0 +1,39 @@
+"""Message catalogues: French by default, English available.
+
+Catalogues are the .po files under web/locales, compiled in memory at start-up
+so there is no generated binary file to keep in step.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+LANGUAGE_COOKIE = "carnet_lang"
+
+
+@cache
+def translations(language: str) -> Translations:
+    path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def pick_language(cookie_value: str | None) -> str:
+    return cookie_value if cookie_value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def gettext(language: str, message: str) -> str:
+    return translations(language).gettext(message)

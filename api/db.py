@@ -34,4 +34,9 @@ async def apply_migrations(settings: Settings, *, quiet: bool = False) -> None:
         if not quiet and event == "apply_done":
             print(f"  applied {app_label}.{name}")
 
-    await migrate_api(config=tortoise_config(settings.database_url), progress=report)
+    try:
+        await migrate_api(config=tortoise_config(settings.database_url), progress=report)
+    finally:
+        # The migration API opens connections lazily and leaves them open; an open
+        # SQLite connection's thread would keep the process alive.
+        await Tortoise.close_connections()

@@ -86,21 +86,25 @@ class Settings:
             log.warning("Running in production on SQLite: use PostgreSQL (DATABASE_URL=postgres://…)")
 
 
-MODEL_MODULES = [
-    "api.identity.models",
-    "api.mail.models",
-]
+# One Tortoise app per domain, each with its own migrations package
+# (api/<domain>/migrations), so domains evolve their schema independently.
+DOMAIN_APPS: dict[str, tuple[str, str]] = {
+    # label: (models module, migrations package)
+    "identity": ("api.identity.models", "api.identity.migrations"),
+    "mail": ("api.mail.models", "api.mail.migrations"),
+    "entries": ("api.records.entries.models", "api.records.entries.migrations"),
+    "measurements": ("api.records.measurements.models", "api.records.measurements.migrations"),
+    "directives": ("api.records.directives.models", "api.records.directives.migrations"),
+    "documents": ("api.documents.models", "api.documents.migrations"),
+}
 
 
 def tortoise_config(database_url: str) -> dict[str, object]:
     return {
         "connections": {"default": database_url},
         "apps": {
-            "carnet": {
-                "models": MODEL_MODULES,
-                "migrations": "api.migrations",
-                "default_connection": "default",
-            }
+            label: {"models": [models], "migrations": migrations, "default_connection": "default"}
+            for label, (models, migrations) in DOMAIN_APPS.items()
         },
         "use_tz": True,
         "timezone": "UTC",

@@ -20,6 +20,14 @@ class Context:
     # DataLoaders are created on first use and live for this request only.
     loaders: dict[str, Any] = field(default_factory=dict)
 
+    # Every (patient, section, action, basis) this request touched: the access history
+    # is written from it once per request.
+    accesses: set[tuple[int, str, str, str]] = field(default_factory=set)
+
+    def note_access(self, patient_id: int, section: Any, action: Any, decision: Any) -> None:
+        basis = decision.basis.value if decision.basis is not None else ""
+        self.accesses.add((patient_id, str(section.value), str(action.value), basis))
+
     def require_viewer(self) -> Viewer:
         if self.viewer is None:
             raise NotAuthenticated("Sign in first.")

@@ -55,7 +55,7 @@ class Account(Model):
 class Patient(Model):
     id = fields.IntField(primary_key=True)
     account: fields.OneToOneNullableRelation[Account] = fields.OneToOneField(
-        "carnet.Account", related_name="patient", null=True, on_delete=fields.CASCADE
+        "identity.Account", related_name="patient", null=True, on_delete=fields.CASCADE
     )
     ins_nir = fields.CharField(max_length=13, unique=True)
     ins_key = fields.CharField(max_length=2)
@@ -79,10 +79,10 @@ class Patient(Model):
 class Guardianship(Model):
     id = fields.IntField(primary_key=True)
     guardian: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "carnet.Account", related_name="guardianships", on_delete=fields.CASCADE
+        "identity.Account", related_name="guardianships", on_delete=fields.CASCADE
     )
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
-        "carnet.Patient", related_name="guardians", on_delete=fields.CASCADE
+        "identity.Patient", related_name="guardians", on_delete=fields.CASCADE
     )
     relation = fields.CharField(max_length=32, default="parent")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -95,7 +95,7 @@ class Guardianship(Model):
 class Professional(Model):
     id = fields.IntField(primary_key=True)
     account: fields.OneToOneRelation[Account] = fields.OneToOneField(
-        "carnet.Account", related_name="professional", on_delete=fields.CASCADE
+        "identity.Account", related_name="professional", on_delete=fields.CASCADE
     )
     rpps = fields.CharField(max_length=11, unique=True)
     last_name = fields.CharField(max_length=100)
@@ -115,7 +115,7 @@ class Session(Model):
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "carnet.Account", related_name="sessions", on_delete=fields.CASCADE
+        "identity.Account", related_name="sessions", on_delete=fields.CASCADE
     )
     stage = fields.CharEnumField(SessionStage, max_length=16)
     created_at = fields.DatetimeField()

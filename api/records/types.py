@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from api.consent.sections import Section
+from api.graphql.permissions import section_field
 from api.identity import models
 from api.identity.types import IdentityType
 
@@ -12,15 +14,15 @@ from api.identity.types import IdentityType
 class PatientType:
     id: strawberry.ID
     display_name: str
-    _model: strawberry.Private[models.Patient]
+    model: strawberry.Private[models.Patient]
 
-    @strawberry.field(description="Identity traits (INS) and contacts.")
-    def identity(self) -> IdentityType:
-        return IdentityType.from_model(self._model)
+    @section_field(Section.IDENTITY, description="Identity traits (INS) and contacts.")
+    def identity(self) -> IdentityType | None:
+        return IdentityType.from_model(self.model)
 
     @classmethod
     def from_model(cls, patient: models.Patient) -> PatientType:
         first = patient.first_names.split(" ")[0] if patient.first_names else ""
         name = patient.used_name or patient.birth_name
         return cls(id=strawberry.ID(str(patient.id)), display_name=f"{first} {name}".strip(),
-                   _model=patient)
+                   model=patient)

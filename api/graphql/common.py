@@ -1,0 +1,83 @@
+"""Types shared by every domain: user errors, pages of results."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from api.graphql.errors import CarnetError
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 50
+T = TypeVar("T")
+
+
+@strawberry.type(description="A problem with the input, to show next to the field.")
+class UserError:
+    field: str | None = strawberry.field(description="The input field at fault (camelCase).")
+    code: str = strawberry.field(description="Machine-readable, e.g. DATE_IN_FUTURE.")
+    message: str = strawberry.field(description="In the viewer's language.")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="A page of results; pass `endCursor` as `after` for the next one.")
+class Page(Generic[T]):
+    items: list[T]
+    page_info: PageInfo
+    total_count: int
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 1 or first > MAX_PAGE_SIZE:
+        raise CarnetError(f"`first` must be between 1 and {MAX_PAGE_SIZE}.", code="BAD_PAGE_SIZE")
+    return first
+
+
+def encode_cursor(*values: Any) -> str:
+    text = "|".join(str(v) for v in values)
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def decode_cursor(cursor: str | None, parts: int) -> list[str] | None:
+    """The values of a cursor, or a BAD_CURSOR error for anything we did not issue."""
+    if cursor is None:
+        return None
+    try:
+        values = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        values = []
+    if len(values) != parts:
+        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
+    return values
+
+
+def parse_id(raw: str | int, what: str = "id") -> int:
+    """An id from the client: a bad one is a clear error, not a masked crash."""
+    text = str(raw).strip()
+    if not text.isdigit() or len(text) > 18:
+        raise CarnetError(f"`{what}` is not a valid id.", code="BAD_ID")
+    return int(text)
+
+
+def page_of(rows: Sequence[T], size: int, total: int, cursor_of: Any) -> Page[T]:
+    """Build a page from `size + 1` fetched rows (the extra one tells there is more)."""
+    items = list(rows[:size])
+    return Page(
+        items=items,
+        page_info=PageInfo(
+            has_next_page=len(rows) > size,
+            end_cursor=cursor_of(items[-1]) if items else None,
+        ),
+        total_count=total,
+    )

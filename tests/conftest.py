@@ -1,0 +1,131 @@
+"""Shared test fixtures: one migrated database per run, emptied between tests.
+
+`pytest` runs on SQLite. `pytest --db=postgres -m db` runs the database tests on a
+fresh PostgreSQL database (CARNET_TEST_POSTGRES_URL, default the local server);
+when that server cannot be reached they are skipped and the reason says so.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tortoise import Tortoise, connections
+
+from api.db import apply_migrations, open_database
+from api.settings import Settings
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CARNET_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+TEST_SECRET = "test-secret-key-long-enough-for-production-checks-0123456789"  # noqa: S105
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", default="sqlite", choices=["sqlite", "postgres"],
+                     help="database backend for tests that need one")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+async def _create_postgres_database() -> tuple[str, str]:
+    import asyncpg
+
+    name = f"carnet_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"), timeout=5)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    return name, f"{base}/{name}"
+
+
+async def _drop_postgres_database(name: str) -> None:
+    import asyncpg
+
+    admin = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"), timeout=5)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                   ) -> AsyncIterator[Settings]:
+    backend = request.config.getoption("--db")
+    var_dir: Path = tmp_path_factory.mktemp("var")
+    pg_name = None
+    if backend == "postgres":
+        try:
+            pg_name, url = await _create_postgres_database()
+        except (OSError, Exception) as error:  # noqa: BLE001 - any failure means "no server"
+            pytest.skip(f"PostgreSQL tests skipped: cannot reach {POSTGRES_ADMIN_URL} ({error})")
+    else:
+        url = f"sqlite://{var_dir / 'test.sqlite3'}"
+    yield Settings(env="development", database_url=url, secret_key=TEST_SECRET, var_dir=var_dir,
+                   mail_backend="outbox")
+    if pg_name:
+        await _drop_postgres_database(pg_name)
+
+
+@pytest.fixture(scope="session")
+async def _database(settings: Settings) -> AsyncIterator[list[str]]:
+    await apply_migrations(settings, quiet=True)
+    await open_database(settings)
+    tables = [
+        model._meta.db_table
+        for app in Tortoise.apps.values()
+        for model in app.values()
+    ]
+    yield tables
+    await Tortoise.close_connections()
+
+
+async def _empty(tables: list[str], settings: Settings) -> None:
+    conn = connections.get("default")
+    if settings.is_sqlite:
+        await conn.execute_script(
+            "PRAGMA foreign_keys=OFF;"
+            + "".join(f'DELETE FROM "{t}";' for t in tables)
+            + "PRAGMA foreign_keys=ON;"
+        )
+    else:
+        await conn.execute_script(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE;"
+        )
+
+
+@pytest.fixture
+async def db(_database: list[str], settings: Settings) -> AsyncIterator[None]:
+    """A migrated, empty database for this test."""
+    await _empty(_database, settings)
+    yield
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    from web.app import create_app
+
+    return create_app(settings, manage_database=False)
+
+
+@pytest.fixture
+async def client(app, db) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"

@@ -97,10 +97,10 @@ async def issue_email_code(secret_key: str, session: Session) -> str:
 
 async def check_second_factor(secret_key: str, session: Session, code: str) -> None:
     """Accept the TOTP or e-mail code for this half-open session, or raise SignInError."""
-    account = await Account.get(id=session.account_id)
-    ensure_not_throttled(account)
     if session.code_attempts >= MAX_CODE_ATTEMPTS:
         raise SignInError("too_many_codes")
+    account = await Account.get(id=session.account_id)
+    ensure_not_throttled(account)
     code = "".join(ch for ch in code if ch.isdigit())
     if account.second_factor is SecondFactor.TOTP or account.role is Role.PROFESSIONAL:
         ok = await _accept_totp(account, code)

@@ -1,0 +1,59 @@
+# Carnet: `make run` serves the demo on SQLite; `make test` runs every check.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run install install-test test lint typecheck unit test-postgres schema messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+	bash scripts/install-chromium.sh
+
+run: install
+	$(BIN)/carnet migrate
+	$(BIN)/carnet demo
+	@echo "Carnet is starting on http://127.0.0.1:$(PORT) (demo sign-ins: see README.md)"
+	$(BIN)/carnet serve --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check api web tests bench
+
+typecheck: install-test
+	$(BIN)/mypy
+
+unit: install-test
+	$(BIN)/python -m pytest
+
+# The database tests again on PostgreSQL (CARNET_TEST_POSTGRES_URL, default the local
+# server); without a reachable server they are skipped and the reason is printed.
+test-postgres: install-test
+	$(BIN)/python -m pytest -m db --db=postgres -rs
+
+test: lint typecheck unit test-postgres
+
+schema: install
+	$(BIN)/carnet export-schema -o schema.graphql
+
+messages: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --omit-header --sort-output -o web/locales/messages.pot .
+	$(BIN)/pybabel update -i web/locales/messages.pot -d web/locales --no-location --omit-header --no-fuzzy-matching
+
+bench: install-test
+	$(BIN)/python -m bench.terminology
+
+clean:
+	rm -rf $(VENV) var

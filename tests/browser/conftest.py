@@ -1,0 +1,76 @@
+"""A real server (migrated, with demo data) and the system Chromium, for browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CARNET_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`carnet migrate`, `carnet demo`, `carnet serve`, as `make run` does."""
+    var_dir: Path = tmp_path_factory.mktemp("live")
+    env = {**os.environ, "CARNET_VAR_DIR": str(var_dir), "CARNET_ENV": "development"}
+    env.pop("DATABASE_URL", None)
+    for command in (["migrate"], ["demo"]):
+        subprocess.run([sys.executable, "-m", "api.cli", *command], env=env, check=True,
+                       capture_output=True, timeout=120)
+    port = _free_port()
+    log = (var_dir / "server.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 - local URL
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("the server did not start: " + (var_dir / "server.log").read_text())
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} "
+                    "(install the Debian package `chromium`, or set CARNET_CHROMIUM)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def page(browser: object) -> AsyncIterator[object]:
+    context = await browser.new_context(locale="fr-FR")  # type: ignore[attr-defined]
+    tab = await context.new_page()
+    yield tab
+    await context.close()

@@ -1,0 +1,73 @@
+"""CSRF on every state-changing route, security headers, masked errors."""
+
+import pytest
+from starlette.routing import Route
+
+from api.identity.models import Account
+from tests.factories import make_patient, sign_in
+
+
+def _post_routes(app):
+    found = []
+    for route in app.routes:
+        if isinstance(route, Route) and "POST" in (route.methods or ()) and route.path != "/graphql":
+            found.append(route.path.replace("{id}", "1").replace("{id:int}", "1"))
+    return sorted(set(found))
+
+
+async def test_every_form_route_refuses_a_post_without_the_csrf_token(app, client, settings):
+    patient = await make_patient(email="a@test.invalid")
+    await sign_in(client, await Account.get(id=patient.account_id), settings.secret_key)
+    paths = _post_routes(app)
+    assert "/signin" in paths and "/account/password" in paths
+    for path in paths:
+        response = await client.post(path, data={"anything": "x"})
+        assert response.status_code in (403, 404), f"{path} accepted a post without CSRF token"
+        if response.status_code == 404:
+            pytest.fail(f"{path}: fix the placeholder id in this test")
+
+
+async def test_graphql_with_a_session_cookie_needs_the_csrf_header(client, settings):
+    patient = await make_patient(email="a@test.invalid")
+    token = await sign_in(client, await Account.get(id=patient.account_id), settings.secret_key)
+    refused = await client.post("/graphql", json={"query": "{ me { account { email } } }"})
+    assert refused.status_code == 403 and refused.json()["errors"][0]["extensions"]["code"] == "CSRF"
+    allowed = await client.post("/graphql", json={"query": "{ me { account { email } } }"},
+                                headers={"x-csrf-token": token})
+    assert allowed.json()["data"]["me"]["account"]["email"] == "a@test.invalid"
+
+
+async def test_pages_carry_a_strict_content_security_policy(client):
+    response = await client.get("/signin")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "object-src 'none'" in csp and "frame-ancestors 'self'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert "HX-Request" in response.headers["vary"]
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+async def test_pages_have_no_inline_script(client):
+    page = (await client.get("/signin")).text
+    assert "<script>" not in page and "onclick" not in page
+    assert '<script src="/static/vendor/htmx-2.0.11.min.js" defer></script>' in page
+
+
+async def test_the_vendored_htmx_keeps_its_licence(client):
+    assert (await client.get("/static/vendor/htmx-LICENSE.txt")).status_code == 200
+
+
+async def test_anonymous_graphql_sees_no_viewer(client):
+    response = await client.post("/graphql", json={"query": "{ me { account { email } } }"})
+    assert response.json() == {"data": {"me": None}}
+
+
+async def test_health_check_reports_the_database(client):
+    assert (await client.get("/healthz")).json() == {"status": "ok", "database": "up"}
+
+
+async def test_an_unknown_page_is_a_readable_404(client):
+    response = await client.get("/no/such/page")
+    assert response.status_code == 404 and "Page introuvable" in response.text

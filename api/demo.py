@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -82,7 +83,7 @@ PROFESSIONALS = [
 ]
 
 
-async def _account(email: str, role: Role, password_hash: str, **extra: object) -> Account:
+async def _account(email: str, role: Role, password_hash: str, **extra: Any) -> Account:
     account = await Account.filter(email=email).first()
     if account is None:
         account = await Account.create(

@@ -22,7 +22,7 @@ from api.settings import Settings
 POSTGRES_ADMIN_URL = os.environ.get(
     "CARNET_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
-TEST_SECRET = "test-secret-key-long-enough-for-production-checks-0123456789"  # noqa: S105
+TEST_SECRET = "test-secret-key-long-enough-for-production-checks-0123456789"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,11 +36,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.db)
 
 
+def _dsn(url: str) -> str:
+    return url.replace("postgres://", "postgresql://", 1)
+
+
 async def _create_postgres_database() -> tuple[str, str]:
     import asyncpg
 
     name = f"carnet_test_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"), timeout=5)
+    admin = await asyncpg.connect(_dsn(POSTGRES_ADMIN_URL), timeout=5)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -52,7 +56,7 @@ async def _create_postgres_database() -> tuple[str, str]:
 async def _drop_postgres_database(name: str) -> None:
     import asyncpg
 
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"), timeout=5)
+    admin = await asyncpg.connect(_dsn(POSTGRES_ADMIN_URL), timeout=5)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
@@ -68,7 +72,7 @@ async def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     if backend == "postgres":
         try:
             pg_name, url = await _create_postgres_database()
-        except (OSError, Exception) as error:  # noqa: BLE001 - any failure means "no server"
+        except (OSError, Exception) as error:
             pytest.skip(f"PostgreSQL tests skipped: cannot reach {POSTGRES_ADMIN_URL} ({error})")
     else:
         url = f"sqlite://{var_dir / 'test.sqlite3'}"

@@ -23,7 +23,7 @@ from api.identity.sessions import start_session
 from api.identity.viewer import SESSION_COOKIE
 from api.security import csrf
 
-PASSWORD = "correct horse battery"  # noqa: S105
+PASSWORD = "correct horse battery"
 _counter = {"n": 0}
 
 

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.identity import accounts, invitations, second_factor, sessions, signin
-from api.identity.ins import InsError, parse_ins
+from api.identity.ins import Ins, InsError, parse_ins
 from api.identity.models import Account, Role, SecondFactor, SessionStage
 from api.identity.passwords import PasswordPolicyError
 from api.identity.viewer import SESSION_COOKIE, session_from_request, viewer_from_request
@@ -24,9 +24,8 @@ from web.templating import language_of, render
 
 def _set_session_cookie(request: Request, response: Response, token: str) -> None:
     production = request.app.state.settings.production
-    response.headers.append(
-        "set-cookie", cookie_header(SESSION_COOKIE, token, production=production, max_age=None).decode()
-    )
+    cookie = cookie_header(SESSION_COOKIE, token, production=production, max_age=None)
+    response.headers.append("set-cookie", cookie.decode())
 
 
 def _clear_session_cookie(request: Request, response: Response) -> None:
@@ -62,7 +61,7 @@ async def signin_submit(request: Request, form: FormData) -> Response:
         account = await signin.check_password(email, password)
     except signin.SignInError as error:
         status = 429 if error.code == "throttled" else 400
-        response = render(
+        response: Response = render(
             request, "signin.html",
             {"error": message(_t(request), error.code, seconds=error.retry_after),
              "email": email, "next": next_url},
@@ -161,13 +160,13 @@ async def code_resend(request: Request, form: FormData) -> Response:
 async def signout(request: Request, form: FormData) -> Response:
     session = await session_from_request(request, request.app.state.settings.secret_key)
     if session is not None:
-        await sessions.revoke(session.id, session.account_id)  # type: ignore[attr-defined]
+        await sessions.revoke(session.id, session.account_id)
     response = see_other("/signin?notice=signed_out")
     _clear_session_cookie(request, response)
     return response
 
 
-def _ins_from_form(form: FormData) -> invitations.Ins:
+def _ins_from_form(form: FormData) -> Ins:
     return parse_ins(text(form, "ins", 40))
 
 

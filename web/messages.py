@@ -6,7 +6,7 @@ Message ids are English; web/locales/fr holds the French. `N_` marks them for ex
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the usual name of the gettext no-op marker
+def N_(message: str) -> str:
     return message
 
 
@@ -29,7 +29,9 @@ MESSAGES = {
     "activation_expired": N_("This activation code has expired. Ask your health insurance fund."),
     "email_invalid": N_("Enter an e-mail address such as name@example.fr."),
     "email_taken": N_("This e-mail address is already used by another account."),
-    "ins_length": N_("An INS has 15 characters: the 13 of the social security number, then the 2-digit key."),
+    "ins_length": N_(
+        "An INS has 15 characters: the 13 of the social security number, then the 2-digit key."
+    ),
     "nir_format": N_("The first 13 characters are digits (2A or 2B for Corsica)."),
     "ins_key_format": N_("The key is made of two digits."),
     "ins_key_mismatch": N_("The key does not match the number: check the 15 characters."),

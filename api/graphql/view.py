@@ -33,13 +33,17 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
-            if request.method not in csrf.SAFE_METHODS and request.cookies.get(SESSION_COOKIE):
-                if not csrf.token_matches(request, request.headers.get(csrf.HEADER)):
-                    response: Response = JSONResponse(
-                        {"errors": [{"message": "CSRF token missing or wrong.",
-                                     "extensions": {"code": "CSRF"}}]},
-                        status_code=403,
-                    )
-                    await response(scope, receive, send)
-                    return
+            cookie_authenticated = bool(request.cookies.get(SESSION_COOKIE))
+            if (
+                request.method not in csrf.SAFE_METHODS
+                and cookie_authenticated
+                and not csrf.token_matches(request, request.headers.get(csrf.HEADER))
+            ):
+                response: Response = JSONResponse(
+                    {"errors": [{"message": "CSRF token missing or wrong.",
+                                 "extensions": {"code": "CSRF"}}]},
+                    status_code=403,
+                )
+                await response(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)

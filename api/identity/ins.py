@@ -52,12 +52,16 @@ def parse_ins(raw: str, key: str | None = None) -> Ins:
     text = normalise(raw)
     if key is None:
         if len(text) != 15:
-            raise InsError("ins_length", "An INS has 15 characters: the 13 of the NIR and a 2-digit key.")
+            raise InsError(
+                "ins_length", "An INS has 15 characters: the 13 of the NIR and a 2-digit key."
+            )
         text, key = text[:13], text[13:]
     key = normalise(key)
     if not re.fullmatch(r"[0-9]{2}", key):
         raise InsError("ins_key_format", "The INS key has two digits.")
     expected = nir_key(text)
     if key != expected:
-        raise InsError("ins_key_mismatch", "The key does not match this NIR: check the 15 characters.")
+        raise InsError(
+            "ins_key_mismatch", "The key does not match this NIR: check the 15 characters."
+        )
     return Ins(nir=text, key=key)

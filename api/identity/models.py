@@ -57,6 +57,7 @@ class Patient(Model):
     account: fields.OneToOneNullableRelation[Account] = fields.OneToOneField(
         "identity.Account", related_name="patient", null=True, on_delete=fields.CASCADE
     )
+    account_id: int | None
     ins_nir = fields.CharField(max_length=13, unique=True)
     ins_key = fields.CharField(max_length=2)
     birth_name = fields.CharField(max_length=100)
@@ -84,6 +85,8 @@ class Guardianship(Model):
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name="guardians", on_delete=fields.CASCADE
     )
+    guardian_id: int
+    patient_id: int
     relation = fields.CharField(max_length=32, default="parent")
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -97,6 +100,7 @@ class Professional(Model):
     account: fields.OneToOneRelation[Account] = fields.OneToOneField(
         "identity.Account", related_name="professional", on_delete=fields.CASCADE
     )
+    account_id: int
     rpps = fields.CharField(max_length=11, unique=True)
     last_name = fields.CharField(max_length=100)
     first_name = fields.CharField(max_length=100)
@@ -117,6 +121,7 @@ class Session(Model):
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "identity.Account", related_name="sessions", on_delete=fields.CASCADE
     )
+    account_id: int
     stage = fields.CharEnumField(SessionStage, max_length=16)
     created_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField()

@@ -5,7 +5,6 @@ The failure count lives in the account row, so the delay holds across processes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.expressions import F
@@ -36,7 +35,8 @@ def delay_after(failures: int) -> timedelta:
     """No delay for the first attempts, then one that doubles with every failure."""
     if failures < FREE_ATTEMPTS:
         return timedelta(0)
-    return min(FIRST_DELAY * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY)
+    factor: int = 2 ** (failures - FREE_ATTEMPTS)
+    return min(FIRST_DELAY * factor, MAX_DELAY)
 
 
 def _retry_after(locked_until: datetime | None, moment: datetime) -> int | None:
@@ -106,7 +106,8 @@ async def check_second_factor(secret_key: str, session: Session, code: str) -> N
         ok = await _accept_totp(account, code)
     else:
         expected = digest(secret_key, code, f"email-code:{session.id}")
-        fresh = session.email_code_expires_at is not None and clock.now() < session.email_code_expires_at
+        expires = session.email_code_expires_at
+        fresh = expires is not None and clock.now() < expires
         if not fresh and same_digest(session.email_code_hash, expected):
             raise SignInError("code_expired")
         ok = fresh and same_digest(session.email_code_hash, expected)
@@ -122,7 +123,8 @@ async def _accept_totp(account: Account, code: str) -> bool:
         return False
     counter = totp_matches(account.totp_secret, code, clock.now())
     # A code is accepted once: replaying an observed code is refused.
-    if counter is None or (account.totp_last_counter is not None and counter <= account.totp_last_counter):
+    last = account.totp_last_counter
+    if counter is None or (last is not None and counter <= last):
         return False
     account.totp_last_counter = counter
     await account.save(update_fields=["totp_last_counter"])

@@ -57,7 +57,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[object]:
-    if not Path(CHROMIUM).exists():
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 - once per session
         pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} "
                     "(install the Debian package `chromium`, or set CARNET_CHROMIUM)")
     from playwright.async_api import async_playwright

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import date
 
@@ -77,9 +78,10 @@ async def sign_in(client: httpx.AsyncClient, account: Account, secret_key: str) 
     """Give the client a full session for `account`; returns the CSRF token to send."""
     token, _ = await start_session(secret_key, account, SessionStage.ACTIVE, "test-agent")
     client.cookies.set(SESSION_COOKIE, token)
-    csrf_token = "t" * 43
-    client.cookies.set(csrf.COOKIE, csrf_token)
-    return csrf_token
+    secret = bytes(range(32))
+    client.cookies.set(csrf.COOKIE, base64.urlsafe_b64encode(secret).decode().rstrip("="))
+    # A masked copy, as the pages render it (an all-zero pad leaves the secret as is).
+    return base64.urlsafe_b64encode(bytes(32) + secret).decode().rstrip("=")
 
 
 async def graphql(client: httpx.AsyncClient, csrf_token: str, query: str,

@@ -73,3 +73,18 @@ async def test_health_check_reports_the_database(client):
 async def test_an_unknown_page_is_a_readable_404(client):
     response = await client.get("/no/such/page")
     assert response.status_code == 404 and "Page introuvable" in response.text
+
+
+async def test_the_csrf_token_is_masked_differently_on_every_page(client):
+    first = (await client.get("/signin")).text.split('name="csrf_token" value="')[1][:20]
+    second = (await client.get("/signin")).text.split('name="csrf_token" value="')[1][:20]
+    assert first != second
+
+
+async def test_a_token_from_another_browser_is_refused(client):
+    page = await client.get("/signin")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    client.cookies.set("carnet_csrf", "A" * 43)  # another browser's secret
+    response = await client.post("/signin", data={"csrf_token": token, "email": "a@b.c",
+                                                  "password": "whatever it is"})
+    assert response.status_code == 403

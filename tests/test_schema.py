@@ -23,3 +23,22 @@ def test_every_page_operation_is_valid_against_the_schema():
 def test_record_sections_declare_the_consent_they_need():
     text = schema.as_str()
     assert "identity: Identity @requiresConsent(section: IDENTITY" in text
+
+
+async def test_production_gives_no_field_suggestions():
+    from api.graphql.schema import build_schema
+
+    development = await build_schema(production=False).execute("{ mee }")
+    production = await build_schema(production=True).execute("{ mee }")
+    assert "Did you mean" in development.errors[0].message
+    assert "Did you mean" not in production.errors[0].message
+
+
+async def test_an_unexpected_error_is_masked_but_ours_keep_their_code():
+    from graphql import GraphQLError
+
+    from api.graphql.errors import NotFound, should_mask_error
+
+    assert should_mask_error(GraphQLError("boom", original_error=KeyError("secret")))
+    ours = GraphQLError("wrapped", original_error=NotFound("No such patient."))
+    assert not should_mask_error(ours)

@@ -20,15 +20,24 @@ DEFAULT_LANGUAGE = "fr"
 LANGUAGE_COOKIE = "carnet_lang"
 
 
-@cache
-def translations(language: str) -> Translations:
-    path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+def _compiled(path: Path, language: str) -> Translations:
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+@cache
+def translations(language: str) -> Translations:
+    """messages.po plus one catalogue per area of the site (e.g. records.po), merged."""
+    folder = LOCALES_DIR / language / "LC_MESSAGES"
+    merged = _compiled(folder / "messages.po", language)
+    for path in sorted(folder.glob("*.po")):
+        if path.name != "messages.po":
+            merged.merge(_compiled(path, language))
+    return merged
 
 
 def pick_language(cookie_value: str | None) -> str:

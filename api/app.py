@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from tortoise import connections
 
 from api.db import close_database, open_database
+from api.documents.routes import routes as document_routes
 from api.graphql.schema import build_schema
 from api.graphql.view import GraphQLEndpoint
 from api.security.headers import SecurityHeadersMiddleware
@@ -55,6 +56,7 @@ def build_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            *document_routes,
             *routes,
         ],
         middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production)],

@@ -1,4 +1,4 @@
-"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code."""
+"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit verify."""
 
 from __future__ import annotations
 
@@ -108,6 +108,20 @@ def cmd_totp_code(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_database(settings, work))
 
 
+def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from api.audit.verify import verify_chains
+
+    async def work() -> int:
+        report = await verify_chains(patient_id=args.patient)
+        summary, *breaks = report.lines()
+        print(summary)
+        for line in breaks:
+            print(f"BROKEN {line}", file=sys.stderr)
+        return 0 if report.ok else 1
+
+    return asyncio.run(_with_database(settings, work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carnet", description="Carnet, a personal health record.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     totp = sub.add_parser("totp-code", help="development: the current code of a demo account")
     totp.add_argument("email")
     totp.set_defaults(run=cmd_totp_code)
+    audit = sub.add_parser("audit", help="the access history")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="check every hash chain; exit 1 if one is broken")
+    verify.add_argument("--patient", type=int, default=None, help="check only this patient")
+    verify.set_defaults(run=cmd_audit_verify)
     return parser
 
 

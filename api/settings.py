@@ -96,6 +96,8 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "measurements": ("api.records.measurements.models", "api.records.measurements.migrations"),
     "directives": ("api.records.directives.models", "api.records.directives.migrations"),
     "documents": ("api.documents.models", "api.documents.migrations"),
+    "consent": ("api.consent.models", "api.consent.migrations"),
+    "audit": ("api.audit.models", "api.audit.migrations"),
 }
 
 

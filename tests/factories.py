@@ -38,12 +38,22 @@ def fresh_nir() -> str:
     return f"2800175{n:06d}"
 
 
+_hashes: dict[str, str] = {}
+
+
+async def password_hash(password: str) -> str:
+    """A real argon2id hash, computed once per password for the whole run (tests stay fast)."""
+    if password not in _hashes:
+        _hashes[password] = await hash_password(password)
+    return _hashes[password]
+
+
 async def make_account(role: Role, *, email: str | None = None, password: str = PASSWORD,
                        second_factor: SecondFactor = SecondFactor.EMAIL,
                        totp_secret: str | None = None) -> Account:
     return await Account.create(
         email=email or f"person{_next()}@test.invalid", role=role, status=AccountStatus.ACTIVE,
-        password_hash=await hash_password(password), second_factor=second_factor,
+        password_hash=await password_hash(password), second_factor=second_factor,
         totp_secret=totp_secret,
     )
 

@@ -1,7 +1,8 @@
 """Consent: who may read or write what in a patient's record.
 
-``decide`` is the one decision point; ``document_visibility`` is its list-filter twin. Both
-are pure; the caller loads the facts (``Rights``) once per request.
+``decide`` is the one decision point; ``document_visibility`` is its list-filter twin;
+``patient_reach``, ``may_manage_consent`` and ``may_open_emergency_access`` decide about the
+relation itself. All are pure; the caller loads the facts (``Rights``) once per request.
 """
 
 from api.consent.matrix import MATRIX, Matrix, MatrixError, ProfessionRights, load_matrix
@@ -21,6 +22,9 @@ from api.consent.policy import (
     default_held_back_until,
     document_visibility,
     held_back_notice_due,
+    may_manage_consent,
+    may_open_emergency_access,
+    patient_reach,
 )
 from api.consent.sections import (
     Action,
@@ -58,4 +62,7 @@ __all__ = [
     "document_visibility",
     "held_back_notice_due",
     "load_matrix",
+    "may_manage_consent",
+    "may_open_emergency_access",
+    "patient_reach",
 ]

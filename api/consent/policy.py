@@ -15,6 +15,8 @@ Bases, tried in this order; the first that allows wins:
   emergency       break-glass, emergency professions only, read-only, hidden stays hidden
   deposit         ``Action.DEPOSIT`` to documents by any professional; gives no read
 An app acting for the viewer gets the person's decision ∩ the app's scopes, basis ``app``.
+``patient_reach``, ``may_manage_consent`` and ``may_open_emergency_access`` answer about the
+relation itself: opening the record, managing its consent, breaking the glass.
 
 Refusals: a block beats everything and answers *not found*: a blocked professional must not
 learn that the record exists. A viewer with no relation at all is *not found* too. A viewer
@@ -25,179 +27,49 @@ break-glass) is *forbidden* with a reason, because the patient is already known 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from api.consent.facts import (
+    AppFacts,
+    Decision,
+    DocumentFilter,
+    DocumentVisibility,
+    EmergencyFacts,
+    GrantFacts,
+    ItemFacts,
+    Rights,
+    ViewerFacts,
+)
 from api.consent.matrix import MATRIX, ProfessionRights
 from api.consent.sections import Action, Basis, Profession, Refusal, Section
+
+# The facts, the decision and the document filters live in ``facts``; re-exported here so
+# callers keep importing them from the policy.
+__all__ = [
+    "EMERGENCY_PROFESSIONS",
+    "HELD_BACK_NOTICE_DELAY",
+    "AppFacts",
+    "Decision",
+    "DocumentFilter",
+    "DocumentVisibility",
+    "EmergencyFacts",
+    "GrantFacts",
+    "ItemFacts",
+    "Rights",
+    "ViewerFacts",
+    "decide",
+    "default_held_back_until",
+    "document_visibility",
+    "held_back_notice_due",
+    "may_manage_consent",
+    "may_open_emergency_access",
+    "patient_reach",
+]
 
 EMERGENCY_PROFESSIONS = frozenset({Profession.EMERGENCY_PHYSICIAN, Profession.SAMU_REGULATOR})
 HELD_BACK_NOTICE_DELAY = timedelta(weeks=2)
 _ALL_SECTIONS = frozenset(Section)
-# Refusals that must not reveal that the patient, or the item, exists.
-_CONCEALING = frozenset(
-    {
-        Refusal.NO_RELATION,
-        Refusal.BLOCKED,
-        Refusal.HIDDEN,
-        Refusal.HELD_BACK,
-        Refusal.CONFIDENTIAL_FOR_MINOR,
-        Refusal.DOCUMENT_TYPE_FORBIDDEN,
-    }
-)
-
-
-@dataclass(frozen=True)
-class ViewerFacts:
-    account_id: int
-    professional: Profession | None  # None for a patient or parent account
-
-
-@dataclass(frozen=True)
-class GrantFacts:
-    sections: frozenset[Section]
-    write: bool
-    expires_at: datetime  # the grant ends at this instant
-    revoked_at: datetime | None = None
-
-    def ended_at(self) -> datetime:
-        if self.revoked_at is not None and self.revoked_at < self.expires_at:
-            return self.revoked_at
-        return self.expires_at
-
-    def was_revoked(self) -> bool:
-        """Revoked before it would have expired."""
-        return self.ended_at() != self.expires_at
-
-
-@dataclass(frozen=True)
-class EmergencyFacts:
-    opened_at: datetime
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
-class AppFacts:
-    """An OAuth app acting for the viewer; scopes are exact (a write scope gives no read)."""
-
-    scopes: frozenset[tuple[Section, Action]]
-
-
-@dataclass(frozen=True)
-class Rights:
-    """Everything about (viewer, patient), loaded once per request by the caller.
-
-    All datetimes must be comparable with ``now`` (aware, preferably UTC).
-    """
-
-    patient_id: int
-    now: datetime
-    is_owner: bool = False
-    representative_until: datetime | None = None  # a parent's rights end at this instant
-    grants: tuple[GrantFacts, ...] = ()
-    is_treating_doctor: bool = False
-    is_blocked: bool = False
-    emergency: EmergencyFacts | None = None
-    emergency_opposed: bool = False
-    app: AppFacts | None = None
-
-
-@dataclass(frozen=True)
-class ItemFacts:
-    """One entry or document, when the decision is about an existing item."""
-
-    author_account_id: int | None = None
-    category: str | None = None  # documents only
-    type_code: str | None = None  # documents only (LOINC)
-    hidden_from_professionals: bool = False
-    held_back_until: datetime | None = None  # the patient sees it from this instant on
-    confidential_for_minor: bool = False
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    basis: Basis | None
-    reason: Refusal | None
-    # For ``Basis.APP``: the basis of the person the app acts for (for the access history).
-    delegated_basis: Basis | None = None
-
-    def __post_init__(self) -> None:
-        if self.allowed != (self.basis is not None) or self.allowed == (self.reason is not None):
-            raise ValueError("a decision has a basis when allowed, a reason when refused")
-
-    @property
-    def not_found(self) -> bool:
-        """Answer NOT_FOUND rather than FORBIDDEN: the patient (or item) must stay unseen."""
-        return self.reason in _CONCEALING
-
-
-@dataclass(frozen=True)
-class DocumentFilter:
-    """One way of seeing documents; an item passes when every condition holds.
-
-    In SQL: ``(category IN allowed_categories OR type_code IN also_type_codes)`` (skipped when
-    ``allowed_categories`` is None), ``AND (type_code IS NULL OR type_code NOT IN
-    excluded_type_codes)``, ``AND (NOT hidden OR author_account_id = hidden_exempt_author)``
-    when ``exclude_hidden``, ``AND (held_back_until IS NULL OR held_back_until <=
-    exclude_held_back_after)`` when set, ``AND NOT confidential_for_minor`` when asked.
-    """
-
-    allowed_categories: frozenset[str] | None = None  # None: every category
-    also_type_codes: frozenset[str] = frozenset()
-    excluded_type_codes: frozenset[str] = frozenset()
-    exclude_hidden: bool = False
-    hidden_exempt_author: int | None = None
-    exclude_held_back_after: datetime | None = None
-    exclude_minor_confidential: bool = False
-
-    def refusal(self, item: ItemFacts) -> Refusal | None:
-        if item.type_code is not None and item.type_code in self.excluded_type_codes:
-            return Refusal.DOCUMENT_TYPE_FORBIDDEN
-        if self.allowed_categories is not None and not (
-            (item.category is not None and item.category in self.allowed_categories)
-            or (item.type_code is not None and item.type_code in self.also_type_codes)
-        ):
-            return Refusal.DOCUMENT_TYPE_FORBIDDEN
-        if (
-            self.exclude_hidden
-            and item.hidden_from_professionals
-            and (
-                item.author_account_id is None
-                or item.author_account_id != self.hidden_exempt_author
-            )
-        ):
-            return Refusal.HIDDEN
-        until, cutoff = item.held_back_until, self.exclude_held_back_after
-        if cutoff is not None and until is not None and until > cutoff:
-            return Refusal.HELD_BACK
-        if self.exclude_minor_confidential and item.confidential_for_minor:
-            return Refusal.CONFIDENTIAL_FOR_MINOR
-        return None
-
-    def admits(self, item: ItemFacts) -> bool:
-        return self.refusal(item) is None
-
-    def ignoring_document_types(self) -> DocumentFilter:
-        """The same filter for entries of other sections, which have no document type."""
-        return replace(self, allowed_categories=None, excluded_type_codes=frozenset())
-
-
-@dataclass(frozen=True)
-class DocumentVisibility:
-    """Which documents of the patient the viewer may list: the union of ``filters``.
-
-    No filter at all means nothing is visible; the data layer ORs the filters' clauses.
-    """
-
-    filters: tuple[DocumentFilter, ...] = field(default=())
-
-    @property
-    def visible(self) -> bool:
-        return bool(self.filters)
-
-    def admits(self, item: ItemFacts) -> bool:
-        return any(f.admits(item) for f in self.filters)
 
 
 @dataclass(frozen=True)
@@ -371,3 +243,65 @@ def default_held_back_until(created_at: datetime) -> datetime:
 def held_back_notice_due(held_back_since: datetime, now: datetime) -> bool:
     """Whether the patient must be told a document is held back (after two weeks)."""
     return now >= held_back_since + HELD_BACK_NOTICE_DELAY
+
+
+# --- decisions about the relation itself, rather than a section --------------------------
+
+_MANAGING_BASES = frozenset({Basis.OWNER, Basis.REPRESENTATIVE})
+
+
+def patient_reach(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer know that this patient exists (open the record, list it)?
+
+    Allowed on any active basis; refused but not concealed for an ended relation (the
+    patient is already known to the viewer); *not found* for a stranger or a blocked viewer.
+    A deposit is no relation: depositing a document does not open the record.
+    """
+    if rights.is_blocked:
+        return _refused(Refusal.BLOCKED)
+    routes, dormant = _routes(viewer, rights)
+    if not routes:
+        return _refused(dormant[0] if dormant else Refusal.NO_RELATION)
+    basis = routes[0].basis
+    if rights.app is not None:
+        return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=basis)
+    return Decision(allowed=True, basis=basis, reason=None)
+
+
+def may_manage_consent(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer grant and revoke access, designate, block, hide, or change settings?
+
+    Only the patient and, until the 18th birthday, a parent. A professional never manages
+    someone else's consent, even as treating doctor or with a write grant on identity. An
+    app acting for the patient needs the identity write scope.
+    """
+    if rights.is_blocked:
+        return _refused(Refusal.BLOCKED)
+    routes, dormant = _routes(viewer, rights)
+    managing = [route.basis for route in routes if route.basis in _MANAGING_BASES]
+    if not managing:
+        if Refusal.REPRESENTATIVE_ENDED in dormant:
+            return _refused(Refusal.REPRESENTATIVE_ENDED)
+        return _refused(Refusal.NOT_GRANTED if routes or dormant else Refusal.NO_RELATION)
+    if rights.app is None:
+        return Decision(allowed=True, basis=managing[0], reason=None)
+    if (Section.IDENTITY, Action.WRITE) not in rights.app.scopes:
+        return _refused(Refusal.SCOPE_MISSING)
+    return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=managing[0])
+
+
+def may_open_emergency_access(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer open break-glass access to this patient now?
+
+    Emergency professions only, unless the patient opposed it; a block beats it (and stays
+    concealed). Never through an app: break-glass is a deliberate act of the person.
+    """
+    if rights.is_blocked:
+        return _refused(Refusal.BLOCKED)
+    if viewer.professional is None or viewer.professional not in EMERGENCY_PROFESSIONS:
+        return _refused(Refusal.NOT_EMERGENCY_PROFESSION)
+    if rights.emergency_opposed:
+        return _refused(Refusal.EMERGENCY_OPPOSED)
+    if rights.app is not None:
+        return _refused(Refusal.SCOPE_MISSING)
+    return Decision(allowed=True, basis=Basis.EMERGENCY, reason=None)

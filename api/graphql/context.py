@@ -23,6 +23,9 @@ class Context:
     # Every (patient, section, action, basis) this request touched: the access history
     # is written from it once per request.
     accesses: set[tuple[int, str, str, str]] = field(default_factory=set)
+    # The accesses already written to the history (or dropped because their write rolled
+    # back): api.audit.log writes only the rest.
+    audited: set[tuple[int, str, str, str]] = field(default_factory=set)
 
     def note_access(self, patient_id: int, section: Any, action: Any, decision: Any) -> None:
         basis = decision.basis.value if decision.basis is not None else ""

@@ -12,8 +12,8 @@ import strawberry
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
+from api.consent.loaders import facts_of
 from api.consent.policy import Decision, ItemFacts, Rights, ViewerFacts, decide
-from api.consent.rights import load_rights, load_viewer_facts
 from api.consent.sections import Action, Section
 from api.graphql.context import Context, Info
 from api.graphql.errors import ConsentRequired, NotFound
@@ -21,14 +21,11 @@ from api.identity.models import Patient
 
 
 async def facts_for(context: Context, patient: Patient) -> tuple[ViewerFacts, Rights]:
-    """The viewer's facts and rights on this patient, loaded once per request."""
-    viewer = context.require_viewer()
-    cache: dict[Any, Any] = context.loaders.setdefault("consent", {})
-    if "viewer" not in cache:
-        cache["viewer"] = await load_viewer_facts(viewer)
-    if patient.id not in cache:
-        cache[patient.id] = await load_rights(viewer, patient)
-    return cache["viewer"], cache[patient.id]
+    """The viewer's facts and rights on this patient, loaded once per request.
+
+    Through DataLoaders: fields of many patients resolved together share one batch.
+    """
+    return await facts_of(context.loaders, context.require_viewer(), patient)
 
 
 def refuse(decision: Decision, section: Section, action: Action) -> Exception:

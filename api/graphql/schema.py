@@ -16,8 +16,20 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.audit.extension import AccessLogExtension
+from api.audit.queries import AuditQuery
+from api.consent.mutations import ConsentMutation
+from api.consent.queries import ConsentQuery
+from api.documents.mutations import DocumentsMutation
+from api.documents.queries import DocumentsQuery
 from api.graphql.errors import own_error, should_mask_error
 from api.identity.queries import IdentityQuery
+from api.interop.queries import TerminologyQuery
+from api.records.directives.mutations import DirectivesMutation
+from api.records.entries.mutations import EntriesMutation
+from api.records.entries.queries import EntriesQuery
+from api.records.measurements.mutations import MeasurementsMutation
+from api.records.measurements.queries import MeasurementsQuery
 
 MAX_DEPTH = 10
 # Built once: a rule class made per request would defeat the validation cache.
@@ -25,7 +37,14 @@ _DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
 
 
 @strawberry.type
-class Query(IdentityQuery):
+class Query(IdentityQuery, TerminologyQuery, EntriesQuery, MeasurementsQuery, AuditQuery,
+            DocumentsQuery, ConsentQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(EntriesMutation, MeasurementsMutation, DirectivesMutation, DocumentsMutation,
+               ConsentMutation):
     pass
 
 
@@ -54,6 +73,7 @@ class OwnErrorExtensions(MaskErrors):
 def build_schema(*, production: bool = False) -> CarnetSchema:
     return CarnetSchema(
         query=Query,
+        mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=production),
         extensions=[
             lambda: ParserCache(maxsize=256),
@@ -62,6 +82,7 @@ def build_schema(*, production: bool = False) -> CarnetSchema:
             lambda: MaxAliasesLimiter(max_alias_count=30),
             lambda: MaxTokensLimiter(max_token_count=2000),
             lambda: OwnErrorExtensions(should_mask_error=should_mask_error),
+            AccessLogExtension,
         ],
     )
 

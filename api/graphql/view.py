@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from api.documents.limits import announced_too_large, is_multipart, limited_receive
 from api.graphql.context import Context
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.security import csrf
@@ -23,7 +24,9 @@ def request_language(request: Request) -> str:
 class GraphQLEndpoint(GraphQL[Context, None]):
     def __init__(self, schema: Any, settings: Settings) -> None:
         # No in-browser IDE: it loads its code from a CDN, which the CSP forbids.
-        super().__init__(schema, graphql_ide=None, allow_queries_via_get=True)
+        # Multipart requests carry uploads (uploadDocument); the CSRF guard below covers them.
+        super().__init__(schema, graphql_ide=None, allow_queries_via_get=True,
+                         multipart_uploads_enabled=True)
         self.settings = settings
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
@@ -46,4 +49,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 )
                 await response(scope, receive, send)
                 return
+            if is_multipart(scope):
+                # Uploads are capped before the parser spools them to disk.
+                if announced_too_large(scope):
+                    await JSONResponse({"errors": [{"message": "Request body too large.",
+                                                    "extensions": {"code": "TOO_LARGE"}}]},
+                                       status_code=413)(scope, receive, send)
+                    return
+                receive = limited_receive(receive)
         await super().__call__(scope, receive, send)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import strawberry
 
 from api.consent.sections import Section
+from api.documents.types import PatientDocumentsFields
 from api.graphql.permissions import section_field
 from api.identity import models
 from api.identity.types import IdentityType
+from api.records.directives.types import PatientDirectivesFields
+from api.records.entries.types import PatientEntriesFields
+from api.records.measurements.types import PatientMeasurementsFields
 
 
 @strawberry.type(name="Patient", description="A person's health record.")
-class PatientType:
+class PatientType(PatientEntriesFields, PatientMeasurementsFields, PatientDirectivesFields,
+                  PatientDocumentsFields):
     id: strawberry.ID
     display_name: str
     model: strawberry.Private[models.Patient]

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,11 +28,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`carnet migrate`, `carnet demo`, `carnet serve`, as `make run` does."""
+def live_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The live server's environment: `carnet` commands run with it see the same data."""
     var_dir: Path = tmp_path_factory.mktemp("live")
     env = {**os.environ, "CARNET_VAR_DIR": str(var_dir), "CARNET_ENV": "development"}
     env.pop("DATABASE_URL", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env: dict[str, str]) -> Iterator[str]:
+    """`carnet migrate`, `carnet demo`, `carnet serve`, as `make run` does."""
+    env = live_env
+    var_dir = Path(env["CARNET_VAR_DIR"])
     for command in (["migrate"], ["demo"]):
         subprocess.run([sys.executable, "-m", "api.cli", *command], env=env, check=True,
                        capture_output=True, timeout=120)
@@ -66,6 +75,19 @@ async def browser() -> AsyncIterator[object]:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         await chromium.close()
+
+
+@pytest.fixture(scope="session")
+async def signed_in_states(browser: object, live_server: str,
+                           live_env: dict[str, str]) -> dict[str, dict[str, Any] | None]:
+    """Cookies of one sign-in per demo role (None for anonymous), reused by many tests."""
+    from tests.browser.signin import signed_in_state
+
+    return {
+        "anonymous": None,
+        "patient": await signed_in_state(browser, live_server, "patient", live_env),
+        "professional": await signed_in_state(browser, live_server, "professional", live_env),
+    }
 
 
 @pytest.fixture

@@ -1,0 +1,256 @@
+"""Writing the access history: one event per patient and basis per request, hash-chained.
+
+Three ways in:
+
+* GraphQL reads: nothing to do. ``authorize``/``section_field`` note every access in the
+  request's context and ``AccessLogExtension`` writes them once the operation has run.
+* GraphQL mutations: write inside ``audited_transaction`` so the event commits, or rolls
+  back, with the data::
+
+      async with audited_transaction(info.context) as connection:
+          await Allergy.create(..., using_db=connection)
+      # the write noted by authorize() is now in the history, in the same transaction
+
+  On an exception inside the block nothing is written and the noted writes are dropped.
+  A mutation that returns userErrors before writing calls ``discard_writes(info.context)``
+  (nothing changed, so there is nothing to show the patient). Reads done while building
+  the payload afterwards are written by the extension at the end of the request.
+  ``record_accesses(context, connection)`` is the building block, for code that manages
+  its own ``in_transaction()``.
+* Everything else (file downloads, opening an emergency access, deposits outside GraphQL):
+  ``record_event(...)``, inside the caller's transaction when it writes (pass
+  ``connection``).
+
+Owner accesses are never written: the history shows what others did.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from api import clock
+from api.audit.chain import GENESIS_HASH, EventContent, event_hash
+from api.audit.models import AccessEvent, RequestKind
+from api.consent.sections import Action, Basis, Section
+from api.graphql.context import Context
+from api.identity.models import Account, Patient, Professional
+
+# pg_advisory_xact_lock(namespace, patient_id): one lock per patient's chain.
+_LOCK_NAMESPACE = 0x61756474
+_DETAIL_MAX = 500
+_NAME_MAX = 200
+_VIEWER_CACHE = "audit.viewer"
+
+
+@dataclass(frozen=True)
+class ViewerSnapshot:
+    """Who the viewer is, copied into each event as text."""
+
+    account_id: int
+    professional_id: int | None
+    name: str
+    profession: str
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    patient_id: int
+    viewer: ViewerSnapshot
+    basis: Basis
+    sections: frozenset[str]
+    actions: frozenset[str]
+    request_kind: RequestKind
+    detail: str = ""
+
+
+async def load_viewer_snapshot(account_id: int) -> ViewerSnapshot:
+    professional = await Professional.filter(account_id=account_id).first()
+    if professional is not None:
+        return ViewerSnapshot(account_id, professional.id,
+                              f"{professional.first_name} {professional.last_name}",
+                              professional.profession)
+    person = await Patient.filter(account_id=account_id).first()
+    if person is not None:
+        first = person.first_names.split(" ")[0]
+        name = f"{first} {person.used_name or person.birth_name}".strip()
+    else:
+        account = await Account.get_or_none(id=account_id)
+        name = (account.email or "") if account else ""
+    return ViewerSnapshot(account_id, None, name, "")
+
+
+async def _viewer_of(context: Context) -> ViewerSnapshot:
+    cached = context.loaders.get(_VIEWER_CACHE)
+    if not isinstance(cached, ViewerSnapshot):
+        cached = await load_viewer_snapshot(context.require_viewer().account_id)
+        context.loaders[_VIEWER_CACHE] = cached
+    return cached
+
+
+def _content(event: PendingEvent, sequence: int, moment: datetime) -> EventContent:
+    return EventContent(
+        patient_id=event.patient_id,
+        sequence=sequence,
+        occurred_at=moment,
+        viewer_account_id=event.viewer.account_id,
+        viewer_professional_id=event.viewer.professional_id,
+        viewer_name=event.viewer.name[:_NAME_MAX],
+        viewer_profession=event.viewer.profession,
+        basis=event.basis.value,
+        sections=",".join(sorted(event.sections)),
+        actions=",".join(sorted(event.actions)),
+        emergency=event.basis is Basis.EMERGENCY,
+        request_kind=event.request_kind.value,
+        detail=event.detail[:_DETAIL_MAX],
+    )
+
+
+async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]
+                  ) -> list[AccessEvent]:
+    by_patient: dict[int, list[PendingEvent]] = defaultdict(list)
+    for event in pending:
+        by_patient[event.patient_id].append(event)
+    on_postgres = connection.capabilities.dialect == "postgres"
+    rows: list[AccessEvent] = []
+    for patient_id in sorted(by_patient):  # always the same order: no deadlock between chains
+        if on_postgres:
+            # Held until the transaction ends: concurrent appends to this chain wait here.
+            await connection.execute_query(
+                "SELECT pg_advisory_xact_lock($1, $2)", [_LOCK_NAMESPACE, patient_id]
+            )
+        last = await (AccessEvent.filter(patient_id=patient_id).using_db(connection)
+                      .order_by("-sequence").limit(1).values("sequence", "hash"))
+        sequence, prev_hash = (last[0]["sequence"], last[0]["hash"]) if last else (0, GENESIS_HASH)
+        moment = clock.now()
+        for event in by_patient[patient_id]:
+            sequence += 1
+            content = _content(event, sequence, moment)
+            digest = event_hash(content, prev_hash)
+            rows.append(AccessEvent(
+                patient_id=patient_id, sequence=sequence, occurred_at=moment,
+                viewer_account_id=content.viewer_account_id,
+                viewer_professional_id=content.viewer_professional_id,
+                viewer_name=content.viewer_name, viewer_profession=content.viewer_profession,
+                basis=event.basis, sections=content.sections, actions=content.actions,
+                emergency=content.emergency, request_kind=content.request_kind,
+                detail=content.detail, prev_hash=prev_hash, hash=digest,
+            ))
+            prev_hash = digest
+    if len(rows) == 1:
+        await rows[0].save(using_db=connection)  # the usual case; gives the caller the new id
+    else:
+        await AccessEvent.bulk_create(rows, using_db=connection)
+    return rows
+
+
+async def append_events(pending: Sequence[PendingEvent],
+                        connection: BaseDBAsyncClient | None = None) -> list[AccessEvent]:
+    """Append to each patient's chain in one INSERT, inside ``connection``'s transaction if any.
+
+    On PostgreSQL an advisory lock per patient serialises appends to a chain. SQLite
+    serialises writers itself; should two processes still pick the same sequence number,
+    the unique (patient, sequence) constraint refuses the second and it tries once more.
+    """
+    if not pending:
+        return []
+    name = connection.connection_name if connection is not None else None
+    for attempt in (1, 2):
+        try:
+            # Inside an open transaction this is a savepoint, so a retry leaves it usable.
+            async with in_transaction(name) as transaction:
+                return await _append(transaction, pending)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _groups(accesses: Iterable[tuple[int, str, str, str]]
+            ) -> dict[tuple[int, str], tuple[set[str], set[str]]]:
+    groups: dict[tuple[int, str], tuple[set[str], set[str]]] = {}
+    for patient_id, section, action, basis in accesses:
+        if basis in ("", Basis.OWNER.value):
+            continue
+        sections, actions = groups.setdefault((patient_id, basis), (set(), set()))
+        sections.add(section)
+        actions.add(action)
+    return groups
+
+
+async def record_accesses(context: Context, connection: BaseDBAsyncClient | None = None,
+                          request_kind: RequestKind = RequestKind.GRAPHQL) -> list[AccessEvent]:
+    """Write what the request touched and was not written yet; mark it written.
+
+    One event per patient touched, listing every section and action; two when the request
+    reached the same record on two bases (say, a grant for some sections and emergency
+    access for others), so the patient sees exactly what each basis was used for.
+    """
+    unsettled = context.accesses - context.audited
+    if not unsettled:
+        return []
+    context.audited |= unsettled
+    groups = _groups(unsettled)
+    if not groups:
+        return []
+    viewer = await _viewer_of(context)
+    pending = [
+        PendingEvent(patient_id=patient_id, viewer=viewer, basis=Basis(basis),
+                     sections=frozenset(sections), actions=frozenset(actions),
+                     request_kind=request_kind)
+        for (patient_id, basis), (sections, actions) in sorted(groups.items())
+    ]
+    return await append_events(pending, connection)
+
+
+def discard_writes(context: Context) -> None:
+    """Nothing was written after all (rollback, userErrors): forget the noted writes."""
+    context.audited |= {a for a in context.accesses if a[2] != Action.READ.value}
+
+
+@asynccontextmanager
+async def audited_transaction(context: Context) -> AsyncIterator[BaseDBAsyncClient]:
+    """A transaction that also writes the request's accesses before it commits."""
+    try:
+        async with in_transaction() as connection:
+            yield connection
+            await record_accesses(context, connection)
+    except BaseException:
+        discard_writes(context)
+        raise
+
+
+async def record_event(
+    *,
+    patient_id: int,
+    viewer_account_id: int,
+    basis: Basis,
+    sections: Iterable[Section],
+    actions: Iterable[Action],
+    request_kind: RequestKind,
+    detail: str = "",
+    connection: BaseDBAsyncClient | None = None,
+) -> AccessEvent | None:
+    """Append one event for an access outside GraphQL; None for the patient's own access.
+
+    E.g. opening an emergency access: ``basis=Basis.EMERGENCY, sections=(), actions=(),
+    request_kind=RequestKind.EMERGENCY_OPEN, detail=reason``; a file download:
+    ``sections=(Section.DOCUMENTS,), actions=(Action.READ,), request_kind=DOWNLOAD``.
+    """
+    if basis is Basis.OWNER:
+        return None
+    viewer = await load_viewer_snapshot(viewer_account_id)
+    event = PendingEvent(
+        patient_id=patient_id, viewer=viewer, basis=basis,
+        sections=frozenset(s.value for s in sections),
+        actions=frozenset(a.value for a in actions),
+        request_kind=request_kind, detail=detail,
+    )
+    return (await append_events([event], connection))[0]

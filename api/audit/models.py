@@ -1,0 +1,59 @@
+"""The access history: one append-only, hash-chained log of events per patient.
+
+Nothing in the code updates or deletes an event; on PostgreSQL a trigger refuses it too
+(migration 0002). The viewer's name and profession are copied as text when the event is
+written, so the history stays readable when an account changes or disappears.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from api.consent.sections import Basis
+from api.identity.models import Patient
+
+
+class RequestKind(StrEnum):
+    """What kind of request touched the record."""
+
+    GRAPHQL = "graphql"
+    DOWNLOAD = "download"
+    EMERGENCY_OPEN = "emergency_open"
+    DEPOSIT = "deposit"
+    EXPORT = "export"
+
+
+# One access to a patient's record by someone else than the patient: who, on what basis,
+# which sections, when. `sequence` numbers a patient's events from 1 without gaps; `hash`
+# covers the event and `prev_hash` (the hash of the event before it).
+class AccessEvent(Model):
+    id = fields.BigIntField(primary_key=True)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "identity.Patient", related_name=False, on_delete=fields.CASCADE
+    )
+    sequence = fields.IntField()
+    occurred_at = fields.DatetimeField()
+    # Not foreign keys: the history outlives the viewer's account.
+    viewer_account_id = fields.IntField()
+    viewer_professional_id = fields.IntField(null=True)
+    viewer_name = fields.CharField(max_length=200)
+    viewer_profession = fields.CharField(max_length=32, default="")
+    basis = fields.CharEnumField(Basis, max_length=16)
+    # Sorted, comma-joined values of Section and Action.
+    sections = fields.CharField(max_length=200)
+    actions = fields.CharField(max_length=32)
+    emergency = fields.BooleanField(default=False)
+    request_kind = fields.CharField(max_length=24)
+    # A short free text for some kinds, e.g. the reason given for an emergency access.
+    detail = fields.CharField(max_length=500, default="")
+    prev_hash = fields.CharField(max_length=64)
+    hash = fields.CharField(max_length=64)
+
+    patient_id: int
+
+    class Meta:
+        table = "access_event"
+        unique_together = (("patient", "sequence"),)

@@ -1,0 +1,80 @@
+"""`accessHistory`: the patient (or their legal representative) sees who accessed the record."""
+# strawberry.field is untyped for mypy: keep the resolver typed anyway.
+# mypy: disable-error-code="untyped-decorator"
+
+from __future__ import annotations
+
+import strawberry
+
+from api.audit.models import AccessEvent
+from api.audit.types import AccessBasis, AccessEventType
+from api.consent.policy import may_manage_consent, patient_reach
+from api.consent.sections import Basis
+from api.graphql.common import Page, decode_cursor, encode_cursor, page_of, page_size, parse_id
+from api.graphql.context import Info
+from api.graphql.errors import CarnetError, ConsentRequired, NotFound
+from api.graphql.permissions import facts_for
+from api.identity.models import Patient
+
+
+async def _patient_whose_history_viewer_reads(info: Info, patient_id: int) -> Patient:
+    """The patient, if the policy says the viewer manages this record; else a refusal.
+
+    The history is read by whoever manages the record's consent (the patient, a parent of a
+    minor, an app they allowed to manage it): professionals never read it.
+    """
+    info.context.require_viewer()
+    patient = await Patient.get_or_none(id=patient_id)
+    if patient is None:
+        raise NotFound("No such patient, or it is out of your reach.")
+    viewer, rights = await facts_for(info.context, patient)
+    decision = may_manage_consent(viewer, rights)
+    if not decision.allowed:
+        if patient_reach(viewer, rights).not_found:
+            raise NotFound("No such patient, or it is out of your reach.")
+        reason = decision.reason.value if decision.reason else "denied"
+        raise ConsentRequired(
+            "Only the patient and their legal representatives see the access history.",
+            reason=reason,
+        )
+    return patient
+
+
+def _sequence_after(after: str | None) -> int | None:
+    values = decode_cursor(after, 1)
+    if values is None:
+        return None
+    if not values[0].isdigit():
+        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
+    return int(values[0])
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="Who read or changed the record, newest first. Only the "
+                      "patient and their legal representatives may ask.")
+    async def access_history(
+        self,
+        info: Info,
+        patient_id: strawberry.ID,
+        professional_id: strawberry.ID | None = None,
+        basis: AccessBasis | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Page[AccessEventType]:
+        size = page_size(first)
+        before = _sequence_after(after)
+        patient = await _patient_whose_history_viewer_reads(info, parse_id(patient_id, "patientId"))
+        query = AccessEvent.filter(patient_id=patient.id)
+        if professional_id is not None:
+            query = query.filter(
+                viewer_professional_id=parse_id(professional_id, "professionalId")
+            )
+        if basis is not None:
+            query = query.filter(basis=Basis(basis.value))
+        total = await query.count()
+        if before is not None:
+            query = query.filter(sequence__lt=before)
+        rows = await query.order_by("-sequence").limit(size + 1)
+        return page_of([AccessEventType.from_model(row) for row in rows], size, total,
+                       lambda event: encode_cursor(event.sequence))

@@ -1,0 +1,66 @@
+"""GraphQL types of the access history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from api.audit.models import AccessEvent, RequestKind
+from api.consent.sections import Action, Section
+from api.graphql import permissions  # noqa: F401 - registers Section and Action as GraphQL enums
+
+
+@strawberry.enum(name="AccessBasis", description="Why someone other than the patient could see "
+                 "or change the record.")
+class AccessBasis(Enum):
+    REPRESENTATIVE = "representative"
+    GRANT = "grant"
+    TREATING_DOCTOR = "treating_doctor"
+    EMERGENCY = "emergency"
+    DEPOSIT = "deposit"
+    APP = "app"
+
+
+AccessRequestKind = strawberry.enum(RequestKind, name="AccessRequestKind",
+                                    description="How the record was reached.")
+
+
+@strawberry.type(name="AccessEvent",
+                 description="One visit to the record by someone other than the patient.")
+class AccessEventType:
+    id: strawberry.ID
+    occurred_at: datetime
+    viewer_name: str = strawberry.field(description="As it was when the access happened.")
+    viewer_profession: str | None = strawberry.field(
+        description="The profession code (e.g. nurse) for a professional, else null."
+    )
+    professional_id: strawberry.ID | None
+    basis: AccessBasis
+    sections: list[Section]
+    actions: list[Action]
+    emergency: bool = strawberry.field(description="An emergency (break-glass) access.")
+    request_kind: RequestKind
+    detail: str | None = strawberry.field(
+        description="A note for some events, e.g. the reason given for an emergency access."
+    )
+    sequence: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, row: AccessEvent) -> AccessEventType:
+        professional = row.viewer_professional_id
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            occurred_at=row.occurred_at,
+            viewer_name=row.viewer_name,
+            viewer_profession=row.viewer_profession or None,
+            professional_id=strawberry.ID(str(professional)) if professional else None,
+            basis=AccessBasis(row.basis.value),
+            sections=[Section(s) for s in row.sections.split(",") if s],
+            actions=[Action(a) for a in row.actions.split(",") if a],
+            emergency=row.emergency,
+            request_kind=RequestKind(row.request_kind),
+            detail=row.detail or None,
+            sequence=row.sequence,
+        )

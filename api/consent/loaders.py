@@ -1,0 +1,81 @@
+"""Per-request DataLoaders for the consent facts, so N patients cost a fixed number of queries.
+
+They live in ``context.loaders`` (one request, one viewer). Code that changes a relation
+(a grant, a break-glass access) calls ``forget_rights`` so the rest of the request sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from strawberry.dataloader import DataLoader
+
+from api.consent.facts import Rights, ViewerFacts
+from api.consent.rights import load_rights_many, load_viewer_facts
+from api.identity.models import Patient
+from api.identity.viewer import Viewer
+
+
+class ViewerFactsByAccountIdLoader(DataLoader[int, ViewerFacts]):
+    """The signed-in viewer's facts, loaded once however many fields ask at the same time."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        super().__init__(load_fn=self._load)
+        self.viewer = viewer
+
+    async def _load(self, account_ids: Sequence[int]) -> list[ViewerFacts]:
+        facts = await load_viewer_facts(self.viewer)
+        return [facts for _ in account_ids]
+
+
+def _patient_id(patient: Patient) -> int:
+    return patient.id
+
+
+class RightsByPatientIdLoader(DataLoader[Patient, Rights]):
+    """The viewer's rights on each patient asked for in the same tick, in one batch."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        super().__init__(load_fn=self._load, cache_key_fn=_patient_id)
+        self.viewer = viewer
+
+    async def _load(self, patients: Sequence[Patient]) -> list[Rights]:
+        by_id = await load_rights_many(self.viewer, patients)
+        return [by_id[patient.id] for patient in patients]
+
+
+def _loader(loaders: dict[str, Any], name: str, viewer: Viewer, cls: type[Any]) -> Any:
+    loader = loaders.get(name)
+    if loader is None or loader.viewer is not viewer:
+        loader = loaders[name] = cls(viewer)
+    return loader
+
+
+def viewer_facts_loader(loaders: dict[str, Any], viewer: Viewer) -> ViewerFactsByAccountIdLoader:
+    return cast(
+        ViewerFactsByAccountIdLoader,
+        _loader(loaders, "ViewerFactsByAccountIdLoader", viewer, ViewerFactsByAccountIdLoader),
+    )
+
+
+def rights_loader(loaders: dict[str, Any], viewer: Viewer) -> RightsByPatientIdLoader:
+    return cast(
+        RightsByPatientIdLoader,
+        _loader(loaders, "RightsByPatientIdLoader", viewer, RightsByPatientIdLoader),
+    )
+
+
+def forget_rights(loaders: dict[str, Any], patient: Patient) -> None:
+    """Drop the cached rights on this patient: the next check reloads them."""
+    loader = loaders.get("RightsByPatientIdLoader")
+    if loader is not None:
+        loader.clear(patient)
+
+
+async def facts_of(loaders: dict[str, Any], viewer: Viewer, patient: Patient
+                   ) -> tuple[ViewerFacts, Rights]:
+    """The viewer's facts and rights on this patient, through the request's loaders."""
+    facts = await viewer_facts_loader(loaders, viewer).load(viewer.account_id)
+    rights = await rights_loader(loaders, viewer).load(patient)
+    return facts, rights

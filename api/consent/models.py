@@ -1,0 +1,184 @@
+"""What the patient decided about access to their record, and what happened because of it.
+
+Every table that belongs to a patient carries ``patient_id`` so data can be sharded by
+patient. Rows are read by ``api.consent.rights`` and turned into the policy's facts.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from api.consent.sections import Section
+from api.identity.models import Account, Patient, Professional
+
+SECTION_SEPARATOR = ","
+
+
+def encode_sections(sections: frozenset[Section] | set[Section]) -> str:
+    """Sections as stored: their values, sorted, comma-separated."""
+    return SECTION_SEPARATOR.join(sorted(s.value for s in sections))
+
+
+def decode_sections(text: str) -> frozenset[Section]:
+    return frozenset(Section(part) for part in text.split(SECTION_SEPARATOR) if part)
+
+
+class NotificationKind(StrEnum):
+    EMERGENCY_ACCESS = "emergency_access"
+    HELD_BACK_DOCUMENT = "held_back_document"
+
+
+# The patient let a professional read (and maybe write) some sections until an expiry.
+# Expired and revoked grants are kept: they are the patient's history of sharing.
+class Grant(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "identity.Patient", related_name="consent_grants", on_delete=fields.CASCADE
+    )
+    professional: fields.ForeignKeyRelation[Professional] = fields.ForeignKeyField(
+        "identity.Professional", related_name="consent_grants", on_delete=fields.CASCADE
+    )
+    sections = fields.CharField(max_length=200)
+    write = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "identity.Account", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    patient_id: int
+    professional_id: int
+    created_by_id: int | None
+
+    class Meta:
+        table = "consent_grant"
+        indexes = (("patient_id", "professional_id"), ("professional_id", "expires_at"))
+
+
+# The patient's treating doctor (one at most); reads every section the matrix allows.
+class TreatingDoctor(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.OneToOneRelation[Patient] = fields.OneToOneField(
+        "identity.Patient", related_name="treating_doctor", on_delete=fields.CASCADE
+    )
+    professional: fields.ForeignKeyRelation[Professional] = fields.ForeignKeyField(
+        "identity.Professional", related_name="treated_patients", on_delete=fields.CASCADE
+    )
+    designated_at = fields.DatetimeField()
+
+    patient_id: int
+    professional_id: int
+
+    class Meta:
+        table = "consent_treating_doctor"
+
+
+# The patient blocked a professional: beats every other rule.
+class Block(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "identity.Patient", related_name="consent_blocks", on_delete=fields.CASCADE
+    )
+    professional: fields.ForeignKeyRelation[Professional] = fields.ForeignKeyField(
+        "identity.Professional", related_name="blocked_by", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+
+    patient_id: int
+    professional_id: int
+
+    class Meta:
+        table = "consent_block"
+        unique_together = (("patient", "professional"),)
+
+
+# Break-glass: an emergency professional opened read-only access for a few hours.
+class EmergencyAccess(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "identity.Patient", related_name="emergency_accesses", on_delete=fields.CASCADE
+    )
+    professional: fields.ForeignKeyRelation[Professional] = fields.ForeignKeyField(
+        "identity.Professional", related_name="emergency_accesses", on_delete=fields.CASCADE
+    )
+    reason = fields.TextField()
+    opened_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+
+    patient_id: int
+    professional_id: int
+
+    class Meta:
+        table = "consent_emergency_access"
+        indexes = (("patient_id", "professional_id", "opened_at"),)
+
+
+# The patient's consent settings; a patient without a row has the defaults.
+class ConsentSettings(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.OneToOneRelation[Patient] = fields.OneToOneField(
+        "identity.Patient", related_name="consent_settings", on_delete=fields.CASCADE
+    )
+    emergency_opposed = fields.BooleanField(default=False)
+    updated_at = fields.DatetimeField()
+
+    patient_id: int
+
+    class Meta:
+        table = "consent_settings"
+
+
+# An in-app notification to one account about one patient's record.
+class Notification(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "identity.Patient", related_name="notifications", on_delete=fields.CASCADE
+    )
+    recipient: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "identity.Account", related_name="notifications", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(NotificationKind, max_length=32)
+    payload: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField()
+    read_at = fields.DatetimeField(null=True)
+
+    patient_id: int
+    recipient_id: int
+
+    class Meta:
+        table = "consent_notification"
+        indexes = (("recipient_id", "id"),)
+
+
+# The two-week notice about a document held back from the patient was sent (once).
+class HeldBackNotice(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "identity.Patient", related_name=False, on_delete=fields.CASCADE
+    )
+    document_id = fields.IntField(unique=True)
+    sent_at = fields.DatetimeField()
+
+    patient_id: int
+
+    class Meta:
+        table = "consent_held_back_notice"
+
+
+# A professional's lookup by INS and birth date that found nobody: counted to throttle them.
+class FailedPatientLookup(Model):
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "identity.Account", related_name=False, on_delete=fields.CASCADE
+    )
+    at = fields.DatetimeField()
+
+    account_id: int
+
+    class Meta:
+        table = "consent_failed_lookup"
+        indexes = (("account_id", "at"),)

@@ -1,0 +1,154 @@
+"""In-app notifications about a record: who is told, what they read, and the held-back notice.
+
+A notification goes to an account about one patient. For a patient it goes to their own
+account and, while they are a minor, to their parents' accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise.expressions import Subquery
+from tortoise.transactions import in_transaction
+
+from api import clock
+from api.consent.messages import profession_name
+from api.consent.models import HeldBackNotice, Notification, NotificationKind
+from api.consent.policy import HELD_BACK_NOTICE_DELAY, held_back_notice_due
+from api.consent.rights import eighteenth_birthday, owner_account_id
+from api.consent.sections import Profession
+from api.identity.models import Guardianship, Patient, Professional
+
+HOME_ZONE = ZoneInfo("Europe/Paris")
+HELD_BACK_BATCH = 200
+
+TEXTS: dict[NotificationKind, tuple[str, str]] = {
+    NotificationKind.EMERGENCY_ACCESS: (
+        "{professional} ({profession}) a ouvert un accès d'urgence au dossier de {patient} "
+        "le {opened_at}, pour 4 heures, en lecture seule. Motif donné : « {reason} ».",
+        "{professional} ({profession}) opened emergency access to {patient}'s record on "
+        "{opened_at}, for 4 hours, read only. Reason given: “{reason}”.",
+    ),
+    NotificationKind.HELD_BACK_DOCUMENT: (
+        "{professional} a ajouté au dossier de {patient} un document à vous présenter lors "
+        "d'une consultation. Prenez rendez-vous ; le document sera visible au plus tard "
+        "le {until}.",
+        "{professional} added a document to {patient}'s record that they want to go through "
+        "with you at an appointment. Book one; the document will show by {until} at the latest.",
+    ),
+}
+
+
+def local_time(iso: str, language: str) -> str:
+    moment = datetime.fromisoformat(iso).astimezone(HOME_ZONE)
+    return moment.strftime("%Y-%m-%d %H:%M" if language == "en" else "%d/%m/%Y à %H:%M")
+
+
+def notification_text(notification: Notification, language: str) -> str:
+    values: dict[str, Any] = dict(notification.payload)
+    if not values.get("professional"):
+        values["professional"] = "A professional" if language == "en" else "Un professionnel"
+    for key in ("opened_at", "until"):
+        if key in values:
+            values[key] = local_time(values[key], language)
+    if "profession" in values:
+        values["profession"] = profession_name(Profession(values["profession"]), language)
+    template = TEXTS[notification.kind][1 if language == "en" else 0]
+    return template.format(**values)
+
+
+def patient_name(patient: Patient) -> str:
+    first = patient.first_names.split(" ")[0] if patient.first_names else ""
+    return f"{first} {patient.used_name or patient.birth_name}".strip()
+
+
+def professional_name(professional: Professional) -> str:
+    return f"{professional.first_name} {professional.last_name}"
+
+
+async def patient_recipients(
+    patients: Sequence[Patient], now: datetime
+) -> dict[int, list[int]]:
+    """Who is told about each patient: their account, and parents while they are minors."""
+    recipients: dict[int, list[int]] = {p.id: [] for p in patients}
+    minors = {p.id for p in patients if now < eighteenth_birthday(p.birth_date)}
+    for patient in patients:
+        owner = owner_account_id(patient)
+        if owner is not None:
+            recipients[patient.id].append(owner)
+    if minors:
+        for guardianship in await Guardianship.filter(patient_id__in=list(minors)):
+            recipients[guardianship.patient_id].append(guardianship.guardian_id)
+    return recipients
+
+
+def notifications_for(
+    accounts: Iterable[int], patient: Patient, kind: NotificationKind, payload: dict[str, str],
+    now: datetime,
+) -> list[Notification]:
+    return [
+        Notification(patient_id=patient.id, recipient_id=account, kind=kind, payload=payload,
+                     created_at=now)
+        for account in dict.fromkeys(accounts)
+    ]
+
+
+async def send_due_held_back_notices(now: datetime | None = None) -> int:
+    """Tell patients about documents held back from them for two weeks; each one once.
+
+    Meant for a periodic task; returns how many documents were noticed. Documents still held
+    back (their release is still ahead) and created two weeks ago or more are due.
+    """
+    from api.documents.models import Document  # owned by the documents domain
+
+    moment = now or clock.now()
+    noticed = 0
+    while True:
+        due = await Document.filter(
+            held_back_until__gt=moment,
+            created_at__lte=moment - HELD_BACK_NOTICE_DELAY,
+        ).exclude(
+            id__in=Subquery(HeldBackNotice.all().values("document_id"))
+        ).order_by("id").limit(HELD_BACK_BATCH)
+        due = [d for d in due if held_back_notice_due(d.created_at, moment)]
+        if not due:
+            return noticed
+        await _notice(due, moment)
+        noticed += len(due)
+
+
+async def _notice(documents: Sequence[Any], now: datetime) -> None:
+    patients = {p.id: p for p in await Patient.filter(
+        id__in=list({d.patient_id for d in documents}))}
+    authors = {p.account_id: p for p in await Professional.filter(
+        account_id__in=list({d.created_by_id for d in documents if d.created_by_id}))}
+    recipients = await patient_recipients(list(patients.values()), now)
+    rows: list[Notification] = []
+    for document in documents:
+        patient = patients[document.patient_id]
+        author = authors.get(document.created_by_id)
+        payload = {
+            "patient": patient_name(patient),
+            "professional": professional_name(author) if author else "",
+            "until": document.held_back_until.isoformat(),
+            "document_id": str(document.id),
+        }
+        rows += notifications_for(recipients[patient.id], patient,
+                                  NotificationKind.HELD_BACK_DOCUMENT, payload, now)
+    async with in_transaction():
+        if rows:
+            await Notification.bulk_create(rows)
+        await HeldBackNotice.bulk_create([
+            HeldBackNotice(patient_id=d.patient_id, document_id=d.id, sent_at=now)
+            for d in documents
+        ])
+
+
+async def mark_read(account_id: int, ids: list[int] | None) -> int:
+    """Mark the account's notifications read (all of them without ids); returns unread left."""
+    unread = Notification.filter(recipient_id=account_id, read_at__isnull=True)
+    await (unread.filter(id__in=ids) if ids is not None else unread).update(read_at=clock.now())
+    return await Notification.filter(recipient_id=account_id, read_at__isnull=True).count()

@@ -1,0 +1,161 @@
+"""Consent reads: opening a record, a professional's patients, the patient's sharing pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from tortoise.expressions import Q, Subquery
+
+from api import clock
+from api.consent import lookup
+from api.consent.grants import emergency_opposed
+from api.consent.guard import managed_patient, reachable_patient
+from api.consent.models import Block, EmergencyAccess, Grant, Notification, TreatingDoctor
+from api.consent.sections import Action, Profession
+from api.consent.types import (
+    BlockedProfessionalType,
+    EmergencyAccessType,
+    GrantType,
+    NotificationType,
+    ProfessionEnum,
+    TreatingDoctorType,
+)
+from api.graphql.common import Page, decode_cursor, encode_cursor, page_of, page_size
+from api.graphql.context import Info
+from api.graphql.errors import CarnetError
+from api.identity.models import Patient
+from api.identity.types import ProfessionalType
+from api.records.types import PatientType
+
+
+def _id_after(after: str | None) -> int | None:
+    """Cursors of id-ordered lists carry the last id seen."""
+    values = decode_cursor(after, 1)
+    if values is None:
+        return None
+    if not values[0].isdigit():
+        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
+    return int(values[0])
+
+
+def _by_id(item: object) -> str:
+    return encode_cursor(getattr(item, "id"))  # noqa: B009 - strawberry types and models alike
+
+
+@strawberry.type
+class ConsentQuery:
+    @strawberry.field(description="A record the viewer has, or had, a relation to. NOT_FOUND "
+                      "otherwise; each section then answers by the patient's consent.")
+    async def patient(self, info: Info, id: strawberry.ID) -> PatientType | None:
+        return PatientType.from_model(await reachable_patient(info, id))
+
+    @strawberry.field(description="For a professional: the patients who gave them a current "
+                      "grant or chose them as treating doctor, in the order they came.")
+    async def patients(self, info: Info, first: int | None = None,
+                       after: str | None = None) -> Page[PatientType] | None:
+        account_id = info.context.require_viewer().account_id
+        now = clock.now()
+        mine = {"professional__account_id": account_id}
+        granted = Grant.filter(revoked_at__isnull=True, expires_at__gt=now, **mine)
+        query = Patient.filter(
+            Q(id__in=Subquery(granted.values("patient_id")))
+            | Q(id__in=Subquery(TreatingDoctor.filter(**mine).values("patient_id")))
+        ).exclude(id__in=Subquery(Block.filter(**mine).values("patient_id")))
+        size, last = page_size(first), _id_after(after)
+        total = await query.count()
+        page = query.filter(id__gt=last) if last is not None else query
+        rows = await page.order_by("id").limit(size + 1)
+        return page_of([PatientType.from_model(p) for p in rows], size, total, _by_id)
+
+    @strawberry.field(description="For a professional: the patient with exactly this INS "
+                      "(15 characters) and birth date, to deposit a document or, in an "
+                      "emergency, open break-glass access. Misses are limited to 20 an hour.")
+    async def find_patient(self, info: Info, ins: str, birth_date: date) -> PatientType | None:
+        return PatientType.from_model(await lookup.find_patient(info, ins, birth_date))
+
+    @strawberry.field(description="Every access the patient gave, current and past, newest "
+                      "first. Only the patient and their legal representatives may ask.")
+    async def grants(self, info: Info, patient_id: strawberry.ID, first: int | None = None,
+                     after: str | None = None) -> Page[GrantType] | None:
+        patient = await managed_patient(info, patient_id, Action.READ)
+        size, last = page_size(first), _id_after(after)
+        query = Grant.filter(patient_id=patient.id)
+        total = await query.count()
+        page = query.filter(id__lt=last) if last is not None else query
+        rows = await page.select_related("professional").order_by("-id").limit(size + 1)
+        now = clock.now()
+        return page_of([GrantType.from_model(g, now) for g in rows], size, total, _by_id)
+
+    @strawberry.field(description="The patient's treating doctor, if they chose one.")
+    async def treating_doctor(self, info: Info,
+                              patient_id: strawberry.ID) -> TreatingDoctorType | None:
+        patient = await managed_patient(info, patient_id, Action.READ)
+        designation = await TreatingDoctor.filter(patient_id=patient.id).select_related(
+            "professional").first()
+        return TreatingDoctorType.from_model(designation) if designation else None
+
+    @strawberry.field(description="The professionals the patient blocked.")
+    async def blocked_professionals(self, info: Info,
+                                    patient_id: strawberry.ID
+                                    ) -> list[BlockedProfessionalType] | None:
+        patient = await managed_patient(info, patient_id, Action.READ)
+        blocks = await Block.filter(patient_id=patient.id).select_related(
+            "professional").order_by("id").limit(200)
+        return [BlockedProfessionalType.from_model(b) for b in blocks]
+
+    @strawberry.field(description="Whether the patient opposed emergency (break-glass) access.")
+    async def emergency_access_opposed(self, info: Info,
+                                       patient_id: strawberry.ID) -> bool | None:
+        return await emergency_opposed(await managed_patient(info, patient_id, Action.READ))
+
+    @strawberry.field(description="Break-glass accesses to the record, newest first.")
+    async def emergency_accesses(self, info: Info, patient_id: strawberry.ID,
+                                 first: int | None = None,
+                                 after: str | None = None
+                                 ) -> Page[EmergencyAccessType] | None:
+        patient = await managed_patient(info, patient_id, Action.READ)
+        size, last = page_size(first), _id_after(after)
+        query = EmergencyAccess.filter(patient_id=patient.id)
+        total = await query.count()
+        page = query.filter(id__lt=last) if last is not None else query
+        rows = await page.select_related("professional").order_by("-id").limit(size + 1)
+        now = clock.now()
+        return page_of([EmergencyAccessType.from_model(a, now) for a in rows], size, total,
+                       _by_id)
+
+    @strawberry.field(description="The signed-in viewer's notifications, newest first.")
+    async def notifications(self, info: Info, first: int | None = None, after: str | None = None,
+                            unread_only: bool = False) -> Page[NotificationType] | None:
+        account_id = info.context.require_viewer().account_id
+        size, last = page_size(first), _id_after(after)
+        query = Notification.filter(recipient_id=account_id)
+        if unread_only:
+            query = query.filter(read_at__isnull=True)
+        total = await query.count()
+        page = query.filter(id__lt=last) if last is not None else query
+        rows = await page.order_by("-id").limit(size + 1)
+        language = info.context.language
+        return page_of([NotificationType.from_model(n, language) for n in rows], size, total,
+                       _by_id)
+
+    @strawberry.field(description="How many of the viewer's notifications are unread.")
+    async def unread_notification_count(self, info: Info) -> int | None:
+        account_id = info.context.require_viewer().account_id
+        return await Notification.filter(recipient_id=account_id, read_at__isnull=True).count()
+
+    @strawberry.field(description="The directory of professionals, to share the record: every "
+                      "word of `search` (2 characters at least) must be in the name.")
+    async def professionals(
+        self, info: Info, search: str,
+        profession: ProfessionEnum | None = None,  # type: ignore[valid-type]
+        city: str | None = None, first: int | None = None, after: str | None = None,
+    ) -> Page[ProfessionalType] | None:
+        info.context.require_viewer()
+        size = page_size(first)
+        rows, total, offset = await lookup.search_professionals(
+            search, Profession(profession) if profession else None, city, size, after)
+        items = [ProfessionalType.from_model(p) for p in rows]
+        positions = {id(item): offset + n + 1 for n, item in enumerate(items)}
+        return page_of(items, size, total,
+                       lambda item: lookup.offset_cursor(positions[id(item)]))

@@ -1,0 +1,120 @@
+"""Document mutations: upload (GraphQL multipart request), rename or retype, remove."""
+
+# strawberry's decorators are untyped for mypy.
+# mypy: disable-error-code="untyped-decorator"
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from starlette.datastructures import UploadFile
+from strawberry.file_uploads import Upload
+
+from api.consent.sections import Action, Section
+from api.documents.content import chunks_of, file_problem
+from api.documents.problems import DocumentProblems
+from api.documents.queries import find_document
+from api.documents.services import (
+    DocumentDetails,
+    add_document,
+    remove_document,
+    update_document,
+)
+from api.documents.storage import storage_for
+from api.documents.types import DocumentType
+from api.graphql.common import UserError, parse_id
+from api.graphql.context import Info
+from api.graphql.errors import NotFound
+from api.graphql.permissions import authorize
+from api.identity.models import Patient
+
+
+@strawberry.input(description="A new document; send it as a GraphQL multipart request.")
+class UploadDocumentInput:
+    patient_id: strawberry.ID
+    file: Upload = strawberry.field(description="A PDF, JPEG or PNG of at most 20 MB.")
+    title: str | None = strawberry.field(
+        default=None, description="Defaults to the file name without its extension."
+    )
+    type_code: str | None = strawberry.field(
+        default=None, description="A LOINC document code; 51855-5 (patient document) if absent."
+    )
+    document_date: date | None = strawberry.field(
+        default=None, description="The date of the document (not in the future); today if absent."
+    )
+
+
+@strawberry.type
+class UploadDocumentPayload:
+    document: DocumentType | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="What to change in a document; absent fields stay as they are.")
+class UpdateDocumentInput:
+    id: strawberry.ID
+    title: str | None = None
+    type_code: str | None = strawberry.field(default=None, description="A LOINC document code.")
+    document_date: date | None = None
+
+
+@strawberry.type
+class UpdateDocumentPayload:
+    document: DocumentType | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RemoveDocumentPayload:
+    removed_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DocumentsMutation:
+    @strawberry.mutation(description="Add a document to a record (multipart request, 20 MB max).")
+    async def upload_document(self, info: Info, input: UploadDocumentInput
+                              ) -> UploadDocumentPayload:
+        viewer = info.context.require_viewer()
+        language = info.context.language
+        patient = await Patient.filter(id=parse_id(input.patient_id, "patientId")).first()
+        if patient is None:
+            raise NotFound("No such patient or item, or it is out of your reach.")
+        await authorize(info, patient, Section.DOCUMENTS, Action.WRITE)
+        upload: object = input.file
+        if not isinstance(upload, UploadFile):
+            return UploadDocumentPayload(
+                document=None, user_errors=[file_problem("FILE_MISSING").user_error(language)])
+        try:
+            document = await add_document(
+                storage_for(info.context.settings), patient_id=patient.id,
+                author_account_id=viewer.account_id, content=chunks_of(upload),
+                filename=upload.filename,
+                details=DocumentDetails(input.title, input.type_code, input.document_date),
+                language=language,
+            )
+        except DocumentProblems as problems:
+            return UploadDocumentPayload(document=None, user_errors=problems.user_errors(language))
+        return UploadDocumentPayload(document=DocumentType.from_model(document, language),
+                                     user_errors=[])
+
+    @strawberry.mutation(description="Rename, retype or re-date a document.")
+    async def update_document(self, info: Info, input: UpdateDocumentInput
+                              ) -> UpdateDocumentPayload:
+        viewer = info.context.require_viewer()
+        language = info.context.language
+        document = await find_document(info, input.id, Action.WRITE)
+        details = DocumentDetails(input.title, input.type_code, input.document_date)
+        try:
+            await update_document(document, details, viewer.account_id)
+        except DocumentProblems as problems:
+            return UpdateDocumentPayload(document=None, user_errors=problems.user_errors(language))
+        return UpdateDocumentPayload(document=DocumentType.from_model(document, language),
+                                     user_errors=[])
+
+    @strawberry.mutation(description="Remove a document and its file from the record.")
+    async def remove_document(self, info: Info, id: strawberry.ID) -> RemoveDocumentPayload:
+        document = await find_document(info, id, Action.WRITE)
+        await remove_document(storage_for(info.context.settings), document)
+        return RemoveDocumentPayload(removed_id=id, user_errors=[])

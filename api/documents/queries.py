@@ -1,0 +1,61 @@
+"""Top-level document queries: one document, and the lists forms offer."""
+
+# strawberry's decorators are untyped for mypy.
+# mypy: disable-error-code="untyped-decorator"
+
+from __future__ import annotations
+
+import strawberry
+
+from api.consent.sections import Action, DocumentCategory, Section
+from api.documents.loaders import item_facts
+from api.documents.models import Document
+from api.documents.types import (
+    DocumentCategoryEnum,
+    DocumentCategoryInfo,
+    DocumentType,
+    DocumentTypeInfo,
+)
+from api.graphql.common import parse_id
+from api.graphql.context import Info
+from api.graphql.errors import NotFound
+from api.graphql.permissions import authorize
+from api.interop.terminology import categories, document_types
+
+
+async def find_document(info: Info, raw_id: strawberry.ID, action: Action) -> Document:
+    """The document, when the policy lets the viewer do `action` on it; else NOT_FOUND."""
+    info.context.require_viewer()
+    document = await Document.filter(id=parse_id(raw_id)).select_related("patient").first()
+    if document is None:
+        raise NotFound("No such document, or it is out of your reach.")
+    await authorize(info, document.patient, Section.DOCUMENTS, action, item=item_facts(document))
+    return document
+
+
+@strawberry.type
+class DocumentsQuery:
+    @strawberry.field(description="One document of a record the viewer may read.")
+    async def document(self, info: Info, id: strawberry.ID) -> DocumentType | None:
+        document = await find_document(info, id, Action.READ)
+        return DocumentType.from_model(document, info.context.language)
+
+    @strawberry.field(description="Document types to choose from, in the viewer's language.")
+    def document_types(
+        self,
+        info: Info,
+        category: DocumentCategoryEnum | None = None,  # type: ignore[valid-type]
+    ) -> list[DocumentTypeInfo]:
+        language = info.context.language
+        return [
+            DocumentTypeInfo(code=concept.code, label=concept.label(language),
+                             category=DocumentCategory(concept.category))
+            for concept in document_types()
+            if category is None or concept.category == category.value
+        ]
+
+    @strawberry.field(description="Document categories, in display order.")
+    def document_categories(self, info: Info) -> list[DocumentCategoryInfo]:
+        language = info.context.language
+        return [DocumentCategoryInfo(key=DocumentCategory(item.key), label=item.label(language))
+                for item in categories()]

@@ -1,0 +1,194 @@
+"""Plain HTTP routes: download a document's bytes, upload one with an ordinary form.
+
+The form serves browsers without JavaScript and practice software; it uses the same
+service as the `uploadDocument` mutation. Both routes ask the same consent policy.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from urllib.parse import urlsplit
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+from api.consent.sections import Action
+from api.documents.access import decide_on_documents, record_access
+from api.documents.content import chunks_of, content_disposition, download_filename, file_problem
+from api.documents.limits import BodyTooLarge, announced_too_large, is_multipart, limited_receive
+from api.documents.loaders import item_facts
+from api.documents.models import Document
+from api.documents.problems import DocumentProblems
+from api.documents.services import DocumentDetails, add_document
+from api.documents.storage import storage_for
+from api.graphql.view import request_language
+from api.identity.models import Patient
+from api.identity.viewer import Viewer, viewer_from_request
+from api.security import csrf
+from api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "NOT_SIGNED_IN": ("Connectez-vous pour envoyer un document.", "Sign in to send a document."),
+    "CSRF": (
+        "Le formulaire a expiré. Rechargez la page puis réessayez.",
+        "The form has expired. Reload the page and try again.",
+    ),
+    "BAD_FORM": (
+        "L'envoi a été interrompu ou le formulaire est incomplet. Réessayez.",
+        "The upload was interrupted or the form is incomplete. Try again.",
+    ),
+    "NOT_FOUND": ("Ce dossier est introuvable.", "This record cannot be found."),
+    "FORBIDDEN": (
+        "Vous n'avez pas l'autorisation d'ajouter un document à ce dossier.",
+        "You are not allowed to add a document to this record.",
+    ),
+    "DATE_INVALID": (
+        "La date du document n'est pas valide (format attendu : AAAA-MM-JJ).",
+        "The date of the document is not valid (expected format: YYYY-MM-DD).",
+    ),
+}
+MAX_FORM_FIELD_BYTES = 16 * 1024
+
+
+def _id_of(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+
+
+async def download(request: Request) -> Response:
+    """The bytes of a document; anything the viewer may not see is simply not found."""
+    settings: Settings = request.app.state.settings
+    viewer = await viewer_from_request(request, settings.secret_key)
+    document_id = _id_of(request.path_params["document_id"])
+    if viewer is None or document_id is None:
+        raise HTTPException(404)
+    document = await Document.filter(id=document_id).select_related("patient").first()
+    if document is None:
+        raise HTTPException(404)
+    decision = await decide_on_documents(viewer, document.patient, Action.READ,
+                                         item_facts(document))
+    if not decision.allowed:
+        raise HTTPException(404)  # forbidden or unknown look the same: existence is not leaked
+    storage = storage_for(settings)
+    if not await storage.exists(document.storage_key):
+        log.error("the file of document %s is missing from the storage", document.id)
+        raise HTTPException(404)
+    await record_access(viewer, document.patient_id, Action.READ, decision)
+    name = download_filename(document.original_filename, document.title, document.content_type)
+    return StreamingResponse(
+        storage.open(document.storage_key),
+        media_type=document.content_type,
+        headers={
+            "Content-Length": str(document.size_bytes),
+            "Content-Disposition": content_disposition(name),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            # Opened in a browser tab, a file runs no script and reaches no origin.
+            "Content-Security-Policy": "sandbox",
+        },
+    )
+
+
+def same_site_path(raw: object) -> str:
+    """`raw` when it is a path on this site, else the home page (no open redirect)."""
+    if not isinstance(raw, str) or not raw.startswith("/") or raw.startswith("//"):
+        return "/"
+    if "\\" in raw or any(not ch.isprintable() or ch.isspace() for ch in raw):
+        return "/"
+    parts = urlsplit(raw)
+    return raw if not parts.scheme and not parts.netloc else "/"
+
+
+def _text(code: str, language: str, status: int) -> PlainTextResponse:
+    french, english = MESSAGES[code]
+    return PlainTextResponse(english if language == "en" else french, status_code=status)
+
+
+def _field(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+class UploadForm:
+    """POST /documents/upload (multipart/form-data): 303 to `next`, or 400 with a message."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, limited_receive(receive))
+        if announced_too_large(scope):
+            language = request_language(request)
+            response: Response = PlainTextResponse(
+                file_problem("FILE_TOO_LARGE").message(language), status_code=413)
+        else:
+            response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        language = request_language(request)
+        settings: Settings = request.app.state.settings
+        viewer = await viewer_from_request(request, settings.secret_key)
+        if viewer is None:
+            return _text("NOT_SIGNED_IN", language, 401)
+        if not is_multipart(request.scope):
+            # No form to read a token from: only the header can vouch for the request.
+            if not csrf.token_matches(request, request.headers.get(csrf.HEADER)):
+                return _text("CSRF", language, 403)
+            return _text("BAD_FORM", language, 400)
+        try:
+            form = await request.form(max_files=1, max_fields=16,
+                                      max_part_size=MAX_FORM_FIELD_BYTES)
+        except BodyTooLarge:
+            return PlainTextResponse(file_problem("FILE_TOO_LARGE").message(language), 413)
+        except (MultiPartException, ClientDisconnect):
+            return _text("BAD_FORM", language, 400)
+        try:
+            return await self.accept(request, form, viewer, settings, language)
+        finally:
+            await form.close()
+
+    async def accept(self, request: Request, form: FormData, viewer: Viewer,
+                     settings: Settings, language: str) -> Response:
+        submitted = _field(form, csrf.FIELD) or request.headers.get(csrf.HEADER)
+        if not csrf.token_matches(request, submitted):
+            return _text("CSRF", language, 403)
+        patient_id = _id_of(_field(form, "patient_id") or "")
+        patient = None if patient_id is None else await Patient.filter(id=patient_id).first()
+        if patient is None:
+            return _text("NOT_FOUND", language, 404)
+        decision = await decide_on_documents(viewer, patient, Action.WRITE)
+        if not decision.allowed:
+            return _text("NOT_FOUND" if decision.not_found else "FORBIDDEN", language,
+                         404 if decision.not_found else 403)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            return PlainTextResponse(file_problem("FILE_MISSING").message(language), 400)
+        raw_date = _field(form, "document_date")
+        try:
+            document_date = date.fromisoformat(raw_date) if raw_date else None
+        except ValueError:
+            return _text("DATE_INVALID", language, 400)
+        details = DocumentDetails(title=_field(form, "title"),
+                                  type_code=_field(form, "type_code"),
+                                  document_date=document_date)
+        try:
+            await add_document(
+                storage_for(settings), patient_id=patient.id, author_account_id=viewer.account_id,
+                content=chunks_of(upload), filename=upload.filename, details=details,
+                language=language,
+            )
+        except DocumentProblems as problems:
+            return PlainTextResponse(problems.message(language), status_code=400)
+        await record_access(viewer, patient.id, Action.WRITE, decision)
+        return RedirectResponse(same_site_path(form.get("next")), status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/documents/upload", UploadForm(), methods=["POST"]),
+    Route("/documents/{document_id}/content", download, methods=["GET"]),
+]

@@ -1,0 +1,108 @@
+"""saveDirectives, confirmDirectives, clearDirectives: the policy decides, then we check."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import strawberry
+
+from api.consent.sections import Action, Section
+from api.graphql.common import UserError, parse_id
+from api.graphql.context import Info
+from api.graphql.errors import NotFound
+from api.graphql.permissions import authorize
+from api.identity.models import Patient
+from api.records.directives import services
+from api.records.directives.messages import user_errors
+from api.records.directives.models import OrganDonation
+from api.records.directives.types import DirectivesType, OrganDonationType
+
+
+@strawberry.input
+class TrustedPersonInput:
+    name: str
+    relation: str | None = None
+    phone: str | None = strawberry.field(default=None, description="10 digits, or + and "
+                                         "the international number; spaces and dots allowed.")
+    email: str | None = None
+
+
+@strawberry.input(description="Creates the directives or changes them: only the fields given "
+                              "change; `trustedPerson: null` removes the trusted person.")
+class SaveDirectivesInput:
+    patient_id: strawberry.ID
+    advance_directives: str | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 20,000 characters.")
+    document_id: strawberry.ID | None = strawberry.UNSET
+    trusted_person: TrustedPersonInput | None = strawberry.UNSET
+    organ_donation: OrganDonationType | None = strawberry.UNSET
+    organ_donation_limits: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Required with LIMITED; dropped otherwise.")
+
+
+@strawberry.type
+class DirectivesPayload:
+    directives: DirectivesType | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ClearDirectivesPayload:
+    cleared: bool = strawberry.field(description="False when nothing was recorded.")
+    user_errors: list[UserError]
+
+
+async def _patient_for_write(info: Info, raw_id: str) -> Patient:
+    patient = await Patient.get_or_none(id=parse_id(raw_id, "patientId"))
+    if patient is None:
+        raise NotFound("No such patient or item, or it is out of your reach.")
+    await authorize(info, patient, Section.DIRECTIVES, Action.WRITE)
+    return patient
+
+
+def _given(data: SaveDirectivesInput) -> dict[str, Any]:
+    """The fields the client sent, in the services' terms."""
+    given: dict[str, Any] = {}
+    for field in dataclasses.fields(data):
+        value = getattr(data, field.name)
+        if field.name == "patient_id" or value is strawberry.UNSET:
+            continue
+        if field.name == "organ_donation" and value is not None:
+            value = OrganDonation(value.value)
+        if field.name == "trusted_person" and value is not None:
+            value = services.TrustedPerson(name=value.name, relation=value.relation,
+                                           phone=value.phone, email=value.email)
+        given[field.name] = value
+    return given
+
+
+def _payload(result: Any, info: Info) -> DirectivesPayload:
+    if isinstance(result, list):
+        return DirectivesPayload(directives=None,
+                                 user_errors=user_errors(result, info.context.language))
+    return DirectivesPayload(directives=DirectivesType.from_model(result), user_errors=[])
+
+
+@strawberry.type
+class DirectivesMutation:
+    @strawberry.mutation(description="Record or change the patient's directives.")
+    async def save_directives(self, info: Info, input: SaveDirectivesInput
+                              ) -> DirectivesPayload | None:
+        patient = await _patient_for_write(info, input.patient_id)
+        result = await services.save(patient.id, _given(input),
+                                     info.context.require_viewer().account_id)
+        return _payload(result, info)
+
+    @strawberry.mutation(description="Note that the directives are still true, as of now.")
+    async def confirm_directives(self, info: Info, patient_id: strawberry.ID
+                                 ) -> DirectivesPayload | None:
+        patient = await _patient_for_write(info, patient_id)
+        result = await services.confirm(patient.id, info.context.require_viewer().account_id)
+        return _payload(result, info)
+
+    @strawberry.mutation(description="Delete the patient's directives altogether.")
+    async def clear_directives(self, info: Info, patient_id: strawberry.ID
+                               ) -> ClearDirectivesPayload | None:
+        patient = await _patient_for_write(info, patient_id)
+        return ClearDirectivesPayload(cleared=await services.clear(patient.id), user_errors=[])

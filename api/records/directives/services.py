@@ -1,0 +1,153 @@
+"""Checking and saving a patient's directives (one row, created or updated in place)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from api import clock
+from api.records.directives.messages import Problem
+from api.records.directives.models import MAX_TEXT_LENGTH, Directives, OrganDonation
+from api.records.provenance import stamp_created, stamp_updated
+
+MAX_LIMITS_LENGTH = 2000
+MAX_NAME_LENGTH = 200
+MAX_RELATION_LENGTH = 100
+MAX_EMAIL_LENGTH = 254
+_PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
+_NATIONAL_PHONE = re.compile(r"0[0-9]{9}")
+_INTERNATIONAL_PHONE = re.compile(r"\+[0-9]{8,15}")
+_EMAIL = re.compile(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]{2,}")
+_TRUSTED_COLUMNS = ("trusted_person_name", "trusted_person_relation", "trusted_person_phone",
+                    "trusted_person_email")
+
+
+@dataclass(frozen=True)
+class TrustedPerson:
+    name: str
+    relation: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+def normalise_phone(raw: str) -> str | None:
+    """Digits only (a leading + kept), or None when it cannot be a phone number."""
+    compact = _PHONE_SEPARATORS.sub("", raw)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if _NATIONAL_PHONE.fullmatch(compact) or _INTERNATIONAL_PHONE.fullmatch(compact):
+        return compact
+    return None
+
+
+def is_email(text: str) -> bool:
+    return len(text) <= MAX_EMAIL_LENGTH and _EMAIL.fullmatch(text) is not None
+
+
+def _text(value: Any) -> str | None:
+    text = (value or "").strip()
+    return text or None
+
+
+def _too_long(field: str, text: str | None, limit: int) -> list[Problem]:
+    return [Problem(field, "TOO_LONG", {"limit": limit})] if text and len(text) > limit else []
+
+
+def _trusted_columns(person: TrustedPerson | None) -> tuple[dict[str, Any], list[Problem]]:
+    if person is None:
+        return dict.fromkeys(_TRUSTED_COLUMNS), []
+    name, relation = _text(person.name), _text(person.relation)
+    phone_text, email = _text(person.phone), _text(person.email)
+    problems = [] if name else [Problem("trustedPerson.name", "NAME_REQUIRED")]
+    problems += _too_long("trustedPerson.name", name, MAX_NAME_LENGTH)
+    problems += _too_long("trustedPerson.relation", relation, MAX_RELATION_LENGTH)
+    phone = normalise_phone(phone_text) if phone_text else None
+    if phone_text and phone is None:
+        problems.append(Problem("trustedPerson.phone", "BAD_PHONE"))
+    if email and not is_email(email):
+        problems.append(Problem("trustedPerson.email", "BAD_EMAIL"))
+    values = dict(zip(_TRUSTED_COLUMNS, (name, relation, phone, email), strict=True))
+    return values, problems
+
+
+def _document_id(raw: Any) -> int | Problem | None:
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if not text.isdigit() or len(text) > 18 or int(text) == 0:
+        return Problem("documentId", "BAD_DOCUMENT_ID")
+    return int(text)
+
+
+def merge(current: Directives | None, given: dict[str, Any]
+          ) -> tuple[dict[str, Any], list[Problem]]:
+    """The columns after applying what the client gave, and the problems with them."""
+    columns: dict[str, Any] = {}
+    problems: list[Problem] = []
+    if "advance_directives" in given:
+        text = (given["advance_directives"] or "").strip()
+        columns["advance_directives"] = text
+        problems += _too_long("advanceDirectives", text, MAX_TEXT_LENGTH)
+    if "document_id" in given:
+        document = _document_id(given["document_id"])
+        if isinstance(document, Problem):
+            problems.append(document)
+        else:
+            columns["document_id"] = document
+    if "trusted_person" in given:
+        trusted, found = _trusted_columns(given["trusted_person"])
+        columns.update(trusted)
+        problems += found
+    if "organ_donation" in given:
+        columns["organ_donation"] = given["organ_donation"] or OrganDonation.NOT_STATED
+    if "organ_donation_limits" in given:
+        columns["organ_donation_limits"] = _text(given["organ_donation_limits"])
+        problems += _too_long("organDonationLimits", columns["organ_donation_limits"],
+                              MAX_LIMITS_LENGTH)
+    stance = columns.get("organ_donation", current.organ_donation if current else None)
+    limits = columns.get("organ_donation_limits",
+                         current.organ_donation_limits if current else None)
+    if stance == OrganDonation.LIMITED and not limits:
+        problems.append(Problem("organDonationLimits", "LIMITS_REQUIRED"))
+    if stance != OrganDonation.LIMITED and limits:
+        columns["organ_donation_limits"] = None  # limits only mean something for LIMITED
+    return columns, problems
+
+
+async def save(patient_id: int, given: dict[str, Any], account_id: int
+               ) -> Directives | list[Problem]:
+    for _attempt in range(2):
+        current = await Directives.get_or_none(patient_id=patient_id)
+        columns, problems = merge(current, given)
+        if problems:
+            return problems
+        if current is not None:
+            for name, value in columns.items():
+                setattr(current, name, value)
+            changed = stamp_updated(current, account_id)
+            await current.save(update_fields=[*columns, *changed])
+            return current
+        try:
+            return await Directives.create(
+                **stamp_created({"patient_id": patient_id, **columns}, account_id))
+        except IntegrityError:
+            continue  # saved at the same moment by another request: update that row instead
+    raise RuntimeError("directives could not be saved")  # pragma: no cover
+
+
+async def confirm(patient_id: int, account_id: int) -> Directives | list[Problem]:
+    current = await Directives.get_or_none(patient_id=patient_id)
+    if current is None:
+        return [Problem(None, "NOTHING_TO_CONFIRM")]
+    current.last_confirmed_at = clock.now()
+    current.last_confirmed_by_id = account_id
+    await current.save(update_fields=["last_confirmed_at", "last_confirmed_by_id"])
+    return current
+
+
+async def clear(patient_id: int) -> bool:
+    """Delete the patient's directives; whether there were any."""
+    return bool(await Directives.filter(patient_id=patient_id).delete())

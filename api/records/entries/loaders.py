@@ -1,0 +1,166 @@
+"""Reading the sections of a record: one count and one page query per section.
+
+Entries come newest first by their date (onset, start, vaccination date), entries without a
+date last, then by id; cursors carry (date, id) so pages stay stable while entries are added.
+Items the viewer may not see (a minor's confidential entries, for a parent) are left out in
+SQL, before pagination, as the policy says.
+
+The sections asked for in one request are read in one batch, which then loads the authors of
+all their entries at once: the statement count does not depend on the number of entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q
+from tortoise.functions import Coalesce
+
+from api.consent.policy import ItemFacts, decide
+from api.consent.sections import Action, Section
+from api.graphql.common import Page, PageInfo, decode_cursor, encode_cursor, page_size
+from api.graphql.context import Context, Info
+from api.graphql.errors import CarnetError
+from api.graphql.permissions import facts_for
+from api.identity.models import Patient
+from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
+from api.records.provenance import author_loader
+
+# Entries without a date sort as if dated on this day, i.e. after every dated one.
+UNDATED = date(1, 1, 1)
+
+M = TypeVar("M", HistoryEntry, Allergy, Treatment, Vaccination)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SectionRows(Generic[M]):
+    model: type[M]
+    section: Section
+    # The date entries are sorted by; None sorts by id only (most recently added first).
+    date_field: str | None
+
+
+HISTORY = SectionRows(HistoryEntry, Section.HISTORY, "onset_date")
+ALLERGIES = SectionRows(Allergy, Section.ALLERGIES, None)
+TREATMENTS = SectionRows(Treatment, Section.TREATMENTS, "start_date")
+VACCINATIONS = SectionRows(Vaccination, Section.VACCINATIONS, "date")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    rows: SectionRows[Any]
+    patient_id: int
+    size: int
+    after: tuple[date | None, int] | None
+    with_confidential: bool
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    rows: list[Any]
+    has_next: bool
+    total: int
+
+
+async def _fetch(request: PageRequest) -> RowsPage:
+    rows = request.rows
+    query = rows.model.filter(patient_id=request.patient_id)
+    if not request.with_confidential:
+        query = query.filter(confidential_for_minor=False)
+    total = await query.count()
+    if rows.date_field is None:
+        ordered = query.order_by("-id")
+        if request.after is not None:
+            ordered = ordered.filter(id__lt=request.after[1])
+    else:
+        ordered = query.annotate(sort_date=Coalesce(rows.date_field, UNDATED)).order_by(
+            "-sort_date", "-id")
+        if request.after is not None:
+            sort_date, entry_id = request.after
+            ordered = ordered.filter(
+                Q(sort_date__lt=sort_date) | Q(sort_date=sort_date, id__lt=entry_id))
+    fetched = list(await ordered.limit(request.size + 1))
+    return RowsPage(rows=fetched[:request.size], has_next=len(fetched) > request.size,
+                    total=total)
+
+
+class SectionPageByRequestLoader(DataLoader[PageRequest, RowsPage]):
+    """The pages of every section asked for at once, and then their authors in one batch."""
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(load_fn=self._load)
+        self.context = context
+
+    async def _load(self, requests: Sequence[PageRequest]) -> list[RowsPage]:
+        pages = [await _fetch(request) for request in requests]
+        authors = {account_id for page in pages for entry in page.rows
+                   for account_id in (entry.created_by_id, entry.updated_by_id)
+                   if account_id is not None}
+        if authors:
+            await author_loader(self.context).load_many(sorted(authors))
+        return pages
+
+
+def section_page_loader(context: Context) -> SectionPageByRequestLoader:
+    loader = context.loaders.get("entries_section_page")
+    if loader is None:
+        loader = context.loaders["entries_section_page"] = SectionPageByRequestLoader(context)
+    return loader
+
+
+async def sees_confidential_entries(info: Info, patient: Patient, section: Section) -> bool:
+    """Whether the policy lets the viewer read entries a minor keeps from their parents."""
+    viewer, rights = await facts_for(info.context, patient)
+    item = ItemFacts(confidential_for_minor=True)
+    return decide(viewer, rights, section, Action.READ, item).allowed
+
+
+def _cursor_of(rows: SectionRows[Any], entry: Any) -> str:
+    if rows.date_field is None:
+        return encode_cursor("", entry.id)
+    sort_date = getattr(entry, rows.date_field) or UNDATED
+    return encode_cursor(sort_date.isoformat(), entry.id)
+
+
+def _position(rows: SectionRows[Any], after: str | None) -> tuple[date | None, int] | None:
+    values = decode_cursor(after, 2)
+    if values is None:
+        return None
+    raw_date, raw_id = values
+    try:
+        sort_date = date.fromisoformat(raw_date) if rows.date_field else None
+        entry_id = int(raw_id)
+    except ValueError:
+        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
+    if (rows.date_field is None) != (raw_date == ""):
+        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
+    return sort_date, entry_id
+
+
+async def section_page(
+    info: Info,
+    patient: Patient,
+    rows: SectionRows[M],
+    first: int | None,
+    after: str | None,
+    convert: Callable[[M], T],
+) -> Page[T]:
+    """A page of the patient's entries in one section, as the viewer may see them."""
+    request = PageRequest(
+        rows=rows, patient_id=patient.id, size=page_size(first), after=_position(rows, after),
+        with_confidential=await sees_confidential_entries(info, patient, rows.section),
+    )
+    page = await section_page_loader(info.context).load(request)
+    return Page(
+        items=[convert(entry) for entry in page.rows],
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            end_cursor=_cursor_of(rows, page.rows[-1]) if page.rows else None,
+        ),
+        total_count=page.total,
+    )

@@ -1,0 +1,127 @@
+"""addMeasurement, updateMeasurement, removeMeasurement: the policy decides, then we check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api.consent.policy import ItemFacts
+from api.consent.sections import Action, Section
+from api.graphql.common import UserError, parse_id
+from api.graphql.context import Info
+from api.graphql.errors import NotFound
+from api.graphql.permissions import authorize
+from api.identity.models import Patient
+from api.records.measurements import services
+from api.records.measurements.messages import Problem, user_errors
+from api.records.measurements.models import Measurement
+from api.records.measurements.types import MeasurementType
+
+OUT_OF_REACH = "No such patient or item, or it is out of your reach."
+
+
+@strawberry.input
+class AddMeasurementInput:
+    patient_id: strawberry.ID
+    kind: str = strawberry.field(description="A MeasurementKind, e.g. WEIGHT or BLOOD_PRESSURE "
+                                 "(a string, so an unknown kind comes back as a userError).")
+    value: float = strawberry.field(description="The value in the kind's unit; the systolic "
+                                                "pressure for a blood pressure.")
+    measured_at: datetime = strawberry.field(description="When it was measured, with its time "
+                                                         "zone; not in the future.")
+    value2: float | None = strawberry.field(default=None, description="The diastolic pressure "
+                                            "of a blood pressure; nothing for other kinds.")
+    note: str | None = None
+
+
+@strawberry.input(description="Only the fields given change; `value2` or `note` set to null "
+                              "are cleared.")
+class UpdateMeasurementInput:
+    id: strawberry.ID
+    value: float | None = strawberry.UNSET
+    value2: float | None = strawberry.UNSET
+    measured_at: datetime | None = strawberry.UNSET
+    note: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class MeasurementPayload:
+    measurement: MeasurementType | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RemoveMeasurementPayload:
+    removed_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+
+async def _entry_for_write(info: Info, raw_id: str) -> Measurement:
+    """The measurement, once the policy allows writing it; NOT_FOUND otherwise."""
+    entry = await Measurement.filter(id=parse_id(raw_id)).select_related("patient").first()
+    if entry is None:
+        raise NotFound(OUT_OF_REACH)
+    await authorize(info, entry.patient, Section.MEASUREMENTS, Action.WRITE,
+                    item=ItemFacts(author_account_id=entry.created_by_id))  # type: ignore[attr-defined]
+    return entry
+
+
+def _given(value: object) -> bool:
+    return value is not strawberry.UNSET
+
+
+@strawberry.type
+class MeasurementsMutation:
+    @strawberry.mutation(description="Record a measurement in a patient's record.")
+    async def add_measurement(self, info: Info, input: AddMeasurementInput
+                              ) -> MeasurementPayload | None:
+        patient = await Patient.get_or_none(id=parse_id(input.patient_id, "patientId"))
+        if patient is None:
+            raise NotFound(OUT_OF_REACH)
+        await authorize(info, patient, Section.MEASUREMENTS, Action.WRITE)
+        language = info.context.language
+        kind = services.kind_from_input(input.kind)
+        if kind is None:
+            problems = [Problem("kind", "UNKNOWN_KIND")]
+            return MeasurementPayload(measurement=None,
+                                         user_errors=user_errors(problems, language))
+        reading = services.Reading(value=input.value, value2=input.value2,
+                                   measured_at=input.measured_at, note=input.note)
+        result = await services.add_measurement(patient.id, patient.birth_date, kind, reading,
+                                                info.context.require_viewer().account_id)
+        if isinstance(result, list):
+            return MeasurementPayload(measurement=None,
+                                         user_errors=user_errors(result, language))
+        return MeasurementPayload(measurement=MeasurementType.from_model(result, language),
+                                     user_errors=[])
+
+    @strawberry.mutation(description="Correct a measurement: its value(s), time or note.")
+    async def update_measurement(self, info: Info, input: UpdateMeasurementInput
+                                 ) -> MeasurementPayload | None:
+        entry = await _entry_for_write(info, input.id)
+        before = services.current_reading(entry)
+        reading = services.Reading(
+            value=input.value if input.value is not None and _given(input.value)
+            else before.value,
+            value2=input.value2 if _given(input.value2) else before.value2,
+            measured_at=input.measured_at
+            if input.measured_at is not None and _given(input.measured_at)
+            else before.measured_at,
+            note=input.note if _given(input.note) else before.note,
+        )
+        result = await services.update_measurement(entry, entry.patient.birth_date, reading,
+                                                   info.context.require_viewer().account_id)
+        language = info.context.language
+        if isinstance(result, list):
+            return MeasurementPayload(measurement=None,
+                                            user_errors=user_errors(result, language))
+        return MeasurementPayload(
+            measurement=MeasurementType.from_model(result, language), user_errors=[])
+
+    @strawberry.mutation(description="Delete a measurement from the record.")
+    async def remove_measurement(self, info: Info, id: strawberry.ID
+                                 ) -> RemoveMeasurementPayload | None:
+        entry = await _entry_for_write(info, id)
+        await entry.delete()
+        return RemoveMeasurementPayload(removed_id=strawberry.ID(str(entry.id)), user_errors=[])

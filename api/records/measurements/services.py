@@ -1,0 +1,141 @@
+"""Checking and writing measurements. Nothing is written when any problem is found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from api import clock
+from api.interop.terminology import MeasurementError, validate_blood_pressure, validate_value
+from api.records.measurements.kinds import KindSpec, spec
+from api.records.measurements.messages import Problem
+from api.records.measurements.models import Measurement
+from api.records.provenance import stamp_created, stamp_updated
+
+MAX_NOTE_LENGTH = 2000
+# A device whose clock runs a little fast must not see its fresh reading refused.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the client asks to store, before any check."""
+
+    value: float
+    value2: float | None
+    measured_at: datetime
+    note: str | None
+
+
+def kind_from_input(raw: str) -> KindSpec | None:
+    """The kind named by a client: its key ("blood_pressure") or enum name ("BLOOD_PRESSURE")."""
+    return spec(raw.strip().lower())
+
+
+def _range_problem(field: str, kind: KindSpec, index: int, value: float,
+                   error: MeasurementError) -> Problem:
+    component = kind.components[index]
+    term = component.term
+    params: dict[str, object] = {
+        "name": (component.name("fr"), component.name("en")),
+        "value": value,
+        "unit": (kind.unit_fr, kind.unit_en),
+        "low": term.minimum,
+        "high": term.maximum,
+    }
+    return Problem(field, error.value.upper(), params)
+
+
+def check_values(kind: KindSpec, value: float, value2: float | None) -> list[Problem]:
+    if not kind.paired:
+        problems = []
+        if value2 is not None:
+            problems.append(Problem("value2", "VALUE2_NOT_ALLOWED",
+                                    {"name": (kind.label_fr, kind.label_en)}))
+        if (error := validate_value(kind.key, value)) is not None:
+            problems.append(_range_problem("value", kind, 0, value, error))
+        return problems
+    if value2 is None:
+        return [Problem("value2", "VALUE2_REQUIRED")]
+    errors = validate_blood_pressure(value, value2)
+    found = []
+    for index, (part, field) in enumerate((("systolic", "value"), ("diastolic", "value2"))):
+        if part in errors:
+            found.append(_range_problem(field, kind, index, (value, value2)[index], errors[part]))
+    if "blood_pressure" in errors:
+        found.append(Problem("value", errors["blood_pressure"].value.upper()))
+    return found
+
+
+def check_moment(measured_at: datetime, birth_date: date) -> list[Problem]:
+    if measured_at.tzinfo is None or measured_at.utcoffset() is None:
+        return [Problem("measuredAt", "TIME_ZONE_REQUIRED")]
+    if measured_at > clock.now() + CLOCK_TOLERANCE:
+        return [Problem("measuredAt", "DATE_IN_FUTURE")]
+    # The date where the measurement was taken (its own offset), against the birth date.
+    if measured_at.date() < birth_date:
+        return [Problem("measuredAt", "DATE_BEFORE_BIRTH")]
+    return []
+
+
+def clean_note(note: str | None) -> str | None:
+    text = (note or "").strip()
+    return text or None
+
+
+def check_reading(kind: KindSpec, reading: Reading, birth_date: date) -> list[Problem]:
+    problems = check_values(kind, reading.value, reading.value2)
+    problems += check_moment(reading.measured_at, birth_date)
+    note = clean_note(reading.note)
+    if note is not None and len(note) > MAX_NOTE_LENGTH:
+        problems.append(Problem("note", "TOO_LONG", {"limit": MAX_NOTE_LENGTH}))
+    return problems
+
+
+def to_decimal(kind: KindSpec, value: float) -> Decimal:
+    """The value at the kind's precision; str() keeps the digits the person typed."""
+    step = Decimal(1).scaleb(-kind.decimals)
+    return Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
+
+
+def _columns(kind: KindSpec, reading: Reading) -> dict[str, object]:
+    return {
+        "value": to_decimal(kind, reading.value),
+        "value2": None if reading.value2 is None else to_decimal(kind, reading.value2),
+        # Stored in UTC so that times compare and sort the same on every database.
+        "measured_at": reading.measured_at.astimezone(UTC),
+        "note": clean_note(reading.note),
+    }
+
+
+async def add_measurement(patient_id: int, birth_date: date, kind: KindSpec, reading: Reading,
+                          author_account_id: int) -> Measurement | list[Problem]:
+    problems = check_reading(kind, reading, birth_date)
+    if problems:
+        return problems
+    values = {"patient_id": patient_id, "kind": kind.key, "unit": kind.ucum,
+              **_columns(kind, reading)}
+    return await Measurement.create(**stamp_created(values, author_account_id))
+
+
+def current_reading(entry: Measurement) -> Reading:
+    return Reading(value=float(entry.value),
+                   value2=None if entry.value2 is None else float(entry.value2),
+                   measured_at=entry.measured_at, note=entry.note)
+
+
+async def update_measurement(entry: Measurement, birth_date: date, reading: Reading,
+                             author_account_id: int) -> Measurement | list[Problem]:
+    kind = spec(entry.kind)
+    if kind is None:  # pragma: no cover - rows are only written with known kinds
+        return [Problem("id", "UNKNOWN_KIND")]
+    problems = check_reading(kind, reading, birth_date)
+    if problems:
+        return problems
+    columns = _columns(kind, reading)
+    for name, value in columns.items():
+        setattr(entry, name, value)
+    changed = stamp_updated(entry, author_account_id)
+    await entry.save(update_fields=[*columns, *changed])
+    return entry

@@ -1,0 +1,100 @@
+"""The pages held to the quality bars (accessibility, keyboard, weight), per role.
+
+Adding a page is one line in PAGES: `at(path, role, ...)` with the roles that can see it
+(`reach=` for a page behind a step of a journey, `status=` for an error page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.browser.signin import DEMO_ACCOUNTS, password_step_without_loading
+
+ANONYMOUS, PATIENT, PROFESSIONAL = "anonymous", "patient", "professional"
+
+# Run in the browser context before the page is opened (e.g. a step of a journey).
+Reach = Callable[[Any, str], Awaitable[None]]
+
+
+def after_password_step(role: str) -> Reach:
+    """Reach the second sign-in step as `role`'s demo account, without warming the cache."""
+    async def reach(context: Any, base_url: str) -> None:
+        await password_step_without_loading(context, base_url, DEMO_ACCOUNTS[role])
+
+    return reach
+
+
+@dataclass(frozen=True)
+class CheckedPage:
+    path: str
+    roles: tuple[str, ...]
+    reach: Reach | None = None
+    status: int = 200
+    label: str = ""  # tells apart two entries with the same path
+
+    @property
+    def name(self) -> str:
+        return self.label or self.path
+
+
+def at(path: str, *roles: str, reach: Reach | None = None, status: int = 200,
+       label: str = "") -> CheckedPage:
+    """A registry line: the page at `path`, seen by each of `roles`."""
+    return CheckedPage(path, roles, reach, status, label)
+
+
+PAGES: list[CheckedPage] = [
+    at("/", ANONYMOUS),
+    at("/signin", ANONYMOUS),
+    at("/activate", ANONYMOUS),
+    at("/oppose", ANONYMOUS),
+    at("/signin/code", ANONYMOUS, reach=after_password_step(PATIENT),
+       label="/signin/code (e-mail code)"),
+    at("/signin/code", ANONYMOUS, reach=after_password_step(PROFESSIONAL),
+       label="/signin/code (authenticator app)"),
+    at("/patient", PATIENT),
+    at("/account", PATIENT, PROFESSIONAL),
+    at("/account?enrol=totp", PATIENT),
+    at("/pro", PROFESSIONAL),
+    at("/no-such-page", ANONYMOUS, PATIENT, status=404),
+]
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One registered page seen as one role."""
+
+    page: CheckedPage
+    role: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.role} {self.page.name}"
+
+
+def visits() -> list[Visit]:
+    """Every registered page for every role that can see it, in registry order."""
+    return [Visit(entry, role) for entry in PAGES for role in entry.roles]
+
+
+async def new_visit_context(browser: Any, base_url: str, visit: Visit,
+                            states: dict[str, dict[str, Any] | None]) -> tuple[Any, Any]:
+    """A fresh context (empty cache) signed in as the visit's role, and a blank tab in it.
+
+    The caller closes the context.
+    """
+    context = await browser.new_context(locale="fr-FR", storage_state=states[visit.role])
+    if visit.page.reach is not None:
+        await visit.page.reach(context, base_url)
+    return context, await context.new_page()
+
+
+async def load_visit(tab: Any, base_url: str, visit: Visit) -> None:
+    """Open the visit's page in `tab` and check it answered with the expected status."""
+    response = await tab.goto(f"{base_url}{visit.page.path}", wait_until="load")
+    status = response.status if response is not None else None
+    assert status == visit.page.status, (
+        f"{visit.id}: expected status {visit.page.status}, got {status}"
+    )

@@ -25,12 +25,6 @@ async def welcome(request: Request) -> Response:
     return render(request, "welcome.html")
 
 
-@signed_in(Role.PATIENT)
-async def patient_home(request: Request) -> Response:
-    data = await graphql_client.query(request, "PatientHome")
-    return render(request, "patient_home.html", {"me": data["me"]})
-
-
 @signed_in(Role.PROFESSIONAL)
 async def professional_home(request: Request) -> Response:
     data = await graphql_client.query(request, "ProfessionalHome")
@@ -51,7 +45,6 @@ async def switch_language(request: Request, form: FormData) -> Response:
 
 routes = [
     Route("/", welcome, methods=["GET"]),
-    Route("/patient", patient_home, methods=["GET"]),
     Route("/pro", professional_home, methods=["GET"]),
     Route("/lang", switch_language, methods=["POST"]),
 ]

@@ -80,7 +80,7 @@ def author_loader(context: Context) -> AuthorByAccountIdLoader:
     loader = context.loaders.get("author")
     if loader is None:
         loader = context.loaders["author"] = AuthorByAccountIdLoader()
-    return loader  # type: ignore[no-any-return]
+    return loader
 
 
 @strawberry.type(description="When and by whom an entry was created and last changed.")

@@ -1,0 +1,86 @@
+"""The frame of every record page: whose record it is, and the records the viewer manages.
+
+Record pages live under /records/{patient_id}/..., so a parent switches between their
+own record and a child's with a plain link (no JavaScript, bookmarkable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.identity.models import Role
+from web import graphql_client
+from web.forms import see_other
+from web.guards import signed_in
+from web.templating import render
+
+RecordEndpoint = Callable[[Request, dict[str, Any]], Awaitable[Response]]
+
+# The sections of a record, in the order of the navigation: (path segment, label msgid).
+SECTIONS = (
+    ("", "Overview"),
+    ("history", "Medical history"),
+    ("allergies", "Allergies"),
+    ("treatments", "Treatments"),
+    ("vaccinations", "Vaccinations"),
+    ("measurements", "Measurements"),
+    ("documents", "Documents"),
+    ("directives", "Advance directives"),
+    ("sharing", "Sharing"),
+    ("access-history", "Access history"),
+    ("summary", "Summary to print"),
+)
+
+
+def record_url(patient_id: str | int, section: str = "") -> str:
+    return f"/records/{patient_id}/{section}" if section else f"/records/{patient_id}"
+
+
+async def load_frame(request: Request, patient_id: str) -> dict[str, Any] | None:
+    """The frame's data, or None when this record is out of the viewer's reach."""
+    if not patient_id.isdigit():
+        return None
+    data, errors = await graphql_client.run(request, "RecordFrame", {"id": patient_id})
+    if errors or not data.get("patient"):
+        return None
+    me = data["me"]
+    records = ([me["patient"]] if me.get("patient") else []) + list(me.get("represented") or [])
+    return {
+        "patient": data["patient"],
+        "patient_id": data["patient"]["id"],
+        "records": records,
+        "own_patient_id": me["patient"]["id"] if me.get("patient") else None,
+        "sections": SECTIONS,
+        "record_url": record_url,
+    }
+
+
+def record_page(endpoint: RecordEndpoint) -> Callable[[Request], Awaitable[Response]]:
+    """A page of one record: signed in as a patient, the record in reach, the frame loaded."""
+
+    @signed_in(Role.PATIENT)
+    @wraps(endpoint)
+    async def page(request: Request) -> Response:
+        frame = await load_frame(request, str(request.path_params["patient_id"]))
+        if frame is None:
+            return render(request, "error.html", {"status": 404}, status_code=404)
+        return await endpoint(request, frame)
+
+    return page
+
+
+@signed_in(Role.PATIENT)
+async def my_record(request: Request) -> Response:
+    """/patient: the viewer's own record, or the first record they manage."""
+    data = await graphql_client.query(request, "PatientHome")
+    me = data["me"]
+    if me.get("patient"):
+        return see_other(record_url(me["patient"]["id"]))
+    if me.get("represented"):
+        return see_other(record_url(me["represented"][0]["id"]))
+    return render(request, "patient_home.html", {"me": me})

@@ -38,10 +38,11 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from api.demo import load_demo
+    from api.demo import load_demo, load_records
 
     async def work() -> int:
         created = await load_demo()
+        await load_records(settings)
         print(f"Demo data ready (created {created['patients']} patients, "
               f"{created['professionals']} professionals). Sign-ins are listed in README.md.")
         return 0

@@ -23,6 +23,7 @@ from api.identity.models import (
     SecondFactor,
 )
 from api.identity.passwords import hash_password
+from api.settings import Settings
 
 DEMO_PASSWORD = "carnet-demo-2026"  # noqa: S105 - published demo credential
 
@@ -128,3 +129,22 @@ async def load_demo() -> dict[str, int]:
             )
             created["professionals"] += 1
     return created
+
+
+async def load_records(settings: Settings) -> None:
+    """Fill each demo patient's record (each section's loader skips what exists), then
+    the sharing: grants, a treating doctor, a block, a past emergency access."""
+    from api.consent import demo as consent_demo
+    from api.documents import demo as documents_demo
+    from api.records.directives import demo as directives_demo
+    from api.records.entries import demo as entries_demo
+    from api.records.measurements import demo as measurements_demo
+
+    for person in PATIENTS:
+        patient = await Patient.get(ins_nir=person.nir)
+        author = await Account.get(email=person.guardian_email or person.email)
+        await entries_demo.load(patient, author.id)
+        await measurements_demo.load(patient, author.id)
+        await directives_demo.load(patient, author.id)
+        await documents_demo.load(patient, author.id, settings)
+    await consent_demo.load()

@@ -26,7 +26,8 @@ query WholeRecord {
 
 ADD = {
     "history": ('mutation($p: ID!) { addHistoryEntry(input: {patientId: $p, '
-                'kind: CONDITION, code: "J45.9", onsetDate: "2020-01-01"}) { userErrors { code } } }'),
+                'kind: CONDITION, code: "J45.9", onsetDate: "2020-01-01"}) '
+                '{ userErrors { code } } }'),
     "allergy": ('mutation($p: ID!) { addAllergy(input: {patientId: $p, '
                 'substance: "Pollen", severity: MILD}) { userErrors { code } } }'),
     "treatment": ('mutation($p: ID!) { addTreatment(input: {patientId: $p, '

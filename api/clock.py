@@ -15,7 +15,7 @@ def now() -> datetime:
 
 @contextmanager
 def frozen_at(moment: datetime) -> Iterator[None]:
-    """Make `now()` answer `moment` inside the block (tests only)."""
+    """Make `now()` answer `moment` inside the block (tests, and the demo's past visits)."""
     global _frozen
     previous, _frozen = _frozen, moment
     try:

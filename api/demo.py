@@ -133,7 +133,8 @@ async def load_demo() -> dict[str, int]:
 
 async def load_records(settings: Settings) -> None:
     """Fill each demo patient's record (each section's loader skips what exists), then
-    the sharing: grants, a treating doctor, a block, a past emergency access."""
+    the sharing: grants, a treating doctor, a block, a past emergency access, and the
+    access history of the visits they allowed."""
     from api.consent import demo as consent_demo
     from api.documents import demo as documents_demo
     from api.records.directives import demo as directives_demo
@@ -147,4 +148,4 @@ async def load_records(settings: Settings) -> None:
         await measurements_demo.load(patient, author.id)
         await directives_demo.load(patient, author.id)
         await documents_demo.load(patient, author.id, settings)
-    await consent_demo.load()
+    await consent_demo.load(settings)

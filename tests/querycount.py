@@ -10,6 +10,7 @@ from tortoise import connections
 
 _METHODS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many",
             "execute_script")
+_WATCHED = "_carnet_query_log"
 
 
 class QueryLog:
@@ -21,23 +22,44 @@ class QueryLog:
         return len(self.statements)
 
 
-@contextmanager
-def count_queries() -> Iterator[QueryLog]:
-    """Every statement sent on the default connection inside the block is logged."""
-    conn = connections.get("default")
-    log = QueryLog()
-    originals: dict[str, Any] = {}
+def _watch(client: Any, log: QueryLog, watched: list[Any]) -> None:
+    """Log every statement `client` sends, and those of the transactions it opens."""
     for name in _METHODS:
-        original = getattr(conn, name)
-        originals[name] = original
+        original = getattr(client, name)
 
         def wrapper(query: str, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
             log.statements.append(str(query))
             return __original(query, *args, **kwargs)
 
-        setattr(conn, name, wrapper)
+        setattr(client, name, wrapper)
+    original_in_transaction = client._in_transaction
+
+    def in_transaction() -> Any:
+        context = original_in_transaction()
+        # The transaction's own client: `client` on most backends, `connection` on SQLite.
+        inner = getattr(context, "client", None) or getattr(context, "connection", None)
+        if inner is not None and _WATCHED not in inner.__dict__:
+            _watch(inner, log, watched)
+        return context
+
+    client._in_transaction = in_transaction
+    setattr(client, _WATCHED, log)
+    watched.append(client)
+
+
+@contextmanager
+def count_queries() -> Iterator[QueryLog]:
+    """Every statement sent on the default connection inside the block is logged.
+
+    Statements sent inside a transaction (on the transaction's own client, e.g. the access
+    history written with a mutation) are logged too.
+    """
+    log = QueryLog()
+    watched: list[Any] = []
+    _watch(connections.get("default"), log, watched)
     try:
         yield log
     finally:
-        for name in _METHODS:
-            delattr(conn, name) if name in conn.__dict__ else None
+        for client in watched:
+            for name in (*_METHODS, "_in_transaction", _WATCHED):
+                client.__dict__.pop(name, None)

@@ -13,7 +13,8 @@ Three ways in:
 
   On an exception inside the block nothing is written and the noted writes are dropped.
   A mutation that returns userErrors before writing calls ``discard_writes(info.context)``
-  (nothing changed, so there is nothing to show the patient). Reads done while building
+  (nothing changed, so there is nothing to show the patient); ``audited_change`` does both
+  for a change whose checks read inside the transaction. Reads done while building
   the payload afterwards are written by the extension at the end of the request.
   ``record_accesses(context, connection)`` is the building block, for code that manages
   its own ``in_transaction()``.
@@ -27,10 +28,11 @@ Owner accesses are never written: the history shows what others did.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -48,6 +50,7 @@ _LOCK_NAMESPACE = 0x61756474
 _DETAIL_MAX = 500
 _NAME_MAX = 200
 _VIEWER_CACHE = "audit.viewer"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -113,23 +116,51 @@ def _content(event: PendingEvent, sequence: int, moment: datetime) -> EventConte
     )
 
 
+async def _lock_chains(connection: BaseDBAsyncClient, patient_ids: list[int]) -> None:
+    """On PostgreSQL, lock these patients' chains until the transaction ends.
+
+    Concurrent appends to a chain wait here. The locks are taken in patient order (the
+    subquery's), so two appends never hold one lock each while waiting for the other's.
+    """
+    if connection.capabilities.dialect != "postgres":
+        return
+    await connection.execute_query(
+        "SELECT pg_advisory_xact_lock($1, chain) "
+        "FROM (SELECT unnest($2::int[]) AS chain ORDER BY 1) AS chains",
+        [_LOCK_NAMESPACE, patient_ids],
+    )
+
+
+def _heads_sql(dialect: str, count: int) -> str:
+    marks = ",".join(f"${n}" if dialect == "postgres" else "?" for n in range(1, count + 1))
+    # One index lookup per chain (the unique index on patient and sequence, read backwards),
+    # however long the chains are. Only placeholders are formatted in: ids are parameters.
+    return ('SELECT "patient_id","sequence","hash" FROM "access_event" WHERE "id" IN ('  # noqa: S608
+            'SELECT (SELECT "last"."id" FROM "access_event" "last" '
+            'WHERE "last"."patient_id"="chain"."id" ORDER BY "last"."sequence" DESC LIMIT 1) '
+            f'FROM "patient" "chain" WHERE "chain"."id" IN ({marks}))')
+
+
+async def _heads(connection: BaseDBAsyncClient, patient_ids: list[int]
+                 ) -> dict[int, tuple[int, str]]:
+    """The last (sequence, hash) of each chain, in one statement however many patients."""
+    sql = _heads_sql(connection.capabilities.dialect, len(patient_ids))
+    rows = await connection.execute_query_dict(sql, list(patient_ids))
+    return {row["patient_id"]: (row["sequence"], row["hash"]) for row in rows}
+
+
 async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]
                   ) -> list[AccessEvent]:
     by_patient: dict[int, list[PendingEvent]] = defaultdict(list)
     for event in pending:
         by_patient[event.patient_id].append(event)
-    on_postgres = connection.capabilities.dialect == "postgres"
+    patient_ids = sorted(by_patient)
+    await _lock_chains(connection, patient_ids)
+    heads = await _heads(connection, patient_ids)
+    moment = clock.now()
     rows: list[AccessEvent] = []
-    for patient_id in sorted(by_patient):  # always the same order: no deadlock between chains
-        if on_postgres:
-            # Held until the transaction ends: concurrent appends to this chain wait here.
-            await connection.execute_query(
-                "SELECT pg_advisory_xact_lock($1, $2)", [_LOCK_NAMESPACE, patient_id]
-            )
-        last = await (AccessEvent.filter(patient_id=patient_id).using_db(connection)
-                      .order_by("-sequence").limit(1).values("sequence", "hash"))
-        sequence, prev_hash = (last[0]["sequence"], last[0]["hash"]) if last else (0, GENESIS_HASH)
-        moment = clock.now()
+    for patient_id in patient_ids:
+        sequence, prev_hash = heads.get(patient_id, (0, GENESIS_HASH))
         for event in by_patient[patient_id]:
             sequence += 1
             content = _content(event, sequence, moment)
@@ -155,7 +186,8 @@ async def append_events(pending: Sequence[PendingEvent],
                         connection: BaseDBAsyncClient | None = None) -> list[AccessEvent]:
     """Append to each patient's chain in one INSERT, inside ``connection``'s transaction if any.
 
-    On PostgreSQL an advisory lock per patient serialises appends to a chain. SQLite
+    Three statements at most whatever the number of patients: the locks, the chain heads,
+    the INSERT. On PostgreSQL an advisory lock per patient serialises appends to a chain. SQLite
     serialises writers itself; should two processes still pick the same sequence number,
     the unique (patient, sequence) constraint refuses the second and it tries once more.
     """
@@ -225,6 +257,20 @@ async def audited_transaction(context: Context) -> AsyncIterator[BaseDBAsyncClie
     except BaseException:
         discard_writes(context)
         raise
+
+
+async def audited_change(context: Context, change: Callable[[], Awaitable[T]],
+                         refused: Callable[[T], bool]) -> T:
+    """Run ``change()`` in an ``audited_transaction``; when ``refused(result)`` (it found
+    problems, so it wrote nothing) its noted writes are dropped and no event is written.
+
+    For changes that must read the rows they check inside the transaction they write in.
+    """
+    async with audited_transaction(context):
+        result = await change()
+        if refused(result):
+            discard_writes(context)
+    return result
 
 
 async def record_event(

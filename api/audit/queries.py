@@ -10,11 +10,19 @@ from api.audit.models import AccessEvent
 from api.audit.types import AccessBasis, AccessEventType
 from api.consent.policy import may_manage_consent, patient_reach
 from api.consent.sections import Basis
-from api.graphql.common import Page, decode_cursor, encode_cursor, page_of, page_size, parse_id
+from api.graphql.common import (
+    Page,
+    decode_number_cursor,
+    encode_cursor,
+    page_of,
+    page_size,
+    parse_id,
+)
 from api.graphql.context import Info
-from api.graphql.errors import CarnetError, ConsentRequired, NotFound
+from api.graphql.errors import ConsentRequired, NotFound
 from api.graphql.permissions import facts_for
 from api.identity.models import Patient
+from api.records.access import OUT_OF_REACH, patient_by_id
 
 
 async def _patient_whose_history_viewer_reads(info: Info, patient_id: int) -> Patient:
@@ -24,29 +32,18 @@ async def _patient_whose_history_viewer_reads(info: Info, patient_id: int) -> Pa
     minor, an app they allowed to manage it): professionals never read it.
     """
     info.context.require_viewer()
-    patient = await Patient.get_or_none(id=patient_id)
-    if patient is None:
-        raise NotFound("No such patient, or it is out of your reach.")
+    patient = await patient_by_id(patient_id)
     viewer, rights = await facts_for(info.context, patient)
     decision = may_manage_consent(viewer, rights)
     if not decision.allowed:
         if patient_reach(viewer, rights).not_found:
-            raise NotFound("No such patient, or it is out of your reach.")
+            raise NotFound(OUT_OF_REACH)
         reason = decision.reason.value if decision.reason else "denied"
         raise ConsentRequired(
             "Only the patient and their legal representatives see the access history.",
             reason=reason,
         )
     return patient
-
-
-def _sequence_after(after: str | None) -> int | None:
-    values = decode_cursor(after, 1)
-    if values is None:
-        return None
-    if not values[0].isdigit():
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
-    return int(values[0])
 
 
 @strawberry.type
@@ -63,7 +60,7 @@ class AuditQuery:
         after: str | None = None,
     ) -> Page[AccessEventType]:
         size = page_size(first)
-        before = _sequence_after(after)
+        before = decode_number_cursor(after)
         patient = await _patient_whose_history_viewer_reads(info, parse_id(patient_id, "patientId"))
         query = AccessEvent.filter(patient_id=patient.id)
         if professional_id is not None:

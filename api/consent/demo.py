@@ -1,6 +1,8 @@
 """Demo consent: who shares with whom among the demo people of ``api.demo``. Idempotent.
 
-Run after ``api.demo.load_demo``; people missing from the database are skipped.
+Run after ``api.demo.load_demo``; people missing from the database are skipped. Then the
+demo access history (``api.audit.demo``): the visits those relations allowed, the past
+emergency access among them, made through the real API.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from datetime import datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from api import clock
-from api.consent.emergency import EMERGENCY_DURATION, record_emergency_event
-from api.consent.models import Block, EmergencyAccess, Grant, TreatingDoctor, encode_sections
+from api.consent.models import Block, Grant, TreatingDoctor, encode_sections
 from api.consent.sections import Section
 from api.identity.models import Patient, Professional
+from api.settings import Settings
 
 CAMILLE, JEAN, PAULE = "2951099126111", "1580169123012", "253072A073004"
 BERNARD, PETIT, ROBERT, HADDAD, MOREAU = (
@@ -37,20 +39,23 @@ async def _grant(patient: Patient, pro: Professional, sections: set[Section],
                        expires_at=expires_at, created_by_id=patient.account_id)
 
 
-async def load() -> None:
+async def load(settings: Settings | None = None) -> None:
     """Create what is missing; running it twice changes nothing."""
+    from api.audit import demo as history_demo  # it runs requests through the whole schema
+
     now = clock.now()
     patients, pros = await _people()
-    camille, jean, paule = patients.get(CAMILLE), patients.get(JEAN), patients.get(PAULE)
+    camille, jean = patients.get(CAMILLE), patients.get(JEAN)
     async with in_transaction():
         if camille is not None and BERNARD in pros:
             await TreatingDoctor.get_or_create(
-                defaults={"professional_id": pros[BERNARD].id, "designated_at": now},
+                defaults={"professional_id": pros[BERNARD].id,
+                          "designated_at": now - timedelta(days=400)},
                 patient_id=camille.id)
         if camille is not None and PETIT in pros:
             await _grant(camille, pros[PETIT],
                          {Section.ALLERGIES, Section.TREATMENTS, Section.MEASUREMENTS},
-                         now, now + timedelta(days=182))
+                         now - timedelta(days=21), now + timedelta(days=182))
         if camille is not None and ROBERT in pros:
             ended = now - timedelta(days=30)
             await _grant(camille, pros[ROBERT], {Section.TREATMENTS, Section.ALLERGIES},
@@ -58,11 +63,5 @@ async def load() -> None:
         if jean is not None and MOREAU in pros:
             await Block.get_or_create(defaults={"created_at": now}, patient_id=jean.id,
                                       professional_id=pros[MOREAU].id)
-        if paule is not None and HADDAD in pros and not await EmergencyAccess.exists(
-            patient_id=paule.id, professional_id=pros[HADDAD].id
-        ):
-            opened = now - timedelta(days=12, hours=3)
-            access = await EmergencyAccess.create(
-                patient_id=paule.id, professional_id=pros[HADDAD].id, reason=EMERGENCY_REASON,
-                opened_at=opened, expires_at=opened + EMERGENCY_DURATION)
-            await record_emergency_event(access, paule, pros[HADDAD])
+    # The past emergency access to Paule's record is opened there, as it happened.
+    await history_demo.load(settings)

@@ -1,7 +1,9 @@
 """Break-glass: an emergency professional opens read-only access to a record for 4 hours.
 
 Only emergency professions may, never against the patient's opposition, always with a
-reason; the patient (the parents of a minor) and the treating doctor are notified.
+reason; the opening is written to the access history (with the reason) in the same
+transaction as the access, and the patient (the parents of a minor) and the treating doctor
+are notified.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import strawberry
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from api import clock
-from api.consent.guard import patient_by_id
+from api.audit.log import record_event
+from api.audit.models import RequestKind
 from api.consent.loaders import forget_rights
 from api.consent.messages import Problem
 from api.consent.models import EmergencyAccess, Notification, NotificationKind, TreatingDoctor
@@ -23,11 +27,12 @@ from api.consent.notifications import (
     professional_name,
 )
 from api.consent.policy import may_open_emergency_access
-from api.consent.sections import Action, Refusal, Section
+from api.consent.sections import Action, Basis, Refusal, Section
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.graphql.permissions import facts_for, refuse
 from api.identity.models import Patient, Professional
+from api.records.access import OUT_OF_REACH, patient_by_id
 
 EMERGENCY_DURATION = timedelta(hours=4)
 MIN_REASON_LENGTH = 15
@@ -45,16 +50,22 @@ def reason_problems(reason: str) -> list[Problem]:
 
 
 async def record_emergency_event(
-    access: EmergencyAccess, patient: Patient, professional: Professional
+    access: EmergencyAccess, patient: Patient, professional: Professional,
+    connection: BaseDBAsyncClient | None = None,
 ) -> None:
-    """The break-glass event, distinct from the reads it allows.
+    """The break-glass event, distinct from the reads it allows, in the caller's transaction.
 
-    Notifies the patient (and the parents of a minor) and the treating doctor. The access
-    history can route this event into its log from here.
+    Writes it to the patient's access history, with the reason given, and notifies the
+    patient (and the parents of a minor) and the treating doctor.
     """
+    await record_event(
+        patient_id=patient.id, viewer_account_id=professional.account_id,
+        basis=Basis.EMERGENCY, sections=(), actions=(), request_kind=RequestKind.EMERGENCY_OPEN,
+        detail=access.reason, connection=connection,
+    )
     recipients = (await patient_recipients([patient], access.opened_at))[patient.id]
     doctor = await TreatingDoctor.filter(patient_id=patient.id).select_related(
-        "professional").first()
+        "professional").using_db(connection).first()
     if doctor is not None and doctor.professional_id != professional.id:
         recipients.append(doctor.professional.account_id)
     payload = {
@@ -69,7 +80,7 @@ async def record_emergency_event(
     rows = notifications_for(recipients, patient, NotificationKind.EMERGENCY_ACCESS, payload,
                              access.opened_at)
     if rows:
-        await Notification.bulk_create(rows)
+        await Notification.bulk_create(rows, using_db=connection)
 
 
 async def open_emergency_access(
@@ -80,7 +91,7 @@ async def open_emergency_access(
     viewer, rights = await facts_for(info.context, patient)
     decision = may_open_emergency_access(viewer, rights)
     if decision.not_found:
-        raise NotFound("No such patient, or it is out of your reach.")
+        raise NotFound(OUT_OF_REACH)
     problems: list[Problem] = []
     if not decision.allowed:
         if decision.reason not in _EXPLAINED:
@@ -91,11 +102,11 @@ async def open_emergency_access(
         return None, None, problems
     professional = await Professional.get(account_id=viewer.account_id)
     now = clock.now()
-    async with in_transaction():
+    async with in_transaction() as connection:
         access = await EmergencyAccess.create(
             patient_id=patient.id, professional_id=professional.id, reason=reason.strip(),
-            opened_at=now, expires_at=now + EMERGENCY_DURATION,
+            opened_at=now, expires_at=now + EMERGENCY_DURATION, using_db=connection,
         )
-        await record_emergency_event(access, patient, professional)
+        await record_emergency_event(access, patient, professional, connection)
     forget_rights(info.context.loaders, patient)
     return access, patient, []

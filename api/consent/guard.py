@@ -10,20 +10,11 @@ import strawberry
 
 from api.consent.policy import may_manage_consent, patient_reach
 from api.consent.sections import Action, Section
-from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.graphql.permissions import authorize, facts_for, refuse
 from api.identity.models import Patient
-
-NO_SUCH_PATIENT = "No such patient, or it is out of your reach."
-
-
-async def patient_by_id(raw_id: strawberry.ID | str, what: str = "patientId") -> Patient:
-    patient = await Patient.get_or_none(id=parse_id(raw_id, what))
-    if patient is None:
-        raise NotFound(NO_SUCH_PATIENT)
-    return patient
+from api.records.access import OUT_OF_REACH, patient_by_id
 
 
 async def require_manager(info: Info, patient: Patient, action: Action = Action.WRITE) -> None:
@@ -53,5 +44,5 @@ async def reachable_patient(info: Info, raw_id: strawberry.ID | str) -> Patient:
     viewer, rights = await facts_for(info.context, patient)
     decision = patient_reach(viewer, rights)
     if not decision.allowed and decision.not_found:
-        raise NotFound(NO_SUCH_PATIENT)
+        raise NotFound(OUT_OF_REACH)
     return patient

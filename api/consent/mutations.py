@@ -2,16 +2,20 @@
 break-glass needs an emergency profession (``may_open_emergency_access``).
 
 A patient or grant out of reach is NOT_FOUND; invalid choices come back as ``userErrors``
-and then nothing changed.
+and then nothing changed. Each change commits with its event in the access history (the
+services run inside the mutation's transaction).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
 import strawberry
 
 from api import clock
+from api.audit.log import audited_change, audited_transaction
 from api.consent import grants as services
 from api.consent.emergency import open_emergency_access
 from api.consent.guard import managed_patient, require_manager
@@ -41,6 +45,20 @@ from api.graphql.permissions import SectionEnum
 from api.identity.models import Patient
 from api.records.types import PatientType
 
+T = TypeVar("T")
+
+
+def _refused(result: object) -> bool:
+    """Whether a consent service found problems (and so changed nothing)."""
+    problems = result[1] if isinstance(result, tuple) else result
+    return bool(problems)
+
+
+async def _change(info: Info, change: Callable[[], Awaitable[T]]) -> T:
+    """Run a consent change in one transaction with its access event (none for the patient's
+    own changes, one for a parent's); a change that found problems leaves no event."""
+    return await audited_change(info.context, change, _refused)
+
 
 def _done(info: Info, problems: list[Problem]) -> ConsentChangePayload:
     return ConsentChangePayload(done=not problems,
@@ -58,9 +76,11 @@ class ConsentMutation:
         write: bool = False, expires_at: datetime | None = None,
     ) -> GrantPayload | None:
         patient = await managed_patient(info, patient_id)
-        grant, problems = await services.grant_access(
-            patient, parse_id(professional_id, "professionalId"), sections, write=write,
-            expires_at=expires_at, by_account_id=info.context.require_viewer().account_id)
+        professional = parse_id(professional_id, "professionalId")
+        by_account_id = info.context.require_viewer().account_id
+        grant, problems = await _change(info, lambda: services.grant_access(
+            patient, professional, sections, write=write, expires_at=expires_at,
+            by_account_id=by_account_id))
         if grant is not None:
             await grant.fetch_related("professional")
         return GrantPayload(
@@ -74,7 +94,7 @@ class ConsentMutation:
         if grant is None:
             raise NotFound("No such access, or it is out of your reach.")
         await require_manager(info, await Patient.get(id=grant.patient_id))
-        problems = await services.revoke_grant(grant)
+        problems = await _change(info, lambda: services.revoke_grant(grant))
         return GrantPayload(grant=GrantType.from_model(grant, clock.now()),
                             user_errors=user_errors(problems, info.context.language))
 
@@ -84,8 +104,9 @@ class ConsentMutation:
                                         professional_id: strawberry.ID
                                         ) -> TreatingDoctorPayload | None:
         patient = await managed_patient(info, patient_id)
-        designation, problems = await services.designate_treating_doctor(
-            patient, parse_id(professional_id, "professionalId"))
+        professional = parse_id(professional_id, "professionalId")
+        designation, problems = await _change(
+            info, lambda: services.designate_treating_doctor(patient, professional))
         if designation is not None:
             await designation.fetch_related("professional")
         return TreatingDoctorPayload(
@@ -96,15 +117,16 @@ class ConsentMutation:
     async def remove_treating_doctor(self, info: Info,
                                      patient_id: strawberry.ID) -> ConsentChangePayload | None:
         patient = await managed_patient(info, patient_id)
-        return _done(info, await services.remove_treating_doctor(patient))
+        return _done(info, await _change(info, lambda: services.remove_treating_doctor(patient)))
 
     @strawberry.mutation(description="Block a professional: they can no longer find or read "
                          "the record, whatever access they had.")
     async def block_professional(self, info: Info, patient_id: strawberry.ID,
                                  professional_id: strawberry.ID) -> BlockPayload | None:
         patient = await managed_patient(info, patient_id)
-        block, problems = await services.block_professional(
-            patient, parse_id(professional_id, "professionalId"))
+        professional = parse_id(professional_id, "professionalId")
+        block, problems = await _change(
+            info, lambda: services.block_professional(patient, professional))
         if block is not None:
             await block.fetch_related("professional")
         return BlockPayload(
@@ -115,8 +137,9 @@ class ConsentMutation:
     async def unblock_professional(self, info: Info, patient_id: strawberry.ID,
                                    professional_id: strawberry.ID) -> ConsentChangePayload | None:
         patient = await managed_patient(info, patient_id)
-        return _done(info, await services.unblock_professional(
-            patient, parse_id(professional_id, "professionalId")))
+        professional = parse_id(professional_id, "professionalId")
+        return _done(info, await _change(
+            info, lambda: services.unblock_professional(patient, professional)))
 
     @strawberry.mutation(description="Hide a document from professionals. Its author and the "
                          "treating doctor still see it.")
@@ -138,7 +161,8 @@ class ConsentMutation:
         self, info: Info, patient_id: strawberry.ID, opposed: bool
     ) -> EmergencyOppositionPayload | None:
         patient = await managed_patient(info, patient_id)
-        await services.set_emergency_opposition(patient, opposed)
+        async with audited_transaction(info.context):
+            await services.set_emergency_opposition(patient, opposed)
         forget_rights(info.context.loaders, patient)
         return EmergencyOppositionPayload(emergency_access_opposed=opposed, user_errors=[])
 

@@ -21,22 +21,11 @@ from api.consent.types import (
     ProfessionEnum,
     TreatingDoctorType,
 )
-from api.graphql.common import Page, decode_cursor, encode_cursor, page_of, page_size
+from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
-from api.graphql.errors import CarnetError
 from api.identity.models import Patient
 from api.identity.types import ProfessionalType
 from api.records.types import PatientType
-
-
-def _id_after(after: str | None) -> int | None:
-    """Cursors of id-ordered lists carry the last id seen."""
-    values = decode_cursor(after, 1)
-    if values is None:
-        return None
-    if not values[0].isdigit():
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
-    return int(values[0])
 
 
 def _by_id(item: object) -> str:
@@ -62,7 +51,7 @@ class ConsentQuery:
             Q(id__in=Subquery(granted.values("patient_id")))
             | Q(id__in=Subquery(TreatingDoctor.filter(**mine).values("patient_id")))
         ).exclude(id__in=Subquery(Block.filter(**mine).values("patient_id")))
-        size, last = page_size(first), _id_after(after)
+        size, last = page_size(first), decode_number_cursor(after)
         total = await query.count()
         page = query.filter(id__gt=last) if last is not None else query
         rows = await page.order_by("id").limit(size + 1)
@@ -79,7 +68,7 @@ class ConsentQuery:
     async def grants(self, info: Info, patient_id: strawberry.ID, first: int | None = None,
                      after: str | None = None) -> Page[GrantType] | None:
         patient = await managed_patient(info, patient_id, Action.READ)
-        size, last = page_size(first), _id_after(after)
+        size, last = page_size(first), decode_number_cursor(after)
         query = Grant.filter(patient_id=patient.id)
         total = await query.count()
         page = query.filter(id__lt=last) if last is not None else query
@@ -115,7 +104,7 @@ class ConsentQuery:
                                  after: str | None = None
                                  ) -> Page[EmergencyAccessType] | None:
         patient = await managed_patient(info, patient_id, Action.READ)
-        size, last = page_size(first), _id_after(after)
+        size, last = page_size(first), decode_number_cursor(after)
         query = EmergencyAccess.filter(patient_id=patient.id)
         total = await query.count()
         page = query.filter(id__lt=last) if last is not None else query
@@ -128,7 +117,7 @@ class ConsentQuery:
     async def notifications(self, info: Info, first: int | None = None, after: str | None = None,
                             unread_only: bool = False) -> Page[NotificationType] | None:
         account_id = info.context.require_viewer().account_id
-        size, last = page_size(first), _id_after(after)
+        size, last = page_size(first), decode_number_cursor(after)
         query = Notification.filter(recipient_id=account_id)
         if unread_only:
             query = query.filter(read_at__isnull=True)

@@ -1,11 +1,22 @@
-"""The consent policy for the plain HTTP routes (download, form upload), outside GraphQL.
+"""The consent policy and the access history for the plain HTTP routes (download, form
+upload), outside GraphQL.
 
 The same facts loader and the same `decide` as GraphQL's `authorize`: only the way
-a refusal is answered differs (an HTTP status instead of a GraphQL error).
+a refusal is answered differs (an HTTP status instead of a GraphQL error). A download is
+written to the history as a DOWNLOAD, a form upload as a DEPOSIT (a document brought in
+outside GraphQL), in the transaction of the row it adds.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from api.audit.log import record_event
+from api.audit.models import RequestKind
 from api.consent.policy import Decision, ItemFacts, decide
 from api.consent.rights import load_rights, load_viewer_facts
 from api.consent.sections import Action, Section
@@ -23,11 +34,30 @@ async def decide_on_documents(
 
 
 async def record_access(
-    viewer: Viewer, patient_id: int, action: Action, decision: Decision
+    viewer: Viewer, patient_id: int, action: Action, decision: Decision,
+    request_kind: RequestKind, connection: BaseDBAsyncClient | None = None,
 ) -> None:
-    """The one call site where the HTTP routes report an allowed access to a record.
+    """The one call site where the HTTP routes write an allowed access to the history.
 
-    The access history (reads and writes by anyone but the patient) is written from
-    here once it exists; GraphQL reports its accesses through `Context.note_access`.
+    Nothing is written for the patient's own access. GraphQL reports its accesses through
+    `Context.note_access` instead.
     """
-    return None
+    if decision.basis is None:  # pragma: no cover - an allowed decision always has one
+        raise ValueError("only allowed accesses are recorded")
+    await record_event(patient_id=patient_id, viewer_account_id=viewer.account_id,
+                       basis=decision.basis, sections=(Section.DOCUMENTS,), actions=(action,),
+                       request_kind=request_kind, connection=connection)
+
+
+def recorded_transaction(viewer: Viewer, patient_id: int, action: Action, decision: Decision
+                         ) -> Callable[[], AbstractAsyncContextManager[BaseDBAsyncClient]]:
+    """Opens a transaction whose write commits, or rolls back, with its access event."""
+
+    @asynccontextmanager
+    async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
+        async with in_transaction() as connection:
+            yield connection
+            await record_access(viewer, patient_id, action, decision, RequestKind.DEPOSIT,
+                                connection)
+
+    return transaction

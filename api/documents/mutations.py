@@ -11,6 +11,7 @@ import strawberry
 from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
+from api.audit.log import audited_transaction, discard_writes
 from api.consent.sections import Action, Section
 from api.documents.content import chunks_of, file_problem
 from api.documents.problems import DocumentProblems
@@ -23,11 +24,9 @@ from api.documents.services import (
 )
 from api.documents.storage import storage_for
 from api.documents.types import DocumentType
-from api.graphql.common import UserError, parse_id
+from api.graphql.common import UserError
 from api.graphql.context import Info
-from api.graphql.errors import NotFound
-from api.graphql.permissions import authorize
-from api.identity.models import Patient
+from api.records.access import authorized_patient
 
 
 @strawberry.input(description="A new document; send it as a GraphQL multipart request.")
@@ -78,12 +77,11 @@ class DocumentsMutation:
                               ) -> UploadDocumentPayload:
         viewer = info.context.require_viewer()
         language = info.context.language
-        patient = await Patient.filter(id=parse_id(input.patient_id, "patientId")).first()
-        if patient is None:
-            raise NotFound("No such patient or item, or it is out of your reach.")
-        await authorize(info, patient, Section.DOCUMENTS, Action.WRITE)
+        patient = await authorized_patient(info, input.patient_id, Section.DOCUMENTS,
+                                           Action.WRITE)
         upload: object = input.file
         if not isinstance(upload, UploadFile):
+            discard_writes(info.context)
             return UploadDocumentPayload(
                 document=None, user_errors=[file_problem("FILE_MISSING").user_error(language)])
         try:
@@ -92,9 +90,10 @@ class DocumentsMutation:
                 author_account_id=viewer.account_id, content=chunks_of(upload),
                 filename=upload.filename,
                 details=DocumentDetails(input.title, input.type_code, input.document_date),
-                language=language,
+                language=language, transaction=lambda: audited_transaction(info.context),
             )
         except DocumentProblems as problems:
+            discard_writes(info.context)
             return UploadDocumentPayload(document=None, user_errors=problems.user_errors(language))
         return UploadDocumentPayload(document=DocumentType.from_model(document, language),
                                      user_errors=[])
@@ -107,7 +106,10 @@ class DocumentsMutation:
         document = await find_document(info, input.id, Action.WRITE)
         details = DocumentDetails(input.title, input.type_code, input.document_date)
         try:
-            await update_document(document, details, viewer.account_id)
+            # Problems are raised before anything is written: the transaction and the
+            # noted write are dropped with them.
+            async with audited_transaction(info.context) as connection:
+                await update_document(document, details, viewer.account_id, connection)
         except DocumentProblems as problems:
             return UpdateDocumentPayload(document=None, user_errors=problems.user_errors(language))
         return UpdateDocumentPayload(document=DocumentType.from_model(document, language),
@@ -116,5 +118,6 @@ class DocumentsMutation:
     @strawberry.mutation(description="Remove a document and its file from the record.")
     async def remove_document(self, info: Info, id: strawberry.ID) -> RemoveDocumentPayload:
         document = await find_document(info, id, Action.WRITE)
-        await remove_document(storage_for(info.context.settings), document)
+        await remove_document(storage_for(info.context.settings), document,
+                              transaction=lambda: audited_transaction(info.context))
         return RemoveDocumentPayload(removed_id=id, user_errors=[])

@@ -16,21 +16,17 @@ from api.documents.types import (
     DocumentType,
     DocumentTypeInfo,
 )
-from api.graphql.common import parse_id
 from api.graphql.context import Info
-from api.graphql.errors import NotFound
-from api.graphql.permissions import authorize
 from api.interop.terminology import categories, document_types
+from api.records.access import authorized_item
 
 
-async def find_document(info: Info, raw_id: strawberry.ID, action: Action) -> Document:
+async def find_document(info: Info, raw_id: strawberry.ID, action: Action,
+                        what: str = "id") -> Document:
     """The document, when the policy lets the viewer do `action` on it; else NOT_FOUND."""
     info.context.require_viewer()
-    document = await Document.filter(id=parse_id(raw_id)).select_related("patient").first()
-    if document is None:
-        raise NotFound("No such document, or it is out of your reach.")
-    await authorize(info, document.patient, Section.DOCUMENTS, action, item=item_facts(document))
-    return document
+    return await authorized_item(info, Document, raw_id, Section.DOCUMENTS, action, item_facts,
+                                 what)
 
 
 @strawberry.type

@@ -2,13 +2,18 @@
 
 The form serves browsers without JavaScript and practice software; it uses the same
 service as the `uploadDocument` mutation. Both routes ask the same consent policy.
+A page that wants a refused upload back (to show the problem next to the field) adds
+`?errors_to=<its path>` to the form's action: read from the query string, it works even
+when a body too large is refused unread. Its date field may be `typed_date`, written as
+people write dates in France (14/03/2025), where `document_date` is ISO 8601 only.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -18,8 +23,9 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response, S
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
+from api.audit.models import RequestKind
 from api.consent.sections import Action
-from api.documents.access import decide_on_documents, record_access
+from api.documents.access import decide_on_documents, record_access, recorded_transaction
 from api.documents.content import chunks_of, content_disposition, download_filename, file_problem
 from api.documents.limits import BodyTooLarge, announced_too_large, is_multipart, limited_receive
 from api.documents.loaders import item_facts
@@ -54,8 +60,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La date du document n'est pas valide (format attendu : AAAA-MM-JJ).",
         "The date of the document is not valid (expected format: YYYY-MM-DD).",
     ),
+    "ONE_FILE_ONLY": (
+        "Envoyez un seul fichier à la fois : choisissez un fichier ou prenez une photo.",
+        "Send one file at a time: choose a file or take a photo.",
+    ),
 }
 MAX_FORM_FIELD_BYTES = 16 * 1024
+# The file, and a second input for a phone's camera: a form sends both parts.
+MAX_FILES = 2
 
 
 def _id_of(raw: str) -> int | None:
@@ -80,7 +92,7 @@ async def download(request: Request) -> Response:
     if not await storage.exists(document.storage_key):
         log.error("the file of document %s is missing from the storage", document.id)
         raise HTTPException(404)
-    await record_access(viewer, document.patient_id, Action.READ, decision)
+    await record_access(viewer, document.patient_id, Action.READ, decision, RequestKind.DOWNLOAD)
     name = download_filename(document.original_filename, document.title, document.content_type)
     return StreamingResponse(
         storage.open(document.storage_key),
@@ -111,6 +123,40 @@ def _text(code: str, language: str, status: int) -> PlainTextResponse:
     return PlainTextResponse(english if language == "en" else french, status_code=status)
 
 
+def with_problem_codes(path: str, codes: Iterable[str]) -> str:
+    """`path` with one `upload_error` parameter per problem code (replacing older ones)."""
+    parts = urlsplit(path)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
+             if key != "upload_error"]
+    query += [("upload_error", code) for code in codes]
+    return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))
+
+
+def _refused(request: Request, codes: list[str], message: str, status: int) -> Response:
+    """A problem the person can fix: back to `errors_to` with its codes, or the message."""
+    back = request.query_params.get("errors_to")
+    if back:
+        return RedirectResponse(with_problem_codes(same_site_path(back), codes), status_code=303)
+    return PlainTextResponse(message, status_code=status)
+
+
+def _refused_for(request: Request, code: str, language: str, status: int) -> Response:
+    problem = MESSAGES.get(code)
+    if problem is None:
+        return _refused(request, [code], file_problem(code).message(language), status)
+    return _refused(request, [code], problem[1] if language == "en" else problem[0], status)
+
+
+def typed_date(raw: str) -> date:
+    """A date typed by a person: day/month/year (14/03/2025) or ISO (2025-03-14)."""
+    parts = raw.split("/")
+    if len(parts) == 3 and all(part.strip().isdigit() for part in parts):
+        day, month, year = (int(part) for part in parts)
+        if year >= 1000:
+            return date(year, month, day)
+    return date.fromisoformat(raw)
+
+
 def _field(form: FormData, name: str) -> str | None:
     value = form.get(name)
     return (value.strip() or None) if isinstance(value, str) else None
@@ -122,9 +168,8 @@ class UploadForm:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, limited_receive(receive))
         if announced_too_large(scope):
-            language = request_language(request)
-            response: Response = PlainTextResponse(
-                file_problem("FILE_TOO_LARGE").message(language), status_code=413)
+            response: Response = _refused_for(request, "FILE_TOO_LARGE",
+                                              request_language(request), 413)
         else:
             response = await self.handle(request)
         await response(scope, receive, send)
@@ -141,12 +186,12 @@ class UploadForm:
                 return _text("CSRF", language, 403)
             return _text("BAD_FORM", language, 400)
         try:
-            form = await request.form(max_files=1, max_fields=16,
+            form = await request.form(max_files=MAX_FILES, max_fields=16,
                                       max_part_size=MAX_FORM_FIELD_BYTES)
         except BodyTooLarge:
-            return PlainTextResponse(file_problem("FILE_TOO_LARGE").message(language), 413)
+            return _refused_for(request, "FILE_TOO_LARGE", language, 413)
         except (MultiPartException, ClientDisconnect):
-            return _text("BAD_FORM", language, 400)
+            return _refused_for(request, "BAD_FORM", language, 400)
         try:
             return await self.accept(request, form, viewer, settings, language)
         finally:
@@ -165,14 +210,20 @@ class UploadForm:
         if not decision.allowed:
             return _text("NOT_FOUND" if decision.not_found else "FORBIDDEN", language,
                          404 if decision.not_found else 403)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            return PlainTextResponse(file_problem("FILE_MISSING").message(language), 400)
-        raw_date = _field(form, "document_date")
+        # An input left empty still sends a part, with no name and no bytes.
+        uploads = [item for item in form.getlist("file")
+                   if isinstance(item, UploadFile) and (item.filename or item.size)]
+        if not uploads:
+            return _refused_for(request, "FILE_MISSING", language, 400)
+        if len(uploads) > 1:
+            return _refused_for(request, "ONE_FILE_ONLY", language, 400)
+        upload = uploads[0]
+        raw_date, typed = _field(form, "document_date"), _field(form, "typed_date")
         try:
-            document_date = date.fromisoformat(raw_date) if raw_date else None
+            document_date = (date.fromisoformat(raw_date) if raw_date
+                             else typed_date(typed) if typed else None)
         except ValueError:
-            return _text("DATE_INVALID", language, 400)
+            return _refused_for(request, "DATE_INVALID", language, 400)
         details = DocumentDetails(title=_field(form, "title"),
                                   type_code=_field(form, "type_code"),
                                   document_date=document_date)
@@ -181,10 +232,11 @@ class UploadForm:
                 storage_for(settings), patient_id=patient.id, author_account_id=viewer.account_id,
                 content=chunks_of(upload), filename=upload.filename, details=details,
                 language=language,
+                transaction=recorded_transaction(viewer, patient.id, Action.WRITE, decision),
             )
         except DocumentProblems as problems:
-            return PlainTextResponse(problems.message(language), status_code=400)
-        await record_access(viewer, patient.id, Action.WRITE, decision)
+            return _refused(request, [problem.code for problem in problems.problems],
+                            problems.message(language), 400)
         return RedirectResponse(same_site_path(form.get("next")), status_code=303)
 
 

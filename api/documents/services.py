@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import PurePosixPath
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from api import clock
@@ -24,6 +26,8 @@ from api.interop.terminology import PATIENT_DOCUMENT_CODE, Concept, document_typ
 from api.records.provenance import stamp_created, stamp_updated
 
 log = logging.getLogger(__name__)
+# Opens the transaction a write runs in: a plain one, or one that also writes the access event.
+Transaction = Callable[[], AbstractAsyncContextManager[BaseDBAsyncClient]]
 
 TITLE_MAX = 200
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -94,8 +98,12 @@ async def add_document(
     filename: str | None,
     details: DocumentDetails,
     language: str = "fr",
+    transaction: Transaction = in_transaction,
 ) -> Document:
-    """Check, store and record a new document; raise DocumentProblems and keep nothing."""
+    """Check, store and record a new document; raise DocumentProblems and keep nothing.
+
+    The row is written in ``transaction()`` (the caller's, to write the access event with it).
+    """
     if details.title is not None and not details.title.strip():
         details = DocumentDetails(None, details.type_code, details.document_date)
     concept, problems = _check(details)
@@ -111,8 +119,8 @@ async def add_document(
     except DocumentProblem as problem:
         raise DocumentProblems([problem]) from None
     try:
-        async with in_transaction():
-            document = await Document.create(**stamp_created({
+        async with transaction() as connection:
+            document = await Document.create(using_db=connection, **stamp_created({
                 "patient_id": patient_id,
                 "title": (title or concept.label(language))[:TITLE_MAX],
                 "type_code": concept.code,
@@ -132,7 +140,8 @@ async def add_document(
 
 
 async def update_document(
-    document: Document, details: DocumentDetails, account_id: int
+    document: Document, details: DocumentDetails, account_id: int,
+    connection: BaseDBAsyncClient | None = None,
 ) -> Document:
     """Rename, retype or re-date a document; raise DocumentProblems and change nothing."""
     concept, problems = _check(details)
@@ -151,14 +160,19 @@ async def update_document(
         changed.append("document_date")
     if changed:
         changed += stamp_updated(document, account_id)
-        await document.save(update_fields=changed)
+        await document.save(update_fields=changed, using_db=connection)
     return document
 
 
-async def remove_document(storage: Storage, document: Document) -> None:
-    """Delete the row, then the file; a file that cannot be deleted is logged, not shown."""
+async def remove_document(storage: Storage, document: Document,
+                          transaction: Transaction = in_transaction) -> None:
+    """Delete the row, then the file; a file that cannot be deleted is logged, not shown.
+
+    The file goes only once the row's deletion is committed: a rollback keeps both.
+    """
     key = document.storage_key
-    await document.delete()
+    async with transaction() as connection:
+        await document.delete(using_db=connection)
     try:
         await storage.delete(key)
     except Exception:  # the record no longer points to it; an operator can sweep it

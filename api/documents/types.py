@@ -12,7 +12,7 @@ import strawberry
 
 from api.consent.policy import document_visibility
 from api.consent.sections import DocumentCategory, Section
-from api.documents.loaders import cursor_of, document_page
+from api.documents.loaders import PageRequest, check_cursor, cursor_of, document_page_loader
 from api.documents.models import Document
 from api.graphql.common import Page, page_of, page_size
 from api.graphql.context import Info
@@ -105,10 +105,11 @@ class PatientDocumentsFields:
     ) -> Page[DocumentType] | None:
         size = page_size(first)
         viewer, rights = await facts_for(info.context, self.model)
-        rows, total = await document_page(
+        check_cursor(after)
+        rows, total = await document_page_loader(info.context).load(PageRequest(
             self.model.id, document_visibility(viewer, rights), size=size, after=after,
             category=category.value if category is not None else None,
-        )
+        ))
         cursors = {str(row.id): cursor_of(row) for row in rows}
         items = [DocumentType.from_model(row, info.context.language) for row in rows]
         return page_of(items, size, total, lambda item: cursors[str(item.id)])

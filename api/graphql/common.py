@@ -62,6 +62,16 @@ def decode_cursor(cursor: str | None, parts: int) -> list[str] | None:
     return values
 
 
+def decode_number_cursor(cursor: str | None) -> int | None:
+    """The number a cursor of an id- or sequence-ordered list carries (None: from the start)."""
+    values = decode_cursor(cursor, 1)
+    if values is None:
+        return None
+    if not values[0].isdigit():
+        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
+    return int(values[0])
+
+
 def parse_id(raw: str | int, what: str = "id") -> int:
     """An id from the client: a bad one is a clear error, not a masked crash."""
     text = str(raw).strip()

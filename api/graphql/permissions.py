@@ -28,9 +28,13 @@ async def facts_for(context: Context, patient: Patient) -> tuple[ViewerFacts, Ri
     return await facts_of(context.loaders, context.require_viewer(), patient)
 
 
+# A record out of reach and one that does not exist get the same answer.
+OUT_OF_REACH = "No such patient or item, or it is out of your reach."
+
+
 def refuse(decision: Decision, section: Section, action: Action) -> Exception:
     if decision.not_found:
-        return NotFound("No such patient or item, or it is out of your reach.")
+        return NotFound(OUT_OF_REACH)
     reason = decision.reason.value if decision.reason else "denied"
     return ConsentRequired(
         f"The patient's consent does not cover {action.value} access to {section.value}.",

@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from api.audit.extension import AccessLogExtension
 from api.audit.queries import AuditQuery
+from api.consent.matrix_queries import MatrixQuery
 from api.consent.mutations import ConsentMutation
 from api.consent.queries import ConsentQuery
 from api.documents.mutations import DocumentsMutation
@@ -33,12 +34,15 @@ from api.records.measurements.queries import MeasurementsQuery
 
 MAX_DEPTH = 10
 # Built once: a rule class made per request would defeat the validation cache.
-_DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
+_LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+]
 
 
 @strawberry.type
 class Query(IdentityQuery, TerminologyQuery, EntriesQuery, MeasurementsQuery, AuditQuery,
-            DocumentsQuery, ConsentQuery):
+            DocumentsQuery, ConsentQuery, MatrixQuery):
     pass
 
 
@@ -78,8 +82,7 @@ def build_schema(*, production: bool = False) -> CarnetSchema:
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
-            lambda: AddValidationRules(_DEPTH_RULES),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: AddValidationRules(_LIMIT_RULES),
             lambda: MaxTokensLimiter(max_token_count=2000),
             lambda: OwnErrorExtensions(should_mask_error=should_mask_error),
             AccessLogExtension,

@@ -58,6 +58,24 @@ PAGES: list[CheckedPage] = [
     at("/account", PATIENT, PROFESSIONAL),
     at("/account?enrol=totp", PATIENT),
     at("/pro", PROFESSIONAL),
+    at("/records/1/measurements", PATIENT),
+    at("/records/1/measurements/weight", PATIENT),
+    at("/records/1/directives", PATIENT),
+    at("/records/1/summary", PATIENT),
+    at("/records/1/history", PATIENT),
+    at("/records/1/allergies", PATIENT),
+    at("/records/1/treatments", PATIENT),
+    at("/records/1/vaccinations", PATIENT),
+    at("/records/1/history/1/edit", PATIENT),
+    at("/records/1", PATIENT),
+    at("/records/1/sharing", PATIENT),
+    at("/records/1/sharing/find?search=ber", PATIENT),
+    at("/records/1/sharing/grant/5", PATIENT),  # the demo dentist: some sections never offered
+    at("/records/1/sharing/revoke?grant=1", PATIENT),
+    at("/records/1/access-history", PATIENT),
+    at("/records/2/access-history", PATIENT),  # the son's record, seen by his mother
+    at("/records/1/documents", PATIENT),
+    at("/records/1/documents/1", PATIENT),  # the demo lab report (a PDF)
     at("/no-such-page", ANONYMOUS, PATIENT, status=404),
 ]
 

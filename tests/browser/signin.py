@@ -88,7 +88,9 @@ async def sign_in(page: Any, base_url: str, role: str, env: dict[str, str]) -> N
         code = await authenticator_code(env, email)
     await page.get_by_label("Code").fill(code)
     await page.get_by_role("button", name="Se connecter").click()
-    await page.wait_for_url(f"{base_url}/{'patient' if role == 'patient' else 'pro'}")
+    # A patient lands on their record (/patient redirects to /records/{id}).
+    landing = r"/records/\d+$" if role == "patient" else r"/pro$"
+    await page.wait_for_url(re.compile(landing))
 
 
 async def signed_in_state(browser: Any, base_url: str, role: str,

@@ -30,7 +30,11 @@ _LIST_FOCUSABLE = """() => {
     if (el.getClientRects().length === 0) return false;
     if (getComputedStyle(el).visibility === 'hidden') return false;
     if (el.type === 'radio') {
-      if (seenRadioGroups.has(el.name)) return false;
+      // Tab stops once per radio group: on the checked button when there is one.
+      const group = Array.from(document.querySelectorAll('input[type=radio]')).filter(
+        (other) => other.name === el.name && other.form === el.form);
+      const checked = group.find((other) => other.checked);
+      if (checked ? checked !== el : seenRadioGroups.has(el.name)) return false;
       seenRadioGroups.add(el.name);
     }
     return true;

@@ -12,7 +12,7 @@ async def test_a_demo_patient_signs_in_and_lands_on_their_record(page, live_serv
     await page.get_by_role("link", name="Se connecter").click()
     await page.wait_for_url(f"{live_server}/signin")
     await sign_in(page, live_server, "patient", live_env)
-    assert await page.get_by_role("heading", level=1).inner_text() == "Bonjour Camille MARTIN"
+    assert "Camille MARTIN" in await page.get_by_role("heading", level=1).inner_text()
     assert "Léo MARTIN" in await page.locator("main").inner_text()
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from api import clock
+from api.consent.models import Grant, encode_sections
+from api.consent.sections import Section
 from api.identity.models import Account, Patient, Professional
 from api.identity.viewer import SESSION_COOKIE
 from api.settings import Settings
-from tests.factories import graphql, sign_in
+from tests.factories import graphql, make_patient, sign_in
 
 
 class Session:
@@ -29,6 +34,19 @@ async def session(client: httpx.AsyncClient, settings: Settings, who: Any) -> Se
     token = client.cookies.get(SESSION_COOKIE)
     assert token is not None
     return Session(client, token, csrf)
+
+
+async def patients_granting(professional: Professional, count: int,
+                            sections: Iterable[Section]) -> list[Patient]:
+    """`count` patients (without accounts) who let the professional read these sections."""
+    patients = [await make_patient(account=False) for _ in range(count)]
+    now = clock.now()
+    await Grant.bulk_create([
+        Grant(patient_id=p.id, professional_id=professional.id,
+              sections=encode_sections(sections), write=False, created_at=now,
+              expires_at=now + timedelta(days=30))
+        for p in patients])
+    return patients
 
 
 def codes(body: dict[str, Any]) -> list[str]:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from api import clock
-from api.consent.models import Grant, encode_sections
 from api.consent.rights import load_rights_many
 from api.consent.sections import Section
 from api.identity.viewer import Viewer
-from tests.consent.support import session
-from tests.factories import make_patient, make_professional
+from tests.consent.support import patients_granting, session
+from tests.factories import make_professional
 from tests.querycount import count_queries
 
 # Sections whose own data costs no statement per patient, so what is counted is consent's
@@ -21,13 +17,7 @@ SHARED = frozenset({Section.IDENTITY, Section.ALLERGIES})
 
 
 async def _patients_granting(doctor, n: int) -> list:
-    patients = [await make_patient(account=False) for _ in range(n)]
-    now = clock.now()
-    await Grant.bulk_create([
-        Grant(patient_id=p.id, professional_id=doctor.id, sections=encode_sections(SHARED),
-              write=False, created_at=now, expires_at=now + timedelta(days=30))
-        for p in patients])
-    return patients
+    return await patients_granting(doctor, n, SHARED)
 
 
 async def _statements_for_listing(client, settings, n: int) -> tuple[int, dict]:

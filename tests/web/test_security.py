@@ -1,5 +1,7 @@
 """CSRF on every state-changing route, security headers, masked errors."""
 
+import re
+
 import pytest
 from starlette.routing import Route
 
@@ -12,7 +14,7 @@ def _post_routes(app):
     for route in app.routes:
         methods = route.methods or set() if isinstance(route, Route) else set()
         if "POST" in methods and route.path != "/graphql":
-            found.append(route.path.replace("{id}", "1").replace("{id:int}", "1"))
+            found.append(re.sub(r"\{[^}]+\}", "1", route.path))
     return sorted(set(found))
 
 

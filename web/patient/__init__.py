@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from web.patient import frame, overview
+from web.patient import (
+    access_history,
+    directives,
+    documents,
+    entries,
+    frame,
+    measurements,
+    overview,
+    sharing,
+    sharing_grant,
+    summary,
+)
 
 routes = [
     Route("/patient", frame.my_record, methods=["GET"]),
-    Route("/records/{patient_id:int}", overview.overview, methods=["GET"]),
+    *overview.routes, *sharing.routes, *sharing_grant.routes, *access_history.routes,
+    *entries.routes,
+    *measurements.routes, *directives.routes, *summary.routes,
+    *documents.routes,
 ]

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 
+from api.audit.log import audited_change
 from api.consent.sections import Action, Section
-from api.graphql.common import UserError, parse_id
+from api.graphql.common import UserError
 from api.graphql.context import Info
-from api.graphql.errors import NotFound
-from api.graphql.permissions import authorize
 from api.identity.models import Patient
+from api.records.access import authorized_patient
 from api.records.directives import services
-from api.records.directives.messages import user_errors
-from api.records.directives.models import OrganDonation
+from api.records.directives.messages import Problem, user_errors
+from api.records.directives.models import Directives, OrganDonation
 from api.records.directives.types import DirectivesType, OrganDonationType
 
 
@@ -54,11 +55,7 @@ class ClearDirectivesPayload:
 
 
 async def _patient_for_write(info: Info, raw_id: str) -> Patient:
-    patient = await Patient.get_or_none(id=parse_id(raw_id, "patientId"))
-    if patient is None:
-        raise NotFound("No such patient or item, or it is out of your reach.")
-    await authorize(info, patient, Section.DIRECTIVES, Action.WRITE)
-    return patient
+    return await authorized_patient(info, raw_id, Section.DIRECTIVES, Action.WRITE)
 
 
 def _given(data: SaveDirectivesInput) -> dict[str, Any]:
@@ -77,7 +74,14 @@ def _given(data: SaveDirectivesInput) -> dict[str, Any]:
     return given
 
 
-def _payload(result: Any, info: Info) -> DirectivesPayload:
+def _refused(result: Directives | list[Problem]) -> bool:
+    return isinstance(result, list)
+
+
+async def _write(info: Info, change: Callable[[], Awaitable[Directives | list[Problem]]]
+                 ) -> DirectivesPayload:
+    """Check and write in one transaction with the access event; problems leave neither."""
+    result = await audited_change(info.context, change, _refused)
     if isinstance(result, list):
         return DirectivesPayload(directives=None,
                                  user_errors=user_errors(result, info.context.language))
@@ -90,19 +94,21 @@ class DirectivesMutation:
     async def save_directives(self, info: Info, input: SaveDirectivesInput
                               ) -> DirectivesPayload | None:
         patient = await _patient_for_write(info, input.patient_id)
-        result = await services.save(patient.id, _given(input),
-                                     info.context.require_viewer().account_id)
-        return _payload(result, info)
+        author = info.context.require_viewer().account_id
+        return await _write(info, lambda: services.save(patient.id, _given(input), author))
 
     @strawberry.mutation(description="Note that the directives are still true, as of now.")
     async def confirm_directives(self, info: Info, patient_id: strawberry.ID
                                  ) -> DirectivesPayload | None:
         patient = await _patient_for_write(info, patient_id)
-        result = await services.confirm(patient.id, info.context.require_viewer().account_id)
-        return _payload(result, info)
+        author = info.context.require_viewer().account_id
+        return await _write(info, lambda: services.confirm(patient.id, author))
 
     @strawberry.mutation(description="Delete the patient's directives altogether.")
     async def clear_directives(self, info: Info, patient_id: strawberry.ID
                                ) -> ClearDirectivesPayload | None:
         patient = await _patient_for_write(info, patient_id)
-        return ClearDirectivesPayload(cleared=await services.clear(patient.id), user_errors=[])
+        # Nothing recorded, nothing deleted: no event either.
+        cleared = await audited_change(info.context, lambda: services.clear(patient.id),
+                                       lambda cleared: not cleared)
+        return ClearDirectivesPayload(cleared=cleared, user_errors=[])

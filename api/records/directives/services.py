@@ -1,4 +1,8 @@
-"""Checking and saving a patient's directives (one row, created or updated in place)."""
+"""Checking and saving a patient's directives (one row, created or updated in place).
+
+Callers run these inside their transaction (``audited_transaction``): the check reads the
+row the write changes, and the access event commits with the write.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from api import clock
 from api.records.directives.messages import Problem
@@ -131,8 +136,10 @@ async def save(patient_id: int, given: dict[str, Any], account_id: int
             await current.save(update_fields=[*columns, *changed])
             return current
         try:
-            return await Directives.create(
-                **stamp_created({"patient_id": patient_id, **columns}, account_id))
+            # A savepoint: inside the caller's transaction, a refused insert must not end it.
+            async with in_transaction():
+                return await Directives.create(
+                    **stamp_created({"patient_id": patient_id, **columns}, account_id))
         except IntegrityError:
             continue  # saved at the same moment by another request: update that row instead
     raise RuntimeError("directives could not be saved")  # pragma: no cover

@@ -7,10 +7,7 @@ from typing import Any
 import strawberry
 
 from api.consent.sections import Action
-from api.graphql.common import parse_id
 from api.graphql.context import Info
-from api.graphql.errors import NotFound
-from api.graphql.permissions import authorize
 from api.records.entries import services
 from api.records.entries.types import (
     AllergyType,
@@ -21,12 +18,7 @@ from api.records.entries.types import (
 
 
 async def _readable(info: Info, spec: services.Writable[Any], raw_id: strawberry.ID) -> Any:
-    entry = await spec.model.get_or_none(id=parse_id(raw_id)).select_related("patient")
-    if entry is None:
-        raise NotFound(services.OUT_OF_REACH)
-    await authorize(info, entry.patient, spec.section, Action.READ,
-                    item=services.item_facts(entry))
-    return entry
+    return await services.entry_to(info, spec, raw_id, Action.READ)
 
 
 @strawberry.type

@@ -1,6 +1,7 @@
 """Adding, changing and removing entries, each checked with the policy first.
 
 An entry is written only when its values pass validation: on any problem nothing changes.
+Each write commits together with its event in the access history (``audited_transaction``).
 """
 
 from __future__ import annotations
@@ -9,20 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from api.audit.log import audited_transaction, discard_writes
 from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
-from api.graphql.common import parse_id
 from api.graphql.context import Info
-from api.graphql.errors import NotFound
-from api.graphql.permissions import authorize
-from api.identity.models import Patient
+from api.records.access import authorized_item, authorized_patient
 from api.records.entries import validation
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.entries.validation import Problem, Values
 from api.records.provenance import stamp_created, stamp_updated
 
 M = TypeVar("M", HistoryEntry, Allergy, Treatment, Vaccination)
-OUT_OF_REACH = "No such patient or item, or it is out of your reach."
 
 
 def _merge(current: Values, changes: Values) -> Values:
@@ -77,48 +75,43 @@ def item_facts(entry: Any) -> ItemFacts:
                      confidential_for_minor=entry.confidential_for_minor)
 
 
-async def patient_to_write(info: Info, raw_id: Any, section: Section) -> Patient:
-    patient = await Patient.get_or_none(id=parse_id(raw_id, "patientId"))
-    if patient is None:
-        raise NotFound(OUT_OF_REACH)
-    await authorize(info, patient, section, Action.WRITE)
-    return patient
-
-
-async def entry_to_write(info: Info, spec: Writable[M], raw_id: Any) -> M:
-    entry = await spec.model.get_or_none(id=parse_id(raw_id)).select_related("patient")
-    if entry is None:
-        raise NotFound(OUT_OF_REACH)
-    await authorize(info, entry.patient, spec.section, Action.WRITE, item=item_facts(entry))
-    return entry
+async def entry_to(info: Info, spec: Writable[M], raw_id: Any, action: Action) -> M:
+    """The entry, once the policy lets the viewer do `action` on it; NOT_FOUND otherwise."""
+    return await authorized_item(info, spec.model, raw_id, spec.section, action, item_facts)
 
 
 async def add(info: Info, spec: Writable[M], raw_patient_id: Any,
               values: Values) -> tuple[M | None, list[Problem]]:
-    patient = await patient_to_write(info, raw_patient_id, spec.section)
+    patient = await authorized_patient(info, raw_patient_id, spec.section, Action.WRITE)
     cleaned, problems = spec.clean({name: values.get(name) for name in spec.fields})
     if problems:
+        discard_writes(info.context)
         return None, problems
     author = info.context.require_viewer().account_id
-    entry = await spec.model.create(**stamp_created({**cleaned, "patient_id": patient.id}, author))
+    async with audited_transaction(info.context) as connection:
+        entry = await spec.model.create(
+            **stamp_created({**cleaned, "patient_id": patient.id}, author), using_db=connection)
     return entry, []
 
 
 async def update(info: Info, spec: Writable[M], raw_id: Any,
                  changes: Values) -> tuple[M | None, list[Problem]]:
-    entry = await entry_to_write(info, spec, raw_id)
+    entry = await entry_to(info, spec, raw_id, Action.WRITE)
     current = {name: getattr(entry, name) for name in spec.fields}
     cleaned, problems = spec.clean(spec.merge(current, changes))
     if problems:
+        discard_writes(info.context)
         return None, problems
     for name in spec.fields:
         setattr(entry, name, cleaned[name])
     stamped: list[str] = stamp_updated(entry, info.context.require_viewer().account_id)
-    await entry.save(update_fields=[*spec.fields, *stamped])
+    async with audited_transaction(info.context) as connection:
+        await entry.save(update_fields=[*spec.fields, *stamped], using_db=connection)
     return entry, []
 
 
 async def remove(info: Info, spec: Writable[M], raw_id: Any) -> int:
-    entry = await entry_to_write(info, spec, raw_id)
-    await entry.delete()
+    entry = await entry_to(info, spec, raw_id, Action.WRITE)
+    async with audited_transaction(info.context) as connection:
+        await entry.delete(using_db=connection)
     return entry.id

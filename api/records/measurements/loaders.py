@@ -1,14 +1,21 @@
-"""Reading a patient's measurements: one statement per list, whatever its length."""
+"""Reading measurements: one statement per list, whatever its length.
+
+First pages asked for many patients at once (a professional's list of patients) are read
+together, in two statements however many patients (``MeasurementPageByRequestLoader``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from api import per_patient
 from api.graphql.common import decode_cursor, encode_cursor
+from api.graphql.context import Context
 from api.graphql.errors import CarnetError
 from api.records.measurements.models import Measurement
 
@@ -25,7 +32,11 @@ class Window:
     until: datetime | None = None
 
     def query(self) -> QuerySet[Measurement]:
-        rows = Measurement.filter(patient_id=self.patient_id)
+        return self.matching([self.patient_id])
+
+    def matching(self, patient_ids: list[int]) -> QuerySet[Measurement]:
+        """The same kind and instants, for these patients."""
+        rows = Measurement.filter(patient_id__in=patient_ids)
         if self.kind is not None:
             rows = rows.filter(kind=self.kind)
         if self.since is not None:
@@ -43,12 +54,20 @@ def _utc(moment: datetime, name: str) -> datetime:
 
 
 def check_window(since: datetime | None, until: datetime | None) -> None:
-    if since is not None and until is not None and _utc(since, "since") > _utc(until, "until"):
+    """Refuse a window without time zones, or ending before it starts."""
+    start = None if since is None else _utc(since, "since")
+    end = None if until is None else _utc(until, "until")
+    if start is not None and end is not None and start > end:
         raise CarnetError("`since` must not be after `until`.", code="BAD_RANGE")
 
 
 def cursor_of(measured_at: datetime, entry_id: int | str) -> str:
     return encode_cursor(measured_at.astimezone(UTC).isoformat(), entry_id)
+
+
+def check_cursor(cursor: str | None) -> None:
+    """Refuse a cursor we did not issue (before it reaches a batch of other lists)."""
+    _after(cursor)
 
 
 def _after(cursor: str | None) -> Q | None:
@@ -76,6 +95,54 @@ async def page_rows(window: Window, size: int, after: str | None
     found = await rows.order_by("-measured_at", "-id").limit(size + 1)
     total = await window.query().count()
     return list(found), total
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    window: Window
+    size: int
+    after: str | None
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    rows: list[Measurement]  # up to `size + 1`: the extra one tells there is more
+    total: int
+
+
+async def _first_pages(requests: Sequence[PageRequest]) -> dict[PageRequest, RowsPage]:
+    """First pages of the same window for many patients: two statements."""
+    first = requests[0]
+    query = first.window.matching(sorted({r.window.patient_id for r in requests}))
+    found = await per_patient.newest_rows(query, ["measured_at", "id"], first.size + 1)
+    totals = await per_patient.counts(query)
+    return {r: RowsPage(found.get(r.window.patient_id, []), totals.get(r.window.patient_id, 0))
+            for r in requests}
+
+
+def _batch_of(request: PageRequest) -> tuple[Window, int] | None:
+    """First pages of the same window (but the patient) and size are read together."""
+    if request.after is not None:
+        return None
+    return replace(request.window, patient_id=0), request.size
+
+
+async def _one_page(request: PageRequest) -> RowsPage:
+    return RowsPage(*await page_rows(request.window, request.size, request.after))
+
+
+class MeasurementPageByRequestLoader(per_patient.PagesByRequestLoader[PageRequest, RowsPage]):
+    """Pages of measurement lists: first pages batched per window, later ones one by one."""
+
+    def __init__(self) -> None:
+        super().__init__(_batch_of, _first_pages, _one_page)
+
+
+def measurement_page_loader(context: Context) -> MeasurementPageByRequestLoader:
+    loader = context.loaders.get("measurement_page")
+    if loader is None:
+        loader = context.loaders["measurement_page"] = MeasurementPageByRequestLoader()
+    return loader
 
 
 async def series_rows(window: Window) -> tuple[list[Measurement], bool]:

@@ -6,19 +6,16 @@ from datetime import datetime
 
 import strawberry
 
+from api.audit.log import audited_transaction, discard_writes
 from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
-from api.graphql.common import UserError, parse_id
+from api.graphql.common import UserError
 from api.graphql.context import Info
-from api.graphql.errors import NotFound
-from api.graphql.permissions import authorize
-from api.identity.models import Patient
+from api.records.access import authorized_item, authorized_patient
 from api.records.measurements import services
 from api.records.measurements.messages import Problem, user_errors
 from api.records.measurements.models import Measurement
 from api.records.measurements.types import MeasurementType
-
-OUT_OF_REACH = "No such patient or item, or it is out of your reach."
 
 
 @strawberry.input
@@ -59,16 +56,28 @@ class RemoveMeasurementPayload:
 
 async def _entry_for_write(info: Info, raw_id: str) -> Measurement:
     """The measurement, once the policy allows writing it; NOT_FOUND otherwise."""
-    entry = await Measurement.filter(id=parse_id(raw_id)).select_related("patient").first()
-    if entry is None:
-        raise NotFound(OUT_OF_REACH)
-    await authorize(info, entry.patient, Section.MEASUREMENTS, Action.WRITE,
-                    item=ItemFacts(author_account_id=entry.created_by_id))  # type: ignore[attr-defined]
-    return entry
+    return await authorized_item(info, Measurement, raw_id, Section.MEASUREMENTS, Action.WRITE,
+                                 _item_facts)
+
+
+def _item_facts(entry: Measurement) -> ItemFacts:
+    return ItemFacts(author_account_id=entry.created_by_id)  # type: ignore[attr-defined]
 
 
 def _given(value: object) -> bool:
     return value is not strawberry.UNSET
+
+
+def _refused(info: Info, problems: list[Problem]) -> MeasurementPayload:
+    """Nothing was written: no event either, and the problems for the client."""
+    discard_writes(info.context)
+    return MeasurementPayload(measurement=None,
+                              user_errors=user_errors(problems, info.context.language))
+
+
+def _written(info: Info, entry: Measurement) -> MeasurementPayload:
+    return MeasurementPayload(
+        measurement=MeasurementType.from_model(entry, info.context.language), user_errors=[])
 
 
 @strawberry.type
@@ -76,25 +85,20 @@ class MeasurementsMutation:
     @strawberry.mutation(description="Record a measurement in a patient's record.")
     async def add_measurement(self, info: Info, input: AddMeasurementInput
                               ) -> MeasurementPayload | None:
-        patient = await Patient.get_or_none(id=parse_id(input.patient_id, "patientId"))
-        if patient is None:
-            raise NotFound(OUT_OF_REACH)
-        await authorize(info, patient, Section.MEASUREMENTS, Action.WRITE)
-        language = info.context.language
+        patient = await authorized_patient(info, input.patient_id, Section.MEASUREMENTS,
+                                           Action.WRITE)
         kind = services.kind_from_input(input.kind)
         if kind is None:
-            problems = [Problem("kind", "UNKNOWN_KIND")]
-            return MeasurementPayload(measurement=None,
-                                         user_errors=user_errors(problems, language))
+            return _refused(info, [Problem("kind", "UNKNOWN_KIND")])
         reading = services.Reading(value=input.value, value2=input.value2,
                                    measured_at=input.measured_at, note=input.note)
-        result = await services.add_measurement(patient.id, patient.birth_date, kind, reading,
-                                                info.context.require_viewer().account_id)
-        if isinstance(result, list):
-            return MeasurementPayload(measurement=None,
-                                         user_errors=user_errors(result, language))
-        return MeasurementPayload(measurement=MeasurementType.from_model(result, language),
-                                     user_errors=[])
+        problems = services.check_reading(kind, reading, patient.birth_date)
+        if problems:
+            return _refused(info, problems)
+        author = info.context.require_viewer().account_id
+        async with audited_transaction(info.context) as connection:
+            entry = await services.add_measurement(patient.id, kind, reading, author, connection)
+        return _written(info, entry)
 
     @strawberry.mutation(description="Correct a measurement: its value(s), time or note.")
     async def update_measurement(self, info: Info, input: UpdateMeasurementInput
@@ -110,18 +114,19 @@ class MeasurementsMutation:
             else before.measured_at,
             note=input.note if _given(input.note) else before.note,
         )
-        result = await services.update_measurement(entry, entry.patient.birth_date, reading,
-                                                   info.context.require_viewer().account_id)
-        language = info.context.language
-        if isinstance(result, list):
-            return MeasurementPayload(measurement=None,
-                                            user_errors=user_errors(result, language))
-        return MeasurementPayload(
-            measurement=MeasurementType.from_model(result, language), user_errors=[])
+        problems = services.check_reading(services.kind_of(entry), reading,
+                                          entry.patient.birth_date)
+        if problems:
+            return _refused(info, problems)
+        author = info.context.require_viewer().account_id
+        async with audited_transaction(info.context) as connection:
+            await services.update_measurement(entry, reading, author, connection)
+        return _written(info, entry)
 
     @strawberry.mutation(description="Delete a measurement from the record.")
     async def remove_measurement(self, info: Info, id: strawberry.ID
                                  ) -> RemoveMeasurementPayload | None:
         entry = await _entry_for_write(info, id)
-        await entry.delete()
+        async with audited_transaction(info.context) as connection:
+            await entry.delete(using_db=connection)
         return RemoveMeasurementPayload(removed_id=strawberry.ID(str(entry.id)), user_errors=[])

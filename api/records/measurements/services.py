@@ -1,10 +1,13 @@
-"""Checking and writing measurements. Nothing is written when any problem is found."""
+"""Checking and writing measurements: callers store a reading only once `check_reading`
+found no problem, so nothing is written when there is one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from api import clock
 from api.interop.terminology import MeasurementError, validate_blood_pressure, validate_value
@@ -109,14 +112,14 @@ def _columns(kind: KindSpec, reading: Reading) -> dict[str, object]:
     }
 
 
-async def add_measurement(patient_id: int, birth_date: date, kind: KindSpec, reading: Reading,
-                          author_account_id: int) -> Measurement | list[Problem]:
-    problems = check_reading(kind, reading, birth_date)
-    if problems:
-        return problems
+async def add_measurement(patient_id: int, kind: KindSpec, reading: Reading,
+                          author_account_id: int,
+                          connection: BaseDBAsyncClient | None = None) -> Measurement:
+    """Store a reading that passed `check_reading`."""
     values = {"patient_id": patient_id, "kind": kind.key, "unit": kind.ucum,
               **_columns(kind, reading)}
-    return await Measurement.create(**stamp_created(values, author_account_id))
+    return await Measurement.create(**stamp_created(values, author_account_id),
+                                    using_db=connection)
 
 
 def current_reading(entry: Measurement) -> Reading:
@@ -125,17 +128,19 @@ def current_reading(entry: Measurement) -> Reading:
                    measured_at=entry.measured_at, note=entry.note)
 
 
-async def update_measurement(entry: Measurement, birth_date: date, reading: Reading,
-                             author_account_id: int) -> Measurement | list[Problem]:
+def kind_of(entry: Measurement) -> KindSpec:
     kind = spec(entry.kind)
     if kind is None:  # pragma: no cover - rows are only written with known kinds
-        return [Problem("id", "UNKNOWN_KIND")]
-    problems = check_reading(kind, reading, birth_date)
-    if problems:
-        return problems
-    columns = _columns(kind, reading)
+        raise ValueError(f"unknown measurement kind {entry.kind!r}")
+    return kind
+
+
+async def update_measurement(entry: Measurement, reading: Reading, author_account_id: int,
+                             connection: BaseDBAsyncClient | None = None) -> Measurement:
+    """Store a corrected reading that passed `check_reading`."""
+    columns = _columns(kind_of(entry), reading)
     for name, value in columns.items():
         setattr(entry, name, value)
     changed = stamp_updated(entry, author_account_id)
-    await entry.save(update_fields=[*columns, *changed])
+    await entry.save(update_fields=[*columns, *changed], using_db=connection)
     return entry

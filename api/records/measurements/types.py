@@ -15,9 +15,12 @@ from api.graphql.permissions import section_field
 from api.records.measurements import bmi, kinds
 from api.records.measurements.loaders import (
     MAX_SERIES_POINTS,
+    PageRequest,
     Window,
+    check_cursor,
+    check_window,
     cursor_of,
-    page_rows,
+    measurement_page_loader,
     series_rows,
 )
 from api.records.measurements.messages import format_number
@@ -123,7 +126,11 @@ class PatientMeasurementsFields:
     ) -> Page[MeasurementType] | None:
         size = page_size(first)
         window = Window(self.model.id, kind.value if kind else None, since, until)
-        rows, total = await page_rows(window, size, after)
+        check_window(since, until)
+        check_cursor(after)
+        page = await measurement_page_loader(info.context).load(
+            PageRequest(window, size, after))
+        rows, total = page.rows, page.total
         language = info.context.language
         items = [MeasurementType.from_model(row, language) for row in rows]
         return page_of(items, size, total, lambda item: cursor_of(item.measured_at, item.id))

@@ -1,0 +1,78 @@
+"""How an entry reads to a patient: its title, its dates written out, who wrote it and when."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from web.i18n import gettext
+from web.messages import N_, PROFESSIONS
+
+HOME_ZONE = ZoneInfo("Europe/Paris")  # a timestamp is shown as the day it was in France
+DOCTORS = {"physician", "emergency_physician", "samu_regulator"}
+
+
+def long_date(value: str | None, lang: str) -> str:
+    """"2026-03-03" as "3 mars 2026"."""
+    return format_date(date.fromisoformat(value[:10]), format="long", locale=lang) if value else ""
+
+
+def day_of(moment: str | None, lang: str) -> str:
+    """The day of a timestamp, written out."""
+    if not moment:
+        return ""
+    local = datetime.fromisoformat(moment).astimezone(HOME_ZONE)
+    return format_date(local.date(), format="long", locale=lang)
+
+
+def title(entry: dict[str, Any]) -> str:
+    """What the entry is about, in a few words: the substance, the medicine, the vaccine..."""
+    vaccine = entry.get("vaccine") or {}
+    for value in (entry.get("substance"), entry.get("medication"), vaccine.get("label"),
+                  entry.get("vaccineCode"), entry.get("text"), entry.get("label")):
+        if value:
+            return str(value)
+    return ""
+
+
+def _by(author: dict[str, Any], viewer_name: str | None, lang: str) -> str:
+    # The API names authors but does not say which one is the viewer; a patient author with
+    # the viewer's own name is taken to be the viewer.
+    if author["role"] == "patient" and author["name"] == viewer_name:
+        return gettext(lang, N_("by you"))
+    if author["role"] == "professional" and author.get("profession") in DOCTORS:
+        return gettext(lang, N_("by Dr %(name)s")) % {"name": author["name"]}
+    if author["role"] == "professional" and author.get("profession") in PROFESSIONS:
+        profession = gettext(lang, PROFESSIONS[author["profession"]]).lower()
+        return gettext(lang, N_("by %(name)s, %(profession)s")) % {
+            "name": author["name"], "profession": profession}
+    return gettext(lang, N_("by %(name)s")) % {"name": author["name"]}
+
+
+def provenance(record: dict[str, Any], viewer_name: str | None, lang: str) -> str:
+    """"Added by you on 3 March 2026." (and who changed it last, when someone did)."""
+    lines = []
+    for moment, author, with_author, without_author in (
+        ("createdAt", "createdBy", N_("Added %(by)s on %(date)s."), N_("Added on %(date)s.")),
+        ("updatedAt", "updatedBy", N_("Changed %(by)s on %(date)s."), N_("Changed on %(date)s.")),
+    ):
+        if moment == "updatedAt" and record["updatedAt"] == record["createdAt"]:
+            break
+        day = day_of(record[moment], lang)
+        if record.get(author):
+            lines.append(gettext(lang, with_author) % {
+                "by": _by(record[author], viewer_name, lang), "date": day})
+        else:
+            lines.append(gettext(lang, without_author) % {"date": day})
+    return " ".join(lines)
+
+
+def helpers(lang: str, viewer_name: str | None) -> dict[str, Any]:
+    """The functions the entry templates use, bound to the viewer's language."""
+    return {"long_date": partial(long_date, lang=lang), "day_of": partial(day_of, lang=lang),
+            "title_of": title,
+            "provenance_of": partial(provenance, viewer_name=viewer_name, lang=lang)}

@@ -1,0 +1,206 @@
+"""Sharing with a professional: find them in the directory, then choose what they may see.
+
+The grant form offers only the sections the professional's profession may ever read (the
+profession matrix, asked through `professionRights`), lists the others as never visible,
+and says in plain words what each choice shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api import clock
+from web import graphql_client
+from web.forms import see_other, text
+from web.i18n import translations
+from web.messages import N_, PROFESSIONS
+from web.patient.consent_forms import (
+    chosen_id,
+    error_status,
+    field_errors,
+    record_form,
+    refusal,
+)
+from web.patient.consent_words import SECTIONS, ZONE, Words, person
+from web.patient.frame import record_page, record_url
+from web.patient.sharing import sharing_url
+from web.templating import is_htmx, language_of, render
+
+RESULTS_PER_PAGE = 10
+ALL_CATEGORIES = 10
+# userError fields of grantAccess -> the form's field names.
+GRANT_FIELDS = {"sections": "sections", "expiresAt": "expires", "professionalId": "professional"}
+BAD_DATE = N_("Enter the end date as day, month and year.")
+
+
+def _one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def latest_end() -> date:
+    """The last day an access may run to: one year from today, Paris time."""
+    return _one_year_after(clock.now().astimezone(ZONE).date())
+
+
+def _search_query(request: Request) -> dict[str, str]:
+    params = request.query_params
+    profession = params.get("profession", "")
+    return {"search": params.get("search", "").strip()[:80],
+            "profession": profession if profession in PROFESSIONS else "",
+            "city": params.get("city", "").strip()[:80]}
+
+
+@record_page
+async def find(request: Request, frame: dict[str, Any]) -> Response:
+    """The directory's answers, 10 at a time, each with what the patient can do."""
+    query = _search_query(request)
+    context: dict[str, Any] = {**frame, "current_section": "sharing", "query": query,
+                               "words": Words(language_of(request)), "results": None}
+    if not query["search"]:
+        return render(request, "patient/sharing/find.html", context)
+    after = request.query_params.get("after") or None
+    data, problems = await graphql_client.run(request, "FindProfessionals", {
+        "id": frame["patient_id"], "search": query["search"], "first": RESULTS_PER_PAGE,
+        "profession": query["profession"].upper() or None, "city": query["city"] or None,
+        "after": after,
+    })
+    codes = {(p.get("extensions") or {}).get("code") for p in problems}
+    if codes & {"SEARCH_TOO_SHORT", "BAD_CURSOR"}:
+        _ = translations(language_of(request)).gettext
+        context["search_error"] = _("Type at least 2 letters of the name.")
+        return render(request, "patient/sharing/find.html", context, status_code=400)
+    if problems:
+        return refusal(request, problems)
+    page = data["professionals"]
+    context.update(
+        results=page,
+        doctor_id=(data["treatingDoctor"] or {}).get("professional", {}).get("id"),
+        blocked_ids={b["professional"]["id"] for b in data["blockedProfessionals"] or []},
+        next_url=_find_url(frame["patient_id"], query, page["pageInfo"]["endCursor"])
+        if page["pageInfo"]["hasNextPage"] else None,
+        first_url=_find_url(frame["patient_id"], query) if after else None,
+    )
+    return render(request, "patient/sharing/find.html", context)
+
+
+def _find_url(patient_id: str, query: dict[str, str], after: str | None = None) -> str:
+    given = {name: value for name, value in query.items() if value}
+    if after:
+        given["after"] = after
+    return f"{record_url(patient_id, 'sharing')}/find?{urlencode(given)}"
+
+
+def _summary(rights: dict[str, Any], words: Words) -> dict[str, Any]:
+    """What the profession may ever see, in words: per section, and never."""
+    categories = [c["label"].lower() for c in rights["documentCategories"]]
+    also = [t["label"].lower() for t in rights["alsoReadDocumentTypes"]]
+    return {
+        "readable": [s for s in SECTIONS if s in rights["readableSections"]],
+        "writable": rights["writableSections"],
+        "never": words.sections(rights["neverReadableSections"])
+        if rights["neverReadableSections"] else "",
+        "document_kinds": "" if len(categories) >= ALL_CATEGORIES else
+        words.listing(categories + also),
+        "never_documents": words.listing(
+            [t["label"].lower() for t in rights["neverReadDocumentTypes"]]),
+    }
+
+
+async def _grant_form(request: Request, frame: dict[str, Any], professional_id: str, *,
+                      values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+                      status_code: int = 200) -> Response:
+    data, problems = await graphql_client.run(request, "GrantForm", {
+        "id": frame["patient_id"], "professionalId": professional_id})
+    if problems:
+        return refusal(request, problems)
+    professional = data["professional"]
+    rights = (await graphql_client.query(request, "ProfessionRights", {
+        "profession": professional["profession"].upper()}))["professionRights"]
+    words = Words(language_of(request))
+    current = next((g for g in data["grants"]["items"] if g["status"] == "ACTIVE"
+                    and g["professional"]["id"] == professional["id"]), None)
+    if values is None:
+        values = {"sections": current["sections"] if current else [],
+                  "access": "write" if current and current["write"] else "read",
+                  "expires": latest_end().isoformat()}
+    context = {
+        **frame, "current_section": "sharing", "words": words, "professional": professional,
+        "who": person(professional), "rights": rights, "summary": _summary(rights, words),
+        "current": current, "values": values, "errors": errors or {},
+        "blocked": any(b["professional"]["id"] == professional["id"]
+                       for b in data["blockedProfessionals"] or []),
+        "today": clock.now().astimezone(ZONE).date().isoformat(),
+        "latest": latest_end().isoformat(),
+    }
+    return render(request, "patient/sharing/grant.html", context, status_code=status_code,
+                  block="grantform")
+
+
+@record_page
+async def grant_page(request: Request, frame: dict[str, Any]) -> Response:
+    return await _grant_form(request, frame, str(request.path_params["professional_id"]))
+
+
+def _expiry(raw: str) -> tuple[str | None, bool]:
+    """The end of the chosen day (Paris time) as the API wants it; (None, True) when the
+    date is not readable. The last day allowed means the API's default: a year from now."""
+    if not raw:
+        return None, False
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None, True
+    if day == latest_end():
+        return None, False
+    return datetime.combine(day, time(23, 59, 59), ZONE).isoformat(), False
+
+
+@record_form
+async def grant(request: Request, frame: dict[str, Any], form: FormData) -> Response:
+    professional_id = chosen_id(form, "professional")
+    if professional_id is None:
+        return render(request, "error.html", {"status": 404}, status_code=404)
+    expires = text(form, "expires", 10)
+    values: dict[str, Any] = {
+        "sections": [s for s in form.getlist("sections") if s in SECTIONS],
+        "access": "write" if form.get("access") == "write" else "read", "expires": expires}
+    expires_at, unreadable = _expiry(expires)
+    if unreadable:
+        message = translations(language_of(request)).gettext(BAD_DATE)
+        return await _grant_form(request, frame, professional_id, values=values,
+                                 errors={"expires": message}, status_code=error_status(request))
+    data, problems = await graphql_client.run(request, "GrantAccess", {
+        "patientId": frame["patient_id"], "professionalId": professional_id,
+        "sections": values["sections"], "write": values["access"] == "write",
+        "expiresAt": expires_at})
+    if problems:
+        return refusal(request, problems)
+    user_errors = data["grantAccess"]["userErrors"]
+    if user_errors:
+        errors = field_errors(user_errors, GRANT_FIELDS, "professional")
+        return await _grant_form(request, frame, professional_id, values=values, errors=errors,
+                                 status_code=error_status(request))
+    done = sharing_url(frame["patient_id"], "granted")
+    if is_htmx(request):
+        response = Response(status_code=200)
+        response.headers["HX-Redirect"] = done
+        return response
+    return see_other(done)
+
+
+routes = [
+    Route("/records/{patient_id:int}/sharing/find", find, methods=["GET"]),
+    Route("/records/{patient_id:int}/sharing/grant/{professional_id:int}", grant_page,
+          methods=["GET"]),
+    Route("/records/{patient_id:int}/sharing/grant", grant, methods=["POST"]),
+]

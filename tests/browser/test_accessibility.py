@@ -112,6 +112,8 @@ async def test_tab_reaches_the_skip_link_first_then_every_control_visibly(
     for _ in range(len(focusable) + 5):
         await visit_tab.keyboard.press("Tab")
         focused = await visit_tab.evaluate(_FOCUSED)
+        if focused is not None and reached and focused["index"] == reached[-1]:
+            continue  # the next part of the same control (a date's day, month, year)
         if focused is None or focused["index"] in reached:
             break  # focus left the page or came round again
         if focused["index"] < 0:

@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run install install-test test lint typecheck unit test-postgres schema messages bench clean
+.PHONY: run install install-test test lint typecheck unit test-postgres schema messages bench \
+	page-weights screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +31,7 @@ run: install
 	$(BIN)/carnet serve --port $(PORT)
 
 lint: install-test
-	$(BIN)/ruff check api web tests bench
+	$(BIN)/ruff check api web tests bench scripts
 
 typecheck: install-test
 	$(BIN)/mypy
@@ -51,6 +52,14 @@ schema: install
 messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --omit-header --sort-output -o web/locales/messages.pot .
 	$(BIN)/pybabel update -i web/locales/messages.pot -d web/locales --no-location --omit-header --no-fuzzy-matching
+
+# Measure every page in Chromium and write docs/page-weights.md.
+page-weights: install-test
+	CARNET_PAGE_WEIGHTS_REPORT=1 $(BIN)/python -m pytest tests/browser/test_weight.py -q
+
+# Take docs/screenshots/ again from a fresh demo.
+screenshots: install-test
+	$(BIN)/python scripts/screenshots.py
 
 bench: install-test
 	$(BIN)/python -m bench.terminology

@@ -23,12 +23,12 @@ from web.i18n import pick_language, translations
 
 Series = Sequence[tuple[datetime, float]]
 
-MAX_TICKS = 5
+MAX_TICKS = 4
 # Dark enough on white (8:1 and 5.8:1) and apart in hue; the second one is also dashed.
 FIRST_COLOUR, SECOND_COLOUR = "#0b4f9c", "#a64b00"
 TEXT_COLOUR, AXIS_COLOUR, GRID_COLOUR = "#4a4a55", "#6b7180", "#dfe3ea"
 DASHES = "7 4"
-LEFT, RIGHT, TOP, BOTTOM, INSET = 52, 36, 34, 30, 8
+LEFT, RIGHT, TOP, BOTTOM, INSET = 44, 24, 34, 30, 8
 _MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
 _DAY_STEPS = (1, 2, 7, 14)
 
@@ -140,7 +140,7 @@ def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: li
 
 
 def line_chart(points: Series, *, title: str, unit: str, lang: str,
-               second_series: Series | None = None, width: int = 640, height: int = 240,
+               second_series: Series | None = None, width: int = 400, height: int = 220,
                series_names: tuple[str, str] | None = None, chart_id: str | None = None,
                timezone: str = "Europe/Paris") -> str:
     """The series as an inline SVG line chart (or a short "no values yet" one when empty).

@@ -40,12 +40,25 @@ def operations() -> dict[str, str]:
 
 
 def validate_operations(schema: Any) -> list[str]:
-    """Every operation checked against the schema; returns the problems found."""
-    problems = []
-    for name, source in operations().items():
-        for error in validate(schema._schema, parse(source)):
-            problems.append(f"{name}: {error.message}")
-    return sorted(set(problems))
+    """Every operation checked against the schema; returns the problems found.
+
+    Checking takes over a second; the answer is kept per schema text, so an app built
+    again with the same schema (tests build one per test) does not pay it twice.
+    """
+    return list(_problems(str(schema), schema))
+
+
+_checked: dict[str, tuple[str, ...]] = {}
+
+
+def _problems(sdl: str, schema: Any) -> tuple[str, ...]:
+    if sdl not in _checked:
+        problems = []
+        for name, source in operations().items():
+            for error in validate(schema._schema, parse(source)):
+                problems.append(f"{name}: {error.message}")
+        _checked[sdl] = tuple(sorted(set(problems)))
+    return _checked[sdl]
 
 
 async def run(

@@ -185,19 +185,26 @@ def _decide_for_person(
         # A deposit adds a new document and reads nothing: no relation needed, no item rule.
         return _deposit(viewer, section)
     routes, dormant = _routes(viewer, rights)
-    refusals: list[Refusal] = []
+    section_refusals: list[Refusal] = []
+    item_refusals: list[Refusal] = []
     for route in routes:
         reason = route.section_refusal(section, action)
-        if reason is None and item is not None:
+        if reason is not None:
+            section_refusals.append(reason)
+            continue
+        if item is not None:
             items = route.items
             if section is not Section.DOCUMENTS:
                 items = items.ignoring_document_types()
             reason = items.refusal(item)
-        if reason is None:
-            return Decision(allowed=True, basis=route.basis, reason=None)
-        refusals.append(reason)
-    # Active relations explain a refusal better than ended ones.
-    reasons = refusals + dormant
+            if reason is not None:
+                item_refusals.append(reason)
+                continue
+        return Decision(allowed=True, basis=route.basis, reason=None)
+    # A relation that opens the section but not this item explains best: the item stays as
+    # unknown as a missing one, whatever other relations say about the section. Then active
+    # relations explain a refusal better than ended ones.
+    reasons = item_refusals + section_refusals + dormant
     return _refused(reasons[0] if reasons else Refusal.NO_RELATION)
 
 

@@ -1,10 +1,21 @@
 """A new user's first sign-in, in a real browser."""
 
+from collections.abc import AsyncIterator
+from typing import Any
+
 import pytest
 
 from tests.browser.signin import DEMO_PATIENT, sign_in
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+async def plain_page(browser: Any) -> AsyncIterator[Any]:
+    """A tab with JavaScript turned off: the forms must work on their own."""
+    context = await browser.new_context(locale="fr-FR", java_script_enabled=False)
+    yield await context.new_page()
+    await context.close()
 
 
 async def test_a_demo_patient_signs_in_and_lands_on_their_record(page, live_server, live_env):
@@ -38,3 +49,14 @@ async def test_the_interface_switches_to_english(page, live_server):
     await page.wait_for_load_state()
     assert await page.get_by_role("heading", level=1).inner_text() == "Sign in to Carnet"
     assert await page.locator("html").get_attribute("lang") == "en"
+
+
+async def test_without_javascript_a_patient_signs_in_and_switches_to_english(
+        plain_page, live_server, live_env):
+    await sign_in(plain_page, live_server, "patient", live_env)
+    assert "Camille MARTIN" in await plain_page.get_by_role("heading", level=1).inner_text()
+    await plain_page.get_by_role("button", name="English").click()
+    await plain_page.wait_for_load_state()
+    assert await plain_page.locator("html").get_attribute("lang") == "en"
+    assert "Camille MARTIN" in await plain_page.get_by_role("heading", level=1).inner_text()
+    assert await plain_page.get_by_role("button", name="Sign out", exact=True).count() == 1

@@ -280,6 +280,9 @@ OWNER = rights(is_owner=True)
 MINOR = rights(representative_until=NOW + DAY)
 READER, WRITER = rights(grants=(grant(),)), rights(grants=(grant(write=True),))
 TREATING, EMERGENCY = rights(is_treating_doctor=True), rights(emergency=OPEN_EMERGENCY)
+HISTORY_GRANT = rights(grants=(grant(frozenset({Section.HISTORY})),))
+EMERGENCY_AND_HISTORY_GRANT = replace(HISTORY_GRANT, emergency=OPEN_EMERGENCY)
+OWNER_AND_ENDED_GRANT = rights(is_owner=True, grants=(grant(expires_at=NOW - DAY),))
 
 ITEM_TABLE: list[tuple[str, ViewerFacts, Rights, Section, Action, ItemFacts, Expected]] = [
     ("hidden document is seen by its author", ViewerFacts(PRO_ID, DOC), READER, D, R,
@@ -332,6 +335,17 @@ ITEM_TABLE: list[tuple[str, ViewerFacts, Rights, Section, Action, ItemFacts, Exp
      UNCLASSIFIED, (True, Basis.OWNER)),
     ("document types do not apply outside documents", ViewerFacts(PRO_ID, NURSE), READER, H, R,
      PSYCH, (True, Basis.GRANT)),
+    # A relation that opens the section but not the item conceals it, even when another
+    # relation would only say "not granted": the item must look like a missing one.
+    ("hidden document stays unknown beside a grant without documents",
+     ViewerFacts(PRO_ID, EMERG), EMERGENCY_AND_HISTORY_GRANT, D, R, HIDDEN_BY_OTHER,
+     (False, Refusal.HIDDEN)),
+    ("held back document refusal is not the grant's",
+     ViewerFacts(PATIENT, None), OWNER_AND_ENDED_GRANT, D, R, HELD_BACK,
+     (False, Refusal.HELD_BACK)),
+    ("no relation opening documents gives the section's reason",
+     ViewerFacts(PRO_ID, DOC), HISTORY_GRANT, D, R, HIDDEN_BY_OTHER,
+     (False, Refusal.NOT_GRANTED)),
 ]  # fmt: skip
 
 

@@ -14,8 +14,9 @@ even when another relation of the viewer would only refuse the documents section
 
 Queries run in-process (`schema.execute`), not over HTTP. By default the test runs at least
 10,000 GraphQL operations on SQLite and 2,000 on PostgreSQL (`--db=postgres`), to keep CI
-fast; CARNET_PROPERTY_EXAMPLES sets the number of worlds instead. `-s` prints the counts and
-the time; they are also kept as the test's `record_property` values.
+fast, in four parts of a quarter each so that parallel workers share them;
+CARNET_PROPERTY_EXAMPLES sets the number of worlds per part instead. `-s` prints the counts
+and the time of each part; they are also kept as the test's `record_property` values.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ from tests.consent.world import (
     worlds,
 )
 
-TARGET_QUERIES = {"sqlite": 10_000, "postgres": 2_000}
+TARGET_QUERIES = {"sqlite": 10_000, "postgres": 2_000}  # over all the parts
+PARTS = 4
 INSTANTS, WRITES = 6, 3
 # At least 7 accounts (2 patients, 5 professionals) ask 3 records and 1 item query per instant.
 MIN_QUERIES_PER_WORLD = INSTANTS * 7 * (PATIENTS + 1) + WRITES
@@ -226,18 +228,19 @@ async def explore(settings: Settings, world: World, instants: list[datetime],
 
 
 def _examples(backend: str) -> tuple[int, int]:
-    """How many worlds to draw, and how many operations that must make at least."""
+    """How many worlds one part draws, and how many operations that must make at least."""
     configured = os.environ.get("CARNET_PROPERTY_EXAMPLES")
     if configured:
         examples = int(configured)
         return examples, examples * MIN_QUERIES_PER_WORLD
-    target = TARGET_QUERIES[backend]
+    target = math.ceil(TARGET_QUERIES[backend] / PARTS)
     return math.ceil(target / MIN_QUERIES_PER_WORLD), target
 
 
+@pytest.mark.parametrize("part", range(1, PARTS + 1), ids=lambda part: f"part {part}/{PARTS}")
 async def test_every_graphql_answer_agrees_with_the_reference_model_of_consent(
     db: None, settings: Settings, request: pytest.FixtureRequest,
-    record_property: Any,
+    record_property: Any, part: int,
 ) -> None:
     examples, target = _examples(request.config.getoption("--db"))
     loop = asyncio.get_running_loop()
@@ -266,9 +269,9 @@ async def test_every_graphql_answer_agrees_with_the_reference_model_of_consent(
                "property_writes": stats.writes, "property_seconds": round(elapsed, 1)}
     for name, value in summary.items():
         record_property(name, value)
-    print(f"\nconsent property test: {stats.worlds} worlds, {stats.queries} GraphQL operations "
-          f"({stats.records} records, {stats.item_queries} item queries, {stats.writes} "
-          f"writes) in {elapsed:.1f} s")
+    print(f"\nconsent property test, part {part}/{PARTS}: {stats.worlds} worlds, "
+          f"{stats.queries} GraphQL operations ({stats.records} records, "
+          f"{stats.item_queries} item queries, {stats.writes} writes) in {elapsed:.1f} s")
     assert stats.queries >= target
 
 

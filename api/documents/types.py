@@ -36,6 +36,8 @@ def download_url(document_id: int) -> str:
 @strawberry.type(name="Document", description="A file of the record: a PDF, JPEG or PNG.")
 class DocumentType:
     id: strawberry.ID
+    patient_id: strawberry.ID = strawberry.field(
+        description="The record the item belongs to.")
     title: str
     type_code: str = strawberry.field(description="The LOINC document code.")
     type_label: str = strawberry.field(description="The document type, in the viewer's language.")
@@ -58,6 +60,7 @@ class DocumentType:
         concept = document_type(document.type_code)
         return cls(
             id=strawberry.ID(str(document.id)),
+            patient_id=strawberry.ID(str(document.patient_id)),
             title=document.title,
             type_code=document.type_code,
             type_label=concept.label(language) if concept else document.type_code,

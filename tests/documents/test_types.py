@@ -137,3 +137,37 @@ async def test_forms_get_document_types_and_categories_in_both_languages(owner: 
     assert french["documentCategories"][0] == {"key": "REPORT", "label": "Comptes rendus"}  # type: ignore[index]
     assert english["documentCategories"][0] == {"key": "REPORT", "label": "Reports"}  # type: ignore[index]
     assert len(french["documentCategories"]) == 10  # type: ignore[index]
+
+
+async def test_a_document_says_which_record_it_belongs_to(
+    client: httpx.AsyncClient, settings: Settings,
+):
+    parent = await make_patient(first_names="Camille")
+    parent_account = await Account.get(id=parent.account_id)
+    child = await make_patient(account=False, first_names="Léo", birth_date=date(2015, 3, 2),
+                               guardian=parent_account)
+    mine = await make_document(parent, title="Bilan")
+    childs = await make_document(child, author=parent_account, title="Carnet de vaccination")
+    csrf = await sign_in(client, parent_account, settings.secret_key)
+    query = "query($id: ID!) { document(id: $id) { id patientId } }"
+    for document, patient in ((mine, parent), (childs, child)):
+        body = await graphql(client, csrf, query, {"id": str(document.id)})
+        assert body == {"data": {"document": {"id": str(document.id),
+                                              "patientId": str(patient.id)}}}
+    listed = await graphql(client, csrf,
+                           "{ me { represented { documents { items { patientId } } } } }")
+    assert listed["data"]["me"]["represented"][0]["documents"] == {  # type: ignore[index]
+        "items": [{"patientId": str(child.id)}]}
+
+
+async def test_the_record_of_a_document_costs_no_extra_statement(owner: Signed):
+    document = await make_document(owner.patient)
+    statements = []
+    for fields in ("id", "id patientId"):
+        with count_queries() as log:
+            body = await graphql(owner.client, owner.csrf,
+                                 f"query($id: ID!) {{ document(id: $id) {{ {fields} }} }}",
+                                 {"id": str(document.id)})
+        assert "errors" not in body, body
+        statements.append(log.count)
+    assert statements[0] == statements[1]

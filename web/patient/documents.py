@@ -209,6 +209,8 @@ async def _detail(request: Request, frame: Frame, document_id: int, *,
     data, problems = await graphql_client.run(request, "DocumentDetail", {"id": str(document_id)})
     if problems or not data.get("document"):
         return _refusal(request, problems)
+    if data["document"]["patientId"] != frame["patient_id"]:
+        return _not_found(request)
     document = present(data["document"], language)
     patient_id = frame["patient_id"]
     gettext = translations(language).gettext
@@ -232,6 +234,21 @@ def _refusal(request: Request, problems: list[dict[str, Any]]) -> Response:
     """Out of reach is "not found" (its existence is not told); a refused section is 403."""
     status = 403 if "CONSENT_REQUIRED" in _error_codes(problems) else 404
     return render(request, "error.html", {"status": status}, status_code=status)
+
+
+def _not_found(request: Request) -> Response:
+    return _refusal(request, [])
+
+
+async def _elsewhere(request: Request, frame: Frame, document_id: int) -> Response | None:
+    """The refusal when the document is out of reach or in another record than the page's
+    (a parent reaches both their own and their child's); None when it is this record's."""
+    data, problems = await graphql_client.run(request, "DocumentRecord", {"id": str(document_id)})
+    if problems or not data.get("document"):
+        return _refusal(request, problems)
+    if data["document"]["patientId"] != frame["patient_id"]:
+        return _not_found(request)
+    return None
 
 
 @record_page
@@ -273,6 +290,8 @@ def _user_errors(user_errors: list[dict[str, Any]], language: str) -> dict[str, 
 async def edit_document(request: Request, frame: Frame, form: FormData) -> Response:
     """Rename, retype or re-date a document."""
     document_id = request.path_params["document_id"]
+    if refused := await _elsewhere(request, frame, document_id):
+        return refused
     language = language_of(request)
     values = {"title": text(form, "title", TITLE_MAX + 1), "type_code": text(form, "type_code", 20),
               "document_date": text(form, "document_date", 20)}
@@ -299,6 +318,8 @@ async def edit_document(request: Request, frame: Frame, form: FormData) -> Respo
 async def set_visibility(request: Request, frame: Frame, form: FormData) -> Response:
     """Hide a document from professionals, or show it to them again."""
     document_id = request.path_params["document_id"]
+    if refused := await _elsewhere(request, frame, document_id):
+        return refused
     hide = text(form, "hidden", 1) == "1"
     _, problems = await graphql_client.run(
         request, "HideDocument" if hide else "ShowDocument", {"id": str(document_id)})
@@ -310,8 +331,10 @@ async def set_visibility(request: Request, frame: Frame, form: FormData) -> Resp
 @record_form
 async def delete_document(request: Request, frame: Frame, form: FormData) -> Response:
     """Remove a document for good (the page asked to confirm first)."""
-    _, problems = await graphql_client.run(
-        request, "RemoveDocument", {"id": str(request.path_params["document_id"])})
+    document_id = request.path_params["document_id"]
+    if refused := await _elsewhere(request, frame, document_id):
+        return refused
+    _, problems = await graphql_client.run(request, "RemoveDocument", {"id": str(document_id)})
     if problems:
         return _refusal(request, problems)
     return see_other(_list_url(frame["patient_id"], done="deleted"))

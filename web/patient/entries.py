@@ -70,9 +70,14 @@ def _listing(page: dict[str, Any]) -> dict[str, Any]:
             "next_cursor": info["endCursor"] if info["hasNextPage"] else None}
 
 
-async def _entry(request: Request, section: EntrySection, entry_id: int) -> dict[str, Any] | None:
+async def _entry(request: Request, frame: Frame, section: EntrySection,
+                 entry_id: int) -> dict[str, Any] | None:
+    """The entry, or None when it is out of reach, gone, or in another record than the
+    page's (a parent reaches both their own and their child's)."""
     data, _ = await graphql_client.run(request, f"{section.type_name}ById", {"id": str(entry_id)})
     entry: dict[str, Any] | None = data.get(section.entry_field)
+    if entry is None or entry["patientId"] != frame["patient_id"]:
+        return None
     return entry
 
 
@@ -157,7 +162,7 @@ async def show(request: Request, frame: Frame, section: EntrySection) -> Respons
     entry_id = request.path_params["entry_id"]
     if not is_htmx(request):
         return see_other(f"{record_url(frame['patient_id'], section.segment)}#entry-{entry_id}")
-    entry = await _entry(request, section, entry_id)
+    entry = await _entry(request, frame, section, entry_id)
     if entry is None:
         return _not_found(request)
     return render(request, "patient/entries/_shown.html",
@@ -165,7 +170,7 @@ async def show(request: Request, frame: Frame, section: EntrySection) -> Respons
 
 
 async def edit_page(request: Request, frame: Frame, section: EntrySection) -> Response:
-    entry = await _entry(request, section, request.path_params["entry_id"])
+    entry = await _entry(request, frame, section, request.path_params["entry_id"])
     if entry is None:
         return _not_found(request)
     context = _context(request, frame, section, entry=entry, p=f"e{entry['id']}",
@@ -178,7 +183,7 @@ async def edit_page(request: Request, frame: Frame, section: EntrySection) -> Re
 async def update(request: Request, frame: Frame, form: FormData,
                  section: EntrySection) -> Response:
     entry_id = request.path_params["entry_id"]
-    entry = await _entry(request, section, entry_id)
+    entry = await _entry(request, frame, section, entry_id)
     if entry is None:
         return _not_found(request)
     data, shown = await _parse(request, section, form)
@@ -204,7 +209,7 @@ async def update(request: Request, frame: Frame, form: FormData,
 
 
 async def remove_page(request: Request, frame: Frame, section: EntrySection) -> Response:
-    entry = await _entry(request, section, request.path_params["entry_id"])
+    entry = await _entry(request, frame, section, request.path_params["entry_id"])
     if entry is None:
         return _not_found(request)
     context = _context(request, frame, section, entry=entry)
@@ -216,6 +221,8 @@ async def remove_page(request: Request, frame: Frame, section: EntrySection) -> 
 async def remove(request: Request, frame: Frame, form: FormData,
                  section: EntrySection) -> Response:
     entry_id = str(request.path_params["entry_id"])
+    if await _entry(request, frame, section, request.path_params["entry_id"]) is None:
+        return _not_found(request)
     payload = await _mutate(request, f"Remove{section.type_name}", {"id": entry_id},
                             f"remove{section.type_name}")
     if payload is None or not payload["removedId"]:

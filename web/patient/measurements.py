@@ -293,6 +293,14 @@ async def remove(request: Request, frame: dict[str, Any], form: FormData) -> Res
     measurement_id = text(form, "id", 20)
     if kind is None or not measurement_id.isdigit():
         return render(request, "error.html", {"status": 404}, status_code=404)
+    found, problems = await graphql_client.run(request, "MeasurementRecord",
+                                               {"id": measurement_id})
+    if problems:
+        return refusal(request, problems)
+    # A value of another record the viewer reaches (a parent's own, a child's) is not
+    # removed from this record's page.
+    if found["measurement"]["patientId"] != frame["patient_id"]:
+        return render(request, "error.html", {"status": 404}, status_code=404)
     _data, problems = await graphql_client.run(request, "RemoveMeasurement",
                                               {"id": measurement_id})
     if problems:

@@ -31,6 +31,8 @@ strawberry.enum(models.Criticality, name="AllergyCriticality",
 @strawberry.type(name="HistoryEntry", description="A condition, a surgery or a family illness.")
 class HistoryEntryType:
     id: strawberry.ID
+    patient_id: strawberry.ID = strawberry.field(
+        description="The record the item belongs to.")
     kind: models.HistoryKind
     code: str | None = strawberry.field(description="ICD-10 code, when one fits.")
     coded: bool = strawberry.field(description="False when described in the person's words.")
@@ -53,7 +55,8 @@ class HistoryEntryType:
     @classmethod
     def from_model(cls, entry: models.HistoryEntry) -> HistoryEntryType:
         return cls(
-            id=strawberry.ID(str(entry.id)), kind=entry.kind, code=entry.code,
+            id=strawberry.ID(str(entry.id)), patient_id=strawberry.ID(str(entry.patient_id)),
+            kind=entry.kind, code=entry.code,
             coded=entry.coded, text=entry.text, onset_date=entry.onset_date,
             resolution_date=entry.resolution_date, status=entry.status, relative=entry.relative,
             note=entry.note, confidential_for_minor=entry.confidential_for_minor,
@@ -64,6 +67,8 @@ class HistoryEntryType:
 @strawberry.type(name="Allergy", description="An allergy or intolerance.")
 class AllergyType:
     id: strawberry.ID
+    patient_id: strawberry.ID = strawberry.field(
+        description="The record the item belongs to.")
     substance: str
     reaction: str | None
     severity: models.Severity | None
@@ -76,7 +81,8 @@ class AllergyType:
     @classmethod
     def from_model(cls, entry: models.Allergy) -> AllergyType:
         return cls(
-            id=strawberry.ID(str(entry.id)), substance=entry.substance, reaction=entry.reaction,
+            id=strawberry.ID(str(entry.id)), patient_id=strawberry.ID(str(entry.patient_id)),
+            substance=entry.substance, reaction=entry.reaction,
             severity=entry.severity, criticality=entry.criticality, onset_date=entry.onset_date,
             note=entry.note, confidential_for_minor=entry.confidential_for_minor,
             provenance=Provenance.of(entry),
@@ -86,6 +92,8 @@ class AllergyType:
 @strawberry.type(name="Treatment", description="A medication taken now or in the past.")
 class TreatmentType:
     id: strawberry.ID
+    patient_id: strawberry.ID = strawberry.field(
+        description="The record the item belongs to.")
     medication: str
     dose: str | None
     route: str | None = strawberry.field(description="How it is taken, e.g. by mouth.")
@@ -103,7 +111,8 @@ class TreatmentType:
     @classmethod
     def from_model(cls, entry: models.Treatment) -> TreatmentType:
         return cls(
-            id=strawberry.ID(str(entry.id)), medication=entry.medication, dose=entry.dose,
+            id=strawberry.ID(str(entry.id)), patient_id=strawberry.ID(str(entry.patient_id)),
+            medication=entry.medication, dose=entry.dose,
             route=entry.route, start_date=entry.start_date, end_date=entry.end_date,
             prescriber=entry.prescriber, note=entry.note,
             confidential_for_minor=entry.confidential_for_minor,
@@ -114,6 +123,8 @@ class TreatmentType:
 @strawberry.type(name="Vaccination", description="A vaccine given, with its date and lot.")
 class VaccinationType:
     id: strawberry.ID
+    patient_id: strawberry.ID = strawberry.field(
+        description="The record the item belongs to.")
     vaccine_code: str = strawberry.field(description="Code in the list of vaccines.")
     date: date
     lot_number: str | None
@@ -131,7 +142,8 @@ class VaccinationType:
     @classmethod
     def from_model(cls, entry: models.Vaccination) -> VaccinationType:
         return cls(
-            id=strawberry.ID(str(entry.id)), vaccine_code=entry.vaccine_code, date=entry.date,
+            id=strawberry.ID(str(entry.id)), patient_id=strawberry.ID(str(entry.patient_id)),
+            vaccine_code=entry.vaccine_code, date=entry.date,
             lot_number=entry.lot_number, performer=entry.performer,
             dose_number=entry.dose_number, note=entry.note,
             confidential_for_minor=entry.confidential_for_minor,

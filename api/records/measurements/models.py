@@ -31,6 +31,8 @@ class Measurement(ProvenanceMixin):
     measured_at = fields.DatetimeField()
     note = fields.TextField(null=True)
 
+    patient_id: int
+
     class Meta:
         table = "measurement"
         indexes = (("patient_id", "measured_at"), ("patient_id", "kind", "measured_at"))

@@ -7,11 +7,10 @@ from datetime import datetime
 import strawberry
 
 from api.audit.log import audited_transaction, discard_writes
-from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
 from api.graphql.common import UserError
 from api.graphql.context import Info
-from api.records.access import authorized_item, authorized_patient
+from api.records.access import authorized_patient
 from api.records.measurements import services
 from api.records.measurements.messages import Problem, user_errors
 from api.records.measurements.models import Measurement
@@ -56,12 +55,7 @@ class RemoveMeasurementPayload:
 
 async def _entry_for_write(info: Info, raw_id: str) -> Measurement:
     """The measurement, once the policy allows writing it; NOT_FOUND otherwise."""
-    return await authorized_item(info, Measurement, raw_id, Section.MEASUREMENTS, Action.WRITE,
-                                 _item_facts)
-
-
-def _item_facts(entry: Measurement) -> ItemFacts:
-    return ItemFacts(author_account_id=entry.created_by_id)  # type: ignore[attr-defined]
+    return await services.measurement_to(info, raw_id, Action.WRITE)
 
 
 def _given(value: object) -> bool:

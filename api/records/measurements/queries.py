@@ -1,12 +1,15 @@
-"""`measurementKinds`: the catalogue forms and charts are built from (no patient data)."""
+"""`measurementKinds`: the catalogue forms and charts are built from (no patient data);
+`measurement`: one value by id, if the policy lets the viewer read it."""
 
 from __future__ import annotations
 
 import strawberry
 
+from api.consent.sections import Action
 from api.graphql.context import Info
+from api.records.measurements import services
 from api.records.measurements.kinds import KindSpec, all_specs
-from api.records.measurements.types import MeasurementKindType
+from api.records.measurements.types import MeasurementKindType, MeasurementType
 
 
 @strawberry.type(description="One number of a kind, with its plausible range.")
@@ -51,3 +54,8 @@ class MeasurementsQuery:
         info.context.require_viewer()
         language = info.context.language
         return [MeasurementKindInfo.of(spec, language) for spec in all_specs()]
+
+    @strawberry.field(description="One measurement; NOT_FOUND when out of reach.")
+    async def measurement(self, info: Info, id: strawberry.ID) -> MeasurementType | None:
+        entry = await services.measurement_to(info, id, Action.READ)
+        return MeasurementType.from_model(entry, info.context.language)

@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import strawberry
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from api import clock
+from api.consent.policy import ItemFacts
+from api.consent.sections import Action, Section
+from api.graphql.context import Info
 from api.interop.terminology import MeasurementError, validate_blood_pressure, validate_value
+from api.records.access import authorized_item
 from api.records.measurements.kinds import KindSpec, spec
 from api.records.measurements.messages import Problem
 from api.records.measurements.models import Measurement
@@ -144,3 +149,14 @@ async def update_measurement(entry: Measurement, reading: Reading, author_accoun
     changed = stamp_updated(entry, author_account_id)
     await entry.save(update_fields=[*columns, *changed], using_db=connection)
     return entry
+
+
+def item_facts(entry: Measurement) -> ItemFacts:
+    """What the policy needs to know about one measurement."""
+    return ItemFacts(author_account_id=entry.created_by_id)  # type: ignore[attr-defined]
+
+
+async def measurement_to(info: Info, raw_id: strawberry.ID | str, action: Action) -> Measurement:
+    """The measurement, once the policy lets the viewer do `action` on it; NOT_FOUND otherwise."""
+    return await authorized_item(info, Measurement, raw_id, Section.MEASUREMENTS, action,
+                                 item_facts)

@@ -51,6 +51,8 @@ class MeasurementKindType(Enum):
 @strawberry.type(name="Measurement", description="One measured value (or a blood pressure).")
 class MeasurementType:
     id: strawberry.ID
+    patient_id: strawberry.ID = strawberry.field(
+        description="The record the item belongs to.")
     kind: MeasurementKindType
     loinc: str = strawberry.field(description="LOINC code; the panel 85354-9 for a blood "
                                               "pressure (components 8480-6 and 8462-4).")
@@ -76,7 +78,8 @@ class MeasurementType:
             shown = f"{shown}/{format_number(entry.value2, language)}"
         unit = spec.display_unit(language)
         return cls(
-            id=strawberry.ID(str(entry.id)), kind=MeasurementKindType(entry.kind),
+            id=strawberry.ID(str(entry.id)), patient_id=strawberry.ID(str(entry.patient_id)),
+            kind=MeasurementKindType(entry.kind),
             loinc=spec.loinc, label=spec.label(language), value=float(entry.value),
             value2=value2, unit=entry.unit, display_unit=unit,
             display_value=f"{shown} {unit}", measured_at=entry.measured_at, note=entry.note,

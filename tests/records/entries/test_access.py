@@ -7,6 +7,7 @@ import pytest
 from api.identity.models import Account, Role
 from tests.factories import make_account, make_patient, make_professional, sign_in
 from tests.records.entries.helpers import (
+    SECTIONS,
     Signed,
     add,
     added,
@@ -117,3 +118,17 @@ async def test_nobody_signed_in_cannot_write(owner):
     owner.client.cookies.clear()
     body = await add(owner, "allergies", {"substance": "Pollen"})
     assert error_codes(body) == ["UNAUTHENTICATED"]
+
+
+@pytest.mark.parametrize(("section", "values"), SECTIONS_AND_VALUES)
+async def test_an_entry_says_which_record_it_belongs_to(parent, section, values):
+    """A parent reaches two records: each entry names its own."""
+    entry = await added(parent, section, values)
+    field = SECTIONS[section].payload_field
+    body = await parent.run(f"query($id: ID!) {{ {field}(id: $id) {{ id patientId }} }}",
+                            {"id": entry["id"]})
+    assert body == {"data": {field: {"id": entry["id"], "patientId": str(parent.patient.id)}}}
+    listed = await parent.run(
+        f"{{ me {{ represented {{ {SECTIONS[section].field} {{ items {{ patientId }} }} }} }} }}")
+    [record] = listed["data"]["me"]["represented"]
+    assert record[SECTIONS[section].field]["items"] == [{"patientId": str(parent.patient.id)}]

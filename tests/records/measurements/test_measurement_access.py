@@ -88,3 +88,27 @@ async def test_nobody_signed_in_cannot_add_anything(client, settings):
         "measuredAt": "2025-06-02T08:00:00Z"}})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert await Measurement.filter(patient_id=other.id).count() == 1
+
+
+ONE = "query One($id: ID!) { measurement(id: $id) { id kind value patientId } }"
+
+
+async def test_one_measurement_is_read_by_id_and_says_which_record_it_belongs_to(
+        client, settings):
+    parent = await make_account(Role.PATIENT)
+    child = await make_patient(account=False, first_names="Léo", birth_date=date(2019, 4, 2),
+                               guardian=parent)
+    csrf = await sign_in(client, parent, settings.secret_key)
+    added = await Person(client, csrf, child).add(kind="HEAD_CIRCUMFERENCE", value=50.5)
+    measurement_id = added["measurement"]["id"]
+    body = await graphql(client, csrf, ONE, {"id": measurement_id})
+    assert body == {"data": {"measurement": {"id": measurement_id, "kind": "HEAD_CIRCUMFERENCE",
+                                             "value": 50.5, "patientId": str(child.id)}}}
+
+
+async def test_a_stranger_cannot_read_someone_elses_measurement(client, settings):
+    _, weight = await _someone_elses_weight()
+    stranger = await signed_in_patient(client, settings.secret_key)
+    body = await stranger.ask(ONE, id=str(weight.id))
+    assert body["data"] == {"measurement": None}
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"

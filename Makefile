@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test workers: one per core, at most four (each runs its own database and browser).
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: run install install-test test lint typecheck unit test-postgres schema messages bench \
 	page-weights screenshots clean
@@ -37,12 +39,12 @@ typecheck: install-test
 	$(BIN)/mypy
 
 unit: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 
 # The database tests again on PostgreSQL (CARNET_TEST_POSTGRES_URL, default the local
 # server); without a reachable server they are skipped and the reason is printed.
 test-postgres: install-test
-	$(BIN)/python -m pytest -m db --db=postgres -rs
+	$(BIN)/python -m pytest -m db --db=postgres -rs -n $(JOBS)
 
 test: lint typecheck unit test-postgres
 

@@ -105,10 +105,27 @@ async def confirm_revoke(request: Request, frame: dict[str, Any]) -> Response:
     return render(request, "patient/sharing/revoke.html", context, block="confirm")
 
 
+async def _is_grant_of(request: Request, patient_id: str, grant_id: str) -> bool:
+    """Whether the grant was given for this record (a parent manages their own and their
+    child's: a grant of one is not withdrawn from the other's page)."""
+    after: str | None = None
+    while True:
+        data, problems = await graphql_client.run(request, "RecordGrantIds",
+                                                  {"id": patient_id, "after": after})
+        page = data.get("grants") if not problems else None
+        if not page:
+            return False
+        if any(grant["id"] == grant_id for grant in page["items"]):
+            return True
+        if not page["pageInfo"]["hasNextPage"]:
+            return False
+        after = page["pageInfo"]["endCursor"]
+
+
 @record_form
 async def revoke(request: Request, frame: dict[str, Any], form: FormData) -> Response:
     grant_id = chosen_id(form, "grant")
-    if grant_id is None:
+    if grant_id is None or not await _is_grant_of(request, frame["patient_id"], grant_id):
         return _not_found(request)
     return await _after(request, frame, "RevokeGrant", {"grantId": grant_id}, "revoked")
 

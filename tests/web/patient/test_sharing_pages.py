@@ -3,6 +3,7 @@ the treating doctor, blocks and the emergency access opposition; with and withou
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from api import clock
@@ -86,6 +87,23 @@ async def test_withdrawing_an_ended_access_says_so(client, settings):
     assert '<div id="sharing" class="sharing">' in in_place.text
     assert "Cet accès a déjà pris fin." in text_of(in_place)
     assert (await owner.get(owner.url(f"/sharing/revoke?grant={grant_id}"))).status_code == 404
+
+
+async def test_a_childs_access_is_not_withdrawn_from_the_parents_own_sharing_page(
+        client, settings):
+    parent = await signed_in_owner(client, settings.secret_key)
+    child = await make_patient(account=False, first_names="Léo", birth_date=date(2015, 3, 2),
+                               guardian=parent.account)
+    as_guardian = replace(parent, patient=child)
+    grant_id = await granted(as_guardian, await make_professional("nurse"), ["ALLERGIES"])
+    for htmx in (False, True):
+        wrong = await parent.post(parent.url("/sharing/revoke"), {"grant": grant_id}, htmx=htmx)
+        assert wrong.status_code == 404
+    [grant] = await grants_of(as_guardian)
+    assert grant["status"] == "ACTIVE"
+    done = await parent.post(parent.url("/sharing/revoke", child), {"grant": grant_id})
+    assert done.status_code == 303
+    assert [g["status"] for g in await grants_of(as_guardian)] == ["REVOKED"]
 
 
 async def test_designating_then_removing_the_treating_doctor(client, settings):

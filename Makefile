@@ -39,7 +39,7 @@ typecheck: install-test
 	$(BIN)/mypy
 
 unit: install-test
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -rs -n $(JOBS)
 
 # The database tests again on PostgreSQL (CARNET_TEST_POSTGRES_URL, default the local
 # server); without a reachable server they are skipped and the reason is printed.

@@ -13,8 +13,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Also fetches the French ICD-10 labels (a warning, not a failure, without network).
+$(VENV)/.installed: pyproject.toml scripts/fetch-icd10-fr.sh | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	bash scripts/fetch-icd10-fr.sh $(VENV)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

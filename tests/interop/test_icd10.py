@@ -29,10 +29,42 @@ def test_lookup_finds_five_character_subcategories() -> None:
     assert concept.code == "B18.00"
 
 
-def test_french_label_falls_back_to_english() -> None:
-    concept = icd10.lookup("I10")
+def test_the_french_label_comes_from_the_gnuhealth_catalogue(french_icd10: None) -> None:
+    concept = icd10.lookup("J45.9")
     assert concept is not None
-    assert concept.label_fr == concept.label_en == "Essential (primary) hypertension"
+    assert concept.label_fr == "Asthme, sans précision"
+    assert concept.label_en == "Asthma, unspecified"
+    assert concept.label("fr") == "Asthme, sans précision"
+    assert concept.label("en-GB") == "Asthma, unspecified"
+
+
+@pytest.mark.parametrize(("code", "french"), [
+    ("J45", "Asthme"),
+    ("I10", "Hypertension essentielle (primitive)"),
+    ("J30.4", "Rhinite allergique, sans précision"),
+])
+def test_categories_and_subcategories_are_translated(french_icd10: None, code: str, french: str
+                                                     ) -> None:
+    concept = icd10.lookup(code)
+    assert concept is not None and concept.label_fr == french
+
+
+def test_most_codes_have_a_french_label(french_icd10: None) -> None:
+    concepts = icd10.concepts()
+    french = sum(concept.label_fr != concept.label_en for concept in concepts)
+    assert french > 0.85 * len(concepts)
+
+
+@pytest.mark.parametrize("code", [
+    "F10.2",  # untranslated in the catalogue (empty msgstr)
+    "F11.0",  # marked fuzzy: its French is the category's label, so it is not used
+    "B18.00",  # the catalogue has no five-character code
+])
+def test_a_code_without_a_french_label_keeps_the_english_one(french_icd10: None, code: str
+                                                             ) -> None:
+    concept = icd10.lookup(code)
+    assert concept is not None
+    assert concept.label_fr == concept.label_en
     assert concept.label("fr") == concept.label("en")
 
 

@@ -15,6 +15,24 @@ def test_word_prefix_finds_asthma() -> None:
     assert "J45.9" in codes(found)
 
 
+def test_a_french_word_finds_asthma(french_icd10: None) -> None:
+    found = search(System.ICD10, "asthme")
+    assert codes(found)[:5] == ["J45", "J45.0", "J45.1", "J45.8", "J45.9"]
+    assert found[4].label("fr") == "Asthme, sans précision"
+
+
+@pytest.mark.parametrize(("text", "code"), [("rhinite allergique", "J30"),
+                                             ("diabete type 2", "E11"),
+                                             ("fracture femur", "S72")])
+def test_french_words_lead_to_the_category(french_icd10: None, text: str, code: str) -> None:
+    assert codes(search(System.ICD10, text))[0] == code
+
+
+def test_english_words_still_find_codes_with_a_french_label(french_icd10: None) -> None:
+    assert codes(search(System.ICD10, "asthma", lang="en"))[:2] == ["J45", "J45.9"]
+    assert codes(search(System.ICD10, "asthma"))[0] == "J45"
+
+
 def test_code_prefix_finds_the_category_then_its_subcategories() -> None:
     found = search(System.ICD10, "J45")
     assert codes(found)[:5] == ["J45", "J45.0", "J45.1", "J45.8", "J45.9"]

@@ -3,6 +3,7 @@
 import pytest
 
 from api.identity.models import Account
+from api.interop.terminology import icd10
 from tests.factories import graphql, make_patient, sign_in
 
 SEARCH = """
@@ -25,8 +26,17 @@ async def _search(client, csrf, system, text, first=20):
 async def test_an_icd10_code_prefix_finds_the_category_first(client, csrf):
     body = await _search(client, csrf, "ICD10", "J45", first=3)
     assert [c["code"] for c in body["data"]["terminology"]] == ["J45", "J45.0", "J45.1"]
-    assert body["data"]["terminology"][0] == {"code": "J45", "label": "Asthma",
+    assert body["data"]["terminology"][0] == {"code": "J45", "label": icd10.lookup("J45").label_fr,
                                               "system": "ICD10", "detail": None}
+
+
+async def test_icd10_labels_are_french_by_default_and_english_on_request(client, csrf,
+                                                                         french_icd10):
+    body = await _search(client, csrf, "ICD10", "asthme", first=1)
+    assert body["data"]["terminology"][0]["label"] == "Asthme"
+    client.cookies.set("carnet_lang", "en")
+    body = await _search(client, csrf, "ICD10", "J45.9", first=1)
+    assert body["data"]["terminology"][0]["label"] == "Asthma, unspecified"
 
 
 async def test_a_word_of_a_vaccine_label_finds_it_in_french_by_default(client, csrf):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from api.interop.terminology import icd10
 from api.records.entries.validation import today
 from tests.records.entries.helpers import add, added, error_codes, own_page, remove, update
 
@@ -11,12 +12,19 @@ ASTHMA = {"kind": "CONDITION", "code": "j459", "onsetDate": "2003-05-01"}
 async def test_owner_adds_a_coded_condition_and_reads_it_back_labelled(owner):
     entry = await added(owner, "history", {**ASTHMA, "note": "Crises au printemps"})
     assert entry["code"] == "J45.9" and entry["coded"] is True
-    assert entry["label"] == "Asthma, unspecified"
+    assert entry["label"] == icd10.lookup("J45.9").label_fr  # French is the default language
     assert entry["status"] == "ACTIVE" and entry["confidentialForMinor"] is False
     assert entry["provenance"]["createdBy"] == {"name": "Camille MARTIN", "role": "patient"}
     page = await own_page(owner, "history")
     assert page["totalCount"] == 1
     assert page["items"] == [entry]
+
+
+async def test_the_label_of_a_code_follows_the_viewers_language(owner, french_icd10):
+    entry = await added(owner, "history", ASTHMA)
+    assert entry["label"] == "Asthme, sans précision"
+    owner.client.cookies.set("carnet_lang", "en")
+    assert (await own_page(owner, "history"))["items"][0]["label"] == "Asthma, unspecified"
 
 
 async def test_a_condition_without_a_fitting_code_is_kept_as_free_text(owner):

@@ -64,6 +64,15 @@ async def test_each_section_page_lists_its_entries_in_plain_words(owner, section
     assert f'href="{url(owner, section)}/' in page.text and '/edit"' in page.text
 
 
+async def test_a_coded_condition_is_named_in_the_viewers_language(owner, french_icd10):
+    await added(owner, "history", SAMPLES["history"])
+    assert "Code CIM-10 J45.9 : Asthme, sans précision" in text_of(
+        await owner.client.get(url(owner, "history")))
+    owner.client.cookies.set("carnet_lang", "en")
+    assert "ICD-10 code J45.9: Asthma, unspecified" in text_of(
+        await owner.client.get(url(owner, "history")))
+
+
 async def test_a_vaccine_is_named_in_the_viewers_language(owner):
     await added(owner, "vaccinations", SAMPLES["vaccinations"])
     owner.client.cookies.set("carnet_lang", "en")

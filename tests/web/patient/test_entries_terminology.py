@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 
 from api.identity.models import Account
+from api.interop.terminology import icd10
 from tests.factories import make_patient, sign_in
 from tests.records.entries.helpers import Signed, added, own_page
 
@@ -39,12 +40,20 @@ async def test_typing_covid_suggests_the_three_covid_vaccines_and_says_how_many(
 async def test_the_suggestions_read_the_typed_field_when_htmx_sends_it_by_name(owner):
     base = f"/records/{owner.patient.id}/terminology?system=icd10&form=e12"
     answer = await owner.client.get(f"{base}&condition=J45.9", headers=HTMX)
-    assert "Asthma, unspecified" in answer.text and 'hx-target="#e12-condition-options"' in \
-        answer.text
+    assert icd10.lookup("J45.9").label_fr in unescape(answer.text)
+    assert 'hx-target="#e12-condition-options"' in answer.text
+
+
+async def test_condition_suggestions_are_in_the_viewers_language(owner, french_icd10):
+    answer = await owner.client.get(suggest_url(owner, "icd10", "asthme"), headers=HTMX)
+    assert ">Asthme, sans précision</button>" in unescape(answer.text)
+    owner.client.cookies.set("carnet_lang", "en")
+    answer = await owner.client.get(suggest_url(owner, "icd10", "asthme"), headers=HTMX)
+    assert ">Asthma, unspecified</button>" in unescape(answer.text)
 
 
 async def test_nothing_matching_a_condition_says_the_words_are_kept(owner):
-    answer = await owner.client.get(suggest_url(owner, "icd10", "entorse"), headers=HTMX)
+    answer = await owner.client.get(suggest_url(owner, "icd10", "entorse au ski"), headers=HTMX)
     assert "<button" not in answer.text
     assert "vos mots seront gardés tels quels (non codé)" in unescape(answer.text)
 

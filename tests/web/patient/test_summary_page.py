@@ -61,6 +61,16 @@ async def test_only_current_treatments_and_conditions_are_listed_as_current(clie
     assert "(mère)" in history.split("<h3>Dans la famille</h3>", 1)[1]
 
 
+async def test_conditions_are_named_in_the_viewers_language(client, settings, french_icd10):
+    patient, text = await _filled(client, settings)
+    history = _section(text, "Maladies et antécédents")
+    assert "<li>Asthme, sans précision (2001)</li>" in history
+    assert "<li>Diabète sucré de type 2, sans complication (mère)</li>" in history
+    client.cookies.set("carnet_lang", "en")
+    english = unescape((await client.get(f"/records/{patient.id}/summary")).text)
+    assert "<li>Asthma, unspecified (2001)</li>" in english
+
+
 async def test_each_vaccine_appears_once_with_its_latest_dose(client, settings):
     _patient, text = await _filled(client, settings)
     vaccinations = _section(text, "Vaccinations (dernière dose de chaque vaccin)")

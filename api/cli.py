@@ -113,7 +113,7 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     from api.audit.verify import verify_chains
 
     async def work() -> int:
-        report = await verify_chains(patient_id=args.patient)
+        report = await verify_chains(settings, patient_id=args.patient)
         summary, *breaks = report.lines()
         print(summary)
         for line in breaks:
@@ -148,7 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     totp.set_defaults(run=cmd_totp_code)
     audit = sub.add_parser("audit", help="the access history")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_sub.add_parser("verify", help="check every hash chain; exit 1 if one is broken")
+    verify = audit_sub.add_parser(
+        "verify", help="check every hash chain and its sealed head (needs the server's "
+        "SECRET_KEY); exit 1 if one is broken")
     verify.add_argument("--patient", type=int, default=None, help="check only this patient")
     verify.set_defaults(run=cmd_audit_verify)
     return parser

@@ -7,6 +7,7 @@ from pathlib import Path
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as migrate_api
 
+from api.audit import seal
 from api.settings import Settings, tortoise_config
 
 
@@ -18,7 +19,9 @@ def _ensure_sqlite_folder(database_url: str) -> None:
 
 
 async def open_database(settings: Settings) -> None:
+    """Open the connections; also give the access history its key to seal chain heads."""
     _ensure_sqlite_folder(settings.database_url)
+    seal.configure(settings.secret_key)
     await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
 
 
@@ -29,6 +32,7 @@ async def close_database() -> None:
 async def apply_migrations(settings: Settings, *, quiet: bool = False) -> None:
     """Bring the schema up to date; the same migration files serve SQLite and PostgreSQL."""
     _ensure_sqlite_folder(settings.database_url)
+    seal.configure(settings.secret_key)  # audit 0003 seals the heads of existing chains
 
     def report(event: str, app_label: str, name: str) -> None:
         if not quiet and event == "apply_done":

@@ -14,11 +14,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from tortoise import Tortoise, connections
 
 from api.db import apply_migrations, open_database
 from api.interop.terminology import icd10
 from api.settings import Settings
+
+# Tests run in parallel on shared machines: a slow example is no failure (no deadline).
+hypothesis_settings.register_profile("carnet", deadline=None)
+hypothesis_settings.load_profile("carnet")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "CARNET_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"

@@ -2,7 +2,9 @@
 
 hash = SHA-256 of a canonical serialisation (JSON, sorted keys, no spaces, fixed UTC datetime
 format) of the event's content and the hash of the event before it. A patient's first event
-chains from ``GENESIS_HASH``. Changing, removing or reordering an event breaks the chain.
+chains from ``GENESIS_HASH``. Changing, removing or reordering an event breaks the chain;
+removing the newest events does not, which is why the chain's end is kept apart in a sealed
+head (heads.py, seal.py).
 """
 
 from __future__ import annotations

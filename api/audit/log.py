@@ -1,5 +1,8 @@
 """Writing the access history: one event per patient and basis per request, hash-chained.
 
+Each append also moves the patient's sealed chain head (api/audit/heads.py, seal.py) in the
+same transaction, so deleting a chain's newest events shows at ``carnet audit verify``.
+
 Three ways in:
 
 * GraphQL reads: nothing to do. ``authorize``/``section_field`` note every access in the
@@ -39,8 +42,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from api import clock
-from api.audit.chain import GENESIS_HASH, EventContent, event_hash
+from api.audit.chain import EventContent, event_hash
+from api.audit.heads import NEW_CHAIN, chain_ends, move_heads
 from api.audit.models import AccessEvent, RequestKind
+from api.audit.seal import sealing_key
 from api.consent.sections import Action, Basis, Section
 from api.graphql.context import Context
 from api.identity.models import Account, Patient, Professional
@@ -131,36 +136,21 @@ async def _lock_chains(connection: BaseDBAsyncClient, patient_ids: list[int]) ->
     )
 
 
-def _heads_sql(dialect: str, count: int) -> str:
-    marks = ",".join(f"${n}" if dialect == "postgres" else "?" for n in range(1, count + 1))
-    # One index lookup per chain (the unique index on patient and sequence, read backwards),
-    # however long the chains are. Only placeholders are formatted in: ids are parameters.
-    return ('SELECT "patient_id","sequence","hash" FROM "access_event" WHERE "id" IN ('  # noqa: S608
-            'SELECT (SELECT "last"."id" FROM "access_event" "last" '
-            'WHERE "last"."patient_id"="chain"."id" ORDER BY "last"."sequence" DESC LIMIT 1) '
-            f'FROM "patient" "chain" WHERE "chain"."id" IN ({marks}))')
-
-
-async def _heads(connection: BaseDBAsyncClient, patient_ids: list[int]
-                 ) -> dict[int, tuple[int, str]]:
-    """The last (sequence, hash) of each chain, in one statement however many patients."""
-    sql = _heads_sql(connection.capabilities.dialect, len(patient_ids))
-    rows = await connection.execute_query_dict(sql, list(patient_ids))
-    return {row["patient_id"]: (row["sequence"], row["hash"]) for row in rows}
-
-
 async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]
                   ) -> list[AccessEvent]:
     by_patient: dict[int, list[PendingEvent]] = defaultdict(list)
     for event in pending:
         by_patient[event.patient_id].append(event)
     patient_ids = sorted(by_patient)
+    key = sealing_key()  # no key, no append: an unsealed head could not be checked
     await _lock_chains(connection, patient_ids)
-    heads = await _heads(connection, patient_ids)
+    ends = await chain_ends(connection, patient_ids, key)
     moment = clock.now()
     rows: list[AccessEvent] = []
+    new_heads: list[tuple[int, int, str]] = []
     for patient_id in patient_ids:
-        sequence, prev_hash = heads.get(patient_id, (0, GENESIS_HASH))
+        end = ends.get(patient_id, NEW_CHAIN)
+        sequence, prev_hash = end.sequence, end.hash
         for event in by_patient[patient_id]:
             sequence += 1
             content = _content(event, sequence, moment)
@@ -175,10 +165,13 @@ async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]
                 detail=content.detail, prev_hash=prev_hash, hash=digest,
             ))
             prev_hash = digest
+        if end.head_in_step:  # else the head stays where it is, as evidence (api/audit/heads.py)
+            new_heads.append((patient_id, sequence, prev_hash))
     if len(rows) == 1:
         await rows[0].save(using_db=connection)  # the usual case; gives the caller the new id
     else:
         await AccessEvent.bulk_create(rows, using_db=connection)
+    await move_heads(connection, key, new_heads)
     return rows
 
 
@@ -186,8 +179,12 @@ async def append_events(pending: Sequence[PendingEvent],
                         connection: BaseDBAsyncClient | None = None) -> list[AccessEvent]:
     """Append to each patient's chain in one INSERT, inside ``connection``'s transaction if any.
 
-    Three statements at most whatever the number of patients: the locks, the chain heads,
-    the INSERT. On PostgreSQL an advisory lock per patient serialises appends to a chain. SQLite
+    Four statements at most whatever the number of patients: the locks, where the chains end
+    (with their sealed heads), the INSERT, the upsert that moves the sealed heads, in one
+    transaction: events and heads commit, or roll back, together. Refuses (RuntimeError) when
+    no sealing key was configured (``api.db.open_database`` does it).
+
+    On PostgreSQL an advisory lock per patient serialises appends to a chain. SQLite
     serialises writers itself; should two processes still pick the same sequence number,
     the unique (patient, sequence) constraint refuses the second and it tries once more.
     """

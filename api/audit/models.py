@@ -3,6 +3,9 @@
 Nothing in the code updates or deletes an event; on PostgreSQL a trigger refuses it too
 (migration 0002). The viewer's name and profession are copied as text when the event is
 written, so the history stays readable when an account changes or disappears.
+
+Beside the events, one sealed chain head per patient (``AccessChainHead``, migration 0003)
+records where the chain ended: a chain cut short no longer passes for a whole one.
 """
 
 from __future__ import annotations
@@ -57,3 +60,23 @@ class AccessEvent(Model):
     class Meta:
         table = "access_event"
         unique_together = (("patient", "sequence"),)
+
+
+# Where a patient's chain ends: the sequence and hash of its newest event, moved in the same
+# transaction as every append (api/audit/log.py). `seal` is an HMAC-SHA256 of (patient,
+# sequence, hash) under a key derived from the server's secret, which is not in the
+# database: whoever deletes a chain's newest events cannot seal a head that hides it
+# (api/audit/seal.py; `carnet audit verify` checks it).
+class AccessChainHead(Model):
+    id = fields.BigIntField(primary_key=True)
+    patient: fields.OneToOneRelation[Patient] = fields.OneToOneField(
+        "identity.Patient", related_name=False, on_delete=fields.CASCADE
+    )
+    sequence = fields.IntField()
+    hash = fields.CharField(max_length=64)
+    seal = fields.CharField(max_length=64)
+
+    patient_id: int
+
+    class Meta:
+        table = "access_chain_head"

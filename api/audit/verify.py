@@ -1,22 +1,37 @@
-"""Checking every patient's chain: recompute each hash, follow each link, count the sequence.
+"""Checking every patient's chain and its sealed head.
 
-Events are read in pages ordered by (patient, sequence), so the memory used does not grow
-with the size of the history. For each patient the first broken event is reported:
+The events are walked in pages ordered by (patient, sequence): each hash is recomputed, each
+link followed, the sequence counted. For each patient the first problem is reported:
 * a changed field: the event's content no longer matches its hash;
 * a deleted event: the sequence jumps (or a first event is missing);
 * reordered or replaced events: the sequence or the link to the previous hash is wrong.
-Deleting a chain's newest events leaves a valid, shorter chain: detecting that needs the
-chain heads kept elsewhere (``VerifyReport.heads`` lists them).
+Then each chain's end is checked against its head (api/audit/heads.py), whose seal needs the
+server's secret:
+* the newest events deleted: the head names a later event than the newest one left;
+* every event deleted: a head remains for a patient with no events;
+* the head deleted, forged or altered: it is missing, or its seal does not hold;
+* events rewritten with their hashes recomputed, or added at the end: the head does not name
+  the newest event.
+A chain that broke before its end is not compared with its head (its first break is named).
+Everything is read in one snapshot (a read-only transaction, REPEATABLE READ on PostgreSQL),
+so appends running meanwhile are not mistaken for tampering. Memory grows with the number of
+patients (one head each), not with the number of events.
+What no check can tell: an older sealed head put back together with the chain cut back to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from api.audit.chain import GENESIS_HASH, EventContent, event_hash
-from api.audit.models import AccessEvent
+from api.audit.models import AccessChainHead, AccessEvent
+from api.audit.seal import key_for, seal_matches
+from api.settings import Settings
 
 _PAGE = 1000
 
@@ -24,11 +39,14 @@ _PAGE = 1000
 @dataclass(frozen=True)
 class ChainBreak:
     patient_id: int
-    event_id: int
+    # The event the break was found at; None when the problem is the chain's head.
+    event_id: int | None
     sequence: int
     problem: str
 
     def describe(self) -> str:
+        if self.event_id is None:
+            return f"patient {self.patient_id}: {self.problem}"
         return (f"patient {self.patient_id}: event {self.event_id} "
                 f"(sequence {self.sequence}) {self.problem}")
 
@@ -49,7 +67,7 @@ class VerifyReport:
         summary = (f"Checked {_count(self.events, 'access event')} in "
                    f"{_count(self.chains, 'patient history', 'patient histories')}")
         if self.ok:
-            return [f"{summary}: every chain is intact."]
+            return [f"{summary}: every chain is intact and ends at its sealed head."]
         return [f"{summary}: {len(self.breaks)} broken."] + [b.describe() for b in self.breaks]
 
 
@@ -65,6 +83,33 @@ def _problem(row: AccessEvent, expected_sequence: int, prev_hash: str) -> str | 
         return "no longer matches its hash: the event was altered"
     if row.prev_hash != prev_hash:
         return "does not link to the event before it: an event was removed, replaced or moved"
+    return None
+
+
+def _events(first: int, last: int) -> str:
+    return f"event {first} was" if first == last else f"events {first} to {last} were"
+
+
+def _head_problem(key: bytes, head: AccessChainHead, newest: tuple[int, str] | None
+                  ) -> str | None:
+    """What is wrong with a stored head, given the newest event of its chain (if any)."""
+    if not seal_matches(key, head.patient_id, head.sequence, head.hash, head.seal):
+        return (f"chain head (sequence {head.sequence}) has a wrong seal: "
+                "the head was forged or altered")
+    if newest is None:
+        return (f"chain head (sequence {head.sequence}) remains but the patient has no events: "
+                f"{_events(1, head.sequence)} deleted")
+    sequence, last_hash = newest
+    if head.sequence > sequence:
+        return (f"chain head (sequence {head.sequence}) is past the newest event "
+                f"(sequence {sequence}): {_events(sequence + 1, head.sequence)} deleted")
+    if head.sequence < sequence:
+        return (f"chain head (sequence {head.sequence}) is behind the newest event "
+                f"(sequence {sequence}): {_events(head.sequence + 1, sequence)} not "
+                "written by Carnet")
+    if head.hash != last_hash:
+        return (f"chain head (sequence {head.sequence}) does not match event {sequence}: "
+                "the newest events were replaced")
     return None
 
 
@@ -96,13 +141,13 @@ class _Walker:
         self.report.heads[row.patient_id] = (row.sequence, row.hash)
 
 
-async def verify_chains(*, patient_id: int | None = None, page: int = _PAGE) -> VerifyReport:
-    """Check every chain (or one patient's); the report names each chain's first break."""
-    report = VerifyReport()
-    walker = _Walker(report)
+async def _walk_events(connection: BaseDBAsyncClient, walker: _Walker, patient_id: int | None,
+                       page: int) -> set[int]:
+    """Walk every event; the patients that have any."""
+    seen: set[int] = set()
     after: tuple[int, int] | None = None
     while True:
-        query = AccessEvent.all()
+        query = AccessEvent.all().using_db(connection)
         if patient_id is not None:
             query = query.filter(patient_id=patient_id)
         if after is not None:
@@ -111,6 +156,66 @@ async def verify_chains(*, patient_id: int | None = None, page: int = _PAGE) -> 
         rows = await query.order_by("patient_id", "sequence").limit(page)
         for row in rows:
             walker.visit(row)
+            seen.add(row.patient_id)
         if len(rows) < page:
-            return report
+            return seen
         after = (rows[-1].patient_id, rows[-1].sequence)
+
+
+async def _stored_heads(connection: BaseDBAsyncClient, patient_id: int | None, page: int
+                        ) -> AsyncIterator[AccessChainHead]:
+    after = 0
+    while True:
+        query = AccessChainHead.filter(patient_id__gt=after).using_db(connection)
+        if patient_id is not None:
+            query = query.filter(patient_id=patient_id)
+        rows = await query.order_by("patient_id").limit(page)
+        for row in rows:
+            yield row
+        if len(rows) < page:
+            return
+        after = rows[-1].patient_id
+
+
+async def _check_heads(connection: BaseDBAsyncClient, report: VerifyReport, key: bytes,
+                       with_events: set[int], patient_id: int | None, page: int) -> None:
+    """Compare each head with its chain's end; a chain broken before its end is not
+    compared again (its first break is already reported)."""
+    headless = set(report.heads)
+    async for head in _stored_heads(connection, patient_id, page):
+        headless.discard(head.patient_id)
+        if head.patient_id in with_events and head.patient_id not in report.heads:
+            continue
+        if head.patient_id not in with_events:
+            report.chains += 1  # a history whose events are all gone
+        problem = _head_problem(key, head, report.heads.get(head.patient_id))
+        if problem is not None:
+            report.heads.pop(head.patient_id, None)
+            report.breaks.append(ChainBreak(head.patient_id, None, head.sequence, problem))
+    for lost in sorted(headless):
+        sequence, _ = report.heads.pop(lost)
+        report.breaks.append(ChainBreak(
+            lost, None, sequence,
+            f"chain head is missing (the history holds {_count(sequence, 'event')}): "
+            "the head was deleted"))
+
+
+async def _read_snapshot(connection: BaseDBAsyncClient) -> None:
+    """On PostgreSQL, one snapshot for the whole check (SQLite's transactions are one)."""
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_script(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+async def verify_chains(settings: Settings, *, patient_id: int | None = None,
+                        page: int = _PAGE) -> VerifyReport:
+    """Check every chain (or one patient's) and its head, sealed with the key derived from
+    ``settings.secret_key``; the report names each patient's first break."""
+    report = VerifyReport()
+    async with in_transaction() as connection:
+        await _read_snapshot(connection)
+        with_events = await _walk_events(connection, _Walker(report), patient_id, page)
+        await _check_heads(connection, report, key_for(settings.secret_key), with_events,
+                           patient_id, page)
+    report.breaks.sort(key=lambda broken: broken.patient_id)
+    return report

@@ -11,6 +11,7 @@ import pytest
 import tortoise.context
 
 from api import cli
+from api.audit import seal
 from api.audit.demo import EMERGENCY_REASON
 from api.audit.models import AccessEvent
 from api.audit.verify import verify_chains
@@ -59,7 +60,7 @@ async def test_the_demo_history_tells_who_opened_and_read_the_records(
     ]
     moments = [e.occurred_at for e in camille]
     assert moments == sorted(moments)
-    assert (await verify_chains()).ok
+    assert (await verify_chains(settings)).ok
 
 
 async def test_running_the_demo_twice_adds_nothing_to_the_history(
@@ -79,10 +80,12 @@ def _carnet(*args: str) -> int:
     return contextvars.Context().run(cli.main, list(args))
 
 
-def test_audit_verify_passes_on_the_demo_database_and_names_a_tampered_event(
+def test_audit_verify_passes_on_the_demo_database_and_names_a_tampered_or_cut_history(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(tortoise.context, "_global_context", None)
+    # The command configures its own sealing key: the other tests' key comes back after.
+    monkeypatch.setattr(seal, "_key", seal._key)
     for name in ("DATABASE_URL", "CARNET_ENV", "SMTP_HOST"):
         monkeypatch.delenv(name, raising=False)
     demo_dir, copy_dir = tmp_path / "demo", tmp_path / "copy"
@@ -107,6 +110,23 @@ def test_audit_verify_passes_on_the_demo_database_and_names_a_tampered_event(
     broken = capsys.readouterr().err
     assert f"BROKEN patient {patient_id}: event {event_id} (sequence 1)" in broken
     assert "no longer matches its hash" in broken
+
+    cut_dir = tmp_path / "cut"
+    cut_dir.mkdir()
+    shutil.copy(demo_dir / "carnet.sqlite3", cut_dir / "carnet.sqlite3")
+    with sqlite3.connect(cut_dir / "carnet.sqlite3") as database:
+        patient_id, newest = database.execute(
+            "SELECT patient_id, MAX(sequence) FROM access_event GROUP BY patient_id "
+            "ORDER BY 2 DESC LIMIT 1").fetchone()
+        database.execute("DELETE FROM access_event WHERE patient_id = ? AND sequence = ?",
+                         (patient_id, newest))
+    database.close()
+    monkeypatch.setenv("CARNET_VAR_DIR", str(cut_dir))
+    assert _carnet("audit", "verify") == 1
+    out, err = capsys.readouterr()
+    assert "8 access events in 2 patient histories: 1 broken" in out
+    assert (f"BROKEN patient {patient_id}: chain head (sequence {newest}) is past the newest "
+            f"event (sequence {newest - 1}): event {newest} was deleted") in err
 
     monkeypatch.setenv("CARNET_VAR_DIR", str(demo_dir))
     assert _carnet("audit", "verify") == 0

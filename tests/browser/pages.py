@@ -74,6 +74,7 @@ PAGES: list[CheckedPage] = [
     at("/records/1/sharing/revoke?grant=1", PATIENT),
     at("/records/1/access-history", PATIENT),
     at("/records/2/access-history", PATIENT),  # the son's record, seen by his mother
+    at("/records/2", PATIENT),  # the son's record overview, switched to from the mother's
     at("/records/1/documents", PATIENT),
     at("/records/1/documents/1", PATIENT),  # the demo lab report (a PDF)
     at("/no-such-page", ANONYMOUS, PATIENT, status=404),

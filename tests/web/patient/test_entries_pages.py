@@ -313,3 +313,15 @@ def test_provenance_names_a_doctor_a_nurse_and_the_viewer():
               "createdBy": author("Marc PETIT", "professional", "nurse")}
     assert provenance(record, "Camille MARTIN", "en") == (
         "Added by Marc PETIT, nurse on March 3, 2026.")
+
+
+async def test_a_history_restore_gets_the_whole_page_and_answers_vary_on_htmx(owner):
+    entry = await added(owner, "treatments", SAMPLES["treatments"])
+    edit = url(owner, "treatments", f"/{entry['id']}/edit")
+    fragment = await owner.client.get(edit, headers=HTMX)
+    restored = await owner.client.get(edit, headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert "<html" not in fragment.text
+    assert restored.status_code == 200 and restored.text.lstrip().lower().startswith("<!doctype html>")
+    assert "<title>" in restored.text and 'name="medication"' in restored.text
+    for response in (fragment, restored):
+        assert "HX-Request" in response.headers["Vary"]

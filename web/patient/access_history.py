@@ -13,9 +13,8 @@ from starlette.routing import Route
 
 from web import graphql_client
 from web.forms import see_other
-from web.patient.consent_forms import refusal
 from web.patient.consent_words import BASES, Words, person
-from web.patient.frame import record_page, record_url
+from web.patient.frame import record_page, record_url, refusal
 from web.templating import language_of, render
 
 EVENTS_PER_PAGE = 10

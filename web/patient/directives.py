@@ -12,8 +12,7 @@ from starlette.routing import Route
 
 from web import graphql_client
 from web.forms import see_other, text
-from web.patient.frame import record_page, record_url
-from web.patient.measurements import error_status, record_form, refusal
+from web.patient.frame import error_status, record_form, record_page, record_url, refusal
 from web.patient.moments import date_time, long_date
 from web.templating import is_htmx, language_of, render
 

@@ -6,7 +6,6 @@ person back here: to the list on success, to the form with problem codes otherwi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -19,10 +18,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from web import graphql_client
-from web.forms import form_handler, see_other, text
+from web.forms import see_other, text
 from web.i18n import translations
 from web.messages import N_
-from web.patient.frame import record_page, record_url
+from web.patient.frame import record_form, record_page, record_url
 from web.templating import is_htmx, language_of, render
 
 Frame = dict[str, Any]
@@ -254,21 +253,6 @@ async def _elsewhere(request: Request, frame: Frame, document_id: int) -> Respon
 @record_page
 async def document_page(request: Request, frame: Frame) -> Response:
     return await _detail(request, frame, request.path_params["document_id"])
-
-
-FormEndpoint = Callable[[Request, Frame, FormData], Awaitable[Response]]
-
-
-def record_form(handler: FormEndpoint) -> Callable[[Request], Awaitable[Response]]:
-    """A form posted on a record page: its CSRF token first, then the viewer and the record."""
-
-    async def with_form(request: Request, form: FormData) -> Response:
-        async def with_frame(request: Request, frame: Frame) -> Response:
-            return await handler(request, frame, form)
-
-        return await record_page(with_frame)(request)
-
-    return form_handler(with_form)
 
 
 async def _changed(request: Request, frame: Frame, document_id: int, done: str) -> Response:

@@ -16,14 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.identity.models import Role
 from web import graphql_client
-from web.forms import form_handler, see_other
-from web.guards import signed_in
+from web.forms import see_other
 from web.i18n import gettext
 from web.patient import entry_display, entry_forms, terminology
 from web.patient.entry_forms import SECTIONS, EntrySection
-from web.patient.frame import load_frame, record_page, record_url
+from web.patient.frame import record_form, record_page, record_url
 from web.templating import is_htmx, language_of, render
 
 PAGE_SIZE = 10
@@ -232,21 +230,6 @@ async def remove(request: Request, frame: Frame, form: FormData,
                          "?done=removed#entries-status")
     return render(request, "patient/entries/_removed.html", _context(
         request, frame, section, entry_id=entry_id, notice=section.words["removed"]))
-
-
-def record_form(endpoint: Callable[[Request, Frame, FormData], Awaitable[Response]]
-                ) -> Callable[[Request], Awaitable[Response]]:
-    """A form post to a record: signed in, CSRF checked first, then the record's frame."""
-
-    @signed_in(Role.PATIENT)
-    @form_handler
-    async def handler(request: Request, form: FormData) -> Response:
-        frame = await load_frame(request, str(request.path_params["patient_id"]))
-        if frame is None:
-            return _not_found(request)
-        return await endpoint(request, frame, form)
-
-    return handler
 
 
 def _section_routes(section: EntrySection) -> list[Route]:

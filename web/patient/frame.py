@@ -10,16 +10,18 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
 from api.identity.models import Role
 from web import graphql_client
-from web.forms import see_other
+from web.forms import form_handler, see_other
 from web.guards import signed_in
 from web.templating import render
 
 RecordEndpoint = Callable[[Request, dict[str, Any]], Awaitable[Response]]
+RecordFormHandler = Callable[[Request, dict[str, Any], FormData], Awaitable[Response]]
 
 # The sections of a record, in the order of the navigation: (path segment, label msgid).
 SECTIONS = (
@@ -72,6 +74,34 @@ def record_page(endpoint: RecordEndpoint) -> Callable[[Request], Awaitable[Respo
         return await endpoint(request, frame)
 
     return page
+
+
+def record_form(handler: RecordFormHandler) -> Callable[[Request], Awaitable[Response]]:
+    """A POST about one record: the CSRF token is checked first, then the record's frame
+    (a record out of reach is a 404 before anything runs)."""
+
+    async def with_form(request: Request, form: FormData) -> Response:
+        async def with_frame(request: Request, frame: dict[str, Any]) -> Response:
+            return await handler(request, frame, form)
+
+        return await record_page(with_frame)(request)
+
+    return form_handler(with_form)
+
+
+def refusal(request: Request, errors: list[dict[str, Any]]) -> Response:
+    """The error page for an operation the API refused; unexpected errors are raised."""
+    codes = {(error.get("extensions") or {}).get("code") for error in errors}
+    if "NOT_FOUND" in codes or "BAD_ID" in codes:
+        return render(request, "error.html", {"status": 404}, status_code=404)
+    if "CONSENT_REQUIRED" in codes:
+        return render(request, "error.html", {"status": 403}, status_code=403)
+    raise graphql_client.OperationError(errors)
+
+
+def error_status(request: Request) -> int:
+    """400, with or without htmx: base.html has htmx swap a 400 answer (its errors) in place."""
+    return 400
 
 
 @signed_in(Role.PATIENT)

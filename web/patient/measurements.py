@@ -7,7 +7,6 @@ with their offset.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -22,9 +21,9 @@ from starlette.routing import Route
 from api import clock
 from web import graphql_client
 from web.charts import line_chart
-from web.forms import form_handler, see_other, text
+from web.forms import see_other, text
 from web.i18n import translations
-from web.patient.frame import record_page, record_url
+from web.patient.frame import error_status, record_form, record_page, record_url, refusal
 from web.patient.moments import ZONE, date_time, long_date, parse_day, parse_number, parse_time
 from web.templating import is_htmx, language_of, render
 
@@ -38,36 +37,6 @@ PAGE_SIZE = 10
 # userError fields of addMeasurement -> the form's field names.
 FORM_FIELDS = {"kind": "kind", "value": "value", "value2": "value2",
                "measuredAt": "measured_on", "note": "note"}
-
-RecordFormHandler = Callable[[Request, dict[str, Any], FormData], Awaitable[Response]]
-
-
-def record_form(handler: RecordFormHandler) -> Callable[[Request], Awaitable[Response]]:
-    """A POST to a record page: the CSRF token checked first, then the record's frame."""
-
-    async def with_form(request: Request, form: FormData) -> Response:
-        async def with_frame(request: Request, frame: dict[str, Any]) -> Response:
-            return await handler(request, frame, form)
-
-        return await record_page(with_frame)(request)
-
-    return form_handler(with_form)
-
-
-def refusal(request: Request, errors: list[dict[str, Any]]) -> Response:
-    """The error page for an operation the API refused; unexpected errors are raised."""
-    codes = {(error.get("extensions") or {}).get("code") for error in errors}
-    if "NOT_FOUND" in codes or "BAD_ID" in codes:
-        return render(request, "error.html", {"status": 404}, status_code=404)
-    if "CONSENT_REQUIRED" in codes:
-        return render(request, "error.html", {"status": 403}, status_code=403)
-    raise graphql_client.OperationError(errors)
-
-
-def error_status(request: Request) -> int:
-    # htmx leaves 4xx answers unswapped: a fragment with the errors comes back as 200.
-    return 200 if is_htmx(request) else 400
-
 
 def slug_of(kind: str) -> str:
     return kind.lower().replace("_", "-")

@@ -17,9 +17,8 @@ from web import graphql_client
 from web.forms import see_other
 from web.i18n import translations
 from web.messages import N_
-from web.patient.consent_forms import error_status, record_form, refusal
 from web.patient.consent_words import SECTIONS, Words
-from web.patient.frame import record_page, record_url
+from web.patient.frame import error_status, record_form, record_page, record_url, refusal
 from web.templating import is_htmx, language_of, render
 
 NOTIFICATIONS_SHOWN = 5

@@ -21,15 +21,9 @@ from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations
 from web.messages import N_, PROFESSIONS
-from web.patient.consent_forms import (
-    chosen_id,
-    error_status,
-    field_errors,
-    record_form,
-    refusal,
-)
+from web.patient.consent_forms import chosen_id, field_errors
 from web.patient.consent_words import SECTIONS, ZONE, Words, person
-from web.patient.frame import record_page, record_url
+from web.patient.frame import error_status, record_form, record_page, record_url, refusal
 from web.patient.sharing import sharing_url
 from web.templating import is_htmx, language_of, render
 

@@ -12,8 +12,7 @@ from starlette.routing import Route
 from api import clock
 from web import graphql_client
 from web.i18n import translations
-from web.patient.frame import record_page
-from web.patient.measurements import refusal
+from web.patient.frame import record_page, refusal
 from web.patient.moments import date_time, long_date
 from web.templating import language_of, render
 

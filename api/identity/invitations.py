@@ -8,18 +8,21 @@ from datetime import date, timedelta
 from tortoise.transactions import in_transaction
 
 from api import clock
+from api.identity import throttle
 from api.identity.ins import Ins
 from api.identity.models import Account, AccountStatus, Opposition, Patient, Role, SecondFactor
-from api.identity.passwords import check_policy, hash_password
+from api.identity.passwords import HashingBusy, check_policy, hash_password
 from api.identity.tokens import digest, new_activation_code, normalise_activation_code, same_digest
 
 ACTIVATION_LIFETIME = timedelta(weeks=6)
+BUSY_RETRY_SECONDS = 5
 
 
 class InvitationError(Exception):
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, retry_after: int | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,18 @@ async def invite(secret_key: str, ins: Ins, traits: IdentityTraits) -> tuple[Pat
     return patient, code
 
 
-async def _pending_patient(secret_key: str, ins: Ins, code: str) -> Patient:
+async def _pending_patient(
+    secret_key: str, ins: Ins, code: str
+) -> tuple[Patient, throttle.Claim]:
+    """The pending patient this INS and code belong to, with the attempt counted for them.
+
+    Attempts are throttled per NIR typed, whether a record has it or not, and the same code
+    is guessed through activation and opposition alike, so both share the count.
+    """
+    try:
+        attempt = await throttle.claim(throttle.throttle_key(secret_key, "activation", ins.nir))
+    except throttle.Throttled as error:
+        raise InvitationError("throttled", retry_after=error.retry_after) from error
     patient = await Patient.filter(ins_nir=ins.nir).select_related("account").first()
     expected = digest(secret_key, normalise_activation_code(code), f"activation:{ins.nir}")
     # One answer for "no such INS" and "wrong code": nobody learns who has a record.
@@ -87,9 +101,10 @@ async def _pending_patient(secret_key: str, ins: Ins, code: str) -> Patient:
         or not same_digest(patient.activation_code_hash, expected)
     ):
         raise InvitationError("bad_activation")
+    await throttle.release(attempt)  # the right code is no failure
     if patient.activation_expires_at is None or clock.now() >= patient.activation_expires_at:
         raise InvitationError("activation_expired")
-    return patient
+    return patient, attempt
 
 
 async def activate(
@@ -99,13 +114,16 @@ async def activate(
     if "@" not in email or len(email) > 254:
         raise InvitationError("email_invalid")
     check_policy(password)
-    patient = await _pending_patient(secret_key, ins, code)
+    patient, attempt = await _pending_patient(secret_key, ins, code)
     if await Account.exists(email=email):
         raise InvitationError("email_taken")
     account = patient.account
     assert account is not None
     account.email = email
-    account.password_hash = await hash_password(password)
+    try:
+        account.password_hash = await hash_password(password)
+    except HashingBusy as error:
+        raise InvitationError("busy", retry_after=BUSY_RETRY_SECONDS) from error
     account.status = AccountStatus.ACTIVE
     account.second_factor = SecondFactor.EMAIL
     account.activated_at = clock.now()
@@ -117,12 +135,13 @@ async def activate(
         await patient.save(
             update_fields=["activation_code_hash", "activation_expires_at", "contact_email"]
         )
+    await throttle.clear(attempt.key)
     return account
 
 
 async def oppose(secret_key: str, ins: Ins, code: str) -> None:
     """The person refuses the record: it is deleted, only the opposition is remembered."""
-    patient = await _pending_patient(secret_key, ins, code)
+    patient, attempt = await _pending_patient(secret_key, ins, code)
     account = patient.account
     assert account is not None
     async with in_transaction():
@@ -131,3 +150,4 @@ async def oppose(secret_key: str, ins: Ins, code: str) -> None:
         account.status = AccountStatus.OPPOSED
         account.closed_at = clock.now()
         await account.save(update_fields=["status", "closed_at"])
+    await throttle.clear(attempt.key)

@@ -95,7 +95,7 @@ async def _send_email_code(request: Request, account: Account, session: Session)
     await send_mail(settings, account.email, gettext("Your Carnet sign-in code"), body)
 
 
-async def _half_open_session(request: Request) -> object | None:
+async def _half_open_session(request: Request) -> Session | None:
     session = await session_from_request(request, request.app.state.settings.secret_key)
     if session is None or session.stage is not SessionStage.SECOND_FACTOR:
         return None
@@ -112,7 +112,7 @@ async def code_page(request: Request, error: str | None = None, status_code: int
     session = await _half_open_session(request)
     if session is None:
         return see_other("/signin?notice=session_expired")
-    account = session.account  # type: ignore[attr-defined]
+    account = session.account
     waiting = _waiting_seconds(request)
     if error is None and waiting is not None:
         error = message(_t(request), "codes_throttled", seconds=waiting)
@@ -137,23 +137,23 @@ async def code_submit(request: Request, form: FormData) -> Response:
     session = await _half_open_session(request)
     if session is None:
         return see_other("/signin?notice=session_expired")
-    account = session.account  # type: ignore[attr-defined]
+    account = session.account
     code = text(form, "code", 20)
     try:
         if signin.needs_totp_enrolment(account):
-            await signin.count_code_attempt(session)  # type: ignore[arg-type]
+            await signin.count_code_attempt(session)
             await accounts.confirm_totp_enrolment(account, code)
         else:
-            await signin.check_second_factor(settings.secret_key, session, code)  # type: ignore[arg-type]
+            await signin.check_second_factor(settings.secret_key, session, code)
     except (signin.SignInError, accounts.AccountError) as error:
         if error.code == "too_many_codes":
-            await sessions.revoke(session.id, account.id)  # type: ignore[attr-defined]
+            await sessions.revoke(session.id, account.id)
             return see_other("/signin?notice=too_many_codes")
         return await code_page(request, message(_t(request), error.code, seconds=error.retry_after),
                                status_code=429 if error.retry_after else 400,
                                retry_after=error.retry_after)
     # A new token for the full session: the half-open one cannot be reused (session fixation).
-    await sessions.revoke(session.id, account.id)  # type: ignore[attr-defined]
+    await sessions.revoke(session.id, account.id)
     token, _ = await sessions.start_session(
         settings.secret_key, account, SessionStage.ACTIVE,
         request.headers.get("user-agent", ""), request.client.host if request.client else "",
@@ -169,7 +169,7 @@ async def code_resend(request: Request, form: FormData) -> Response:
     if session is None:
         return see_other("/signin?notice=session_expired")
     try:
-        await _send_email_code(request, session.account, session)  # type: ignore[attr-defined]
+        await _send_email_code(request, session.account, session)
     except signin.SignInError as error:
         return await code_page(
             request, message(_t(request), error.code, seconds=error.retry_after),

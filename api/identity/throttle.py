@@ -49,7 +49,8 @@ def delay_after(failures: int) -> timedelta:
     if failures < FREE_ATTEMPTS:
         return timedelta(0)
     exponent = min(failures - FREE_ATTEMPTS, MAX_EXPONENT)
-    return min(FIRST_DELAY * (2**exponent), MAX_DELAY)
+    delay: timedelta = min(FIRST_DELAY * (2**exponent), MAX_DELAY)
+    return delay
 
 
 def throttle_key(secret_key: str, scope: str, identifier: str) -> str:

@@ -89,7 +89,8 @@ async def test_an_unknown_address_is_throttled_exactly_like_a_known_one(client):
     assert answers[KNOWN] == answers[UNKNOWN]
     assert [status for status, _, _ in answers[KNOWN]] == [400] * 5 + [429, 429]
     assert answers[KNOWN][0] == (400, "L'adresse e-mail ou le mot de passe est erroné.", None)
-    assert answers[KNOWN][5][1] == "Trop de tentatives échouées. Attendez 30 secondes, puis réessayez."
+    assert answers[KNOWN][5][1] == ("Trop de tentatives échouées. Attendez 30 secondes, "
+                                    "puis réessayez.")
     assert answers[KNOWN][5][2] == "30"
     # The address is compared as typed once normalised: case and spaces do not dodge the count.
     assert (await _attempt(client, WRONG, "  NOBODY@Test.Invalid ")).status_code == 429

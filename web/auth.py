@@ -58,7 +58,9 @@ async def signin_submit(request: Request, form: FormData) -> Response:
     email, password = text(form, "email", 254), str(form.get("password") or "")
     next_url = safe_next(text(form, "next"), "")
     try:
-        account = await signin.check_password(settings.secret_key, email, password)
+        account = await signin.check_password(
+            settings.secret_key, email, password, request.client.host if request.client else ""
+        )
     except signin.SignInError as error:
         status = {"throttled": 429, "busy": 503}.get(error.code, 400)
         response: Response = render(

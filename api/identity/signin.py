@@ -8,6 +8,7 @@ same single password hash.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 
 from tortoise.expressions import F, Q
@@ -53,28 +54,60 @@ def _email_code_key(secret_key: str, account: Account) -> str:
     return throttle.throttle_key(secret_key, "email-code", str(account.id))
 
 
-async def _claim(key: str, refused_as: str = "throttled") -> throttle.Claim:
+def network_key(secret_key: str, client_ip: str) -> str | None:
+    """The throttle key of the client's network: its IPv4 address, or its IPv6 /64."""
     try:
-        return await throttle.claim(key)
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return None
+    if address.version == 6:
+        network = ipaddress.ip_network(f"{address}/64", strict=False).network_address
+        return throttle.throttle_key(secret_key, "sign-in-network", str(network))
+    return throttle.throttle_key(secret_key, "sign-in-network", str(address))
+
+
+async def _claim(key: str, refused_as: str = "throttled",
+                 policy: throttle.Policy = throttle.PERSONAL) -> throttle.Claim:
+    try:
+        return await throttle.claim(key, policy)
     except throttle.Throttled as error:
         raise SignInError(refused_as, retry_after=error.retry_after) from error
 
 
-async def check_password(secret_key: str, email: str, password: str) -> Account:
+async def _claim_attempt(secret_key: str, email: str, client_ip: str) -> list[throttle.Claim]:
+    """One attempt counted on the address typed and on the client's network, or refused."""
+    claims = [await _claim(password_key(secret_key, email))]
+    network = network_key(secret_key, client_ip)
+    if network is not None:
+        try:
+            claims.append(await _claim(network, policy=throttle.NETWORK))
+        except SignInError:
+            await throttle.release(claims[0])  # refused for the network: no guess was made
+            raise
+    return claims
+
+
+async def _release(claims: list[throttle.Claim]) -> None:
+    for claim in claims:
+        await throttle.release(claim)
+
+
+async def check_password(secret_key: str, email: str, password: str,
+                         client_ip: str = "") -> Account:
     """The account whose e-mail and password these are, or SignInError."""
     email = normalise_email(email)
-    attempt = await _claim(password_key(secret_key, email))
+    claims = await _claim_attempt(secret_key, email, client_ip)
     account = await Account.filter(email=email).first()
     try:
         matches = await verify_password(account.password_hash if account else None, password)
     except HashingBusy as error:
-        await throttle.release(attempt)
+        await _release(claims)
         raise SignInError("busy", retry_after=BUSY_RETRY_SECONDS) from error
     if account is None or not matches:
         raise SignInError("bad_credentials")
     # The right password is no failure, but only the second factor clears the count:
     # knowing the password must not buy unlimited guesses at the code.
-    await throttle.release(attempt)
+    await _release(claims)
     if account.status is not AccountStatus.ACTIVE:
         raise SignInError(f"account_{account.status.value}")
     if account.password_hash and needs_rehash(account.password_hash):

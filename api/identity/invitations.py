@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from api import clock
@@ -85,7 +86,8 @@ async def _pending_patient(
     """The pending patient this INS and code belong to, with the attempt counted for them.
 
     Attempts are throttled per NIR typed, whether a record has it or not, and the same code
-    is guessed through activation and opposition alike, so both share the count.
+    is guessed through activation and opposition alike, so both share the count. The caller
+    clears the count once the code is used.
     """
     try:
         attempt = await throttle.claim(throttle.throttle_key(secret_key, "activation", ins.nir))
@@ -101,10 +103,19 @@ async def _pending_patient(
         or not same_digest(patient.activation_code_hash, expected)
     ):
         raise InvitationError("bad_activation")
-    await throttle.release(attempt)  # the right code is no failure
     if patient.activation_expires_at is None or clock.now() >= patient.activation_expires_at:
+        await throttle.release(attempt)  # the right code, too late: no guess
         raise InvitationError("activation_expired")
     return patient, attempt
+
+
+async def _use_code(patient: Patient) -> None:
+    """Spend the code in one conditional UPDATE: of two requests with it, one goes on."""
+    spent = await Patient.filter(
+        id=patient.id, activation_code_hash=patient.activation_code_hash
+    ).update(activation_code_hash=None, activation_expires_at=None)
+    if not spent:
+        raise InvitationError("bad_activation")
 
 
 async def activate(
@@ -116,6 +127,7 @@ async def activate(
     check_policy(password)
     patient, attempt = await _pending_patient(secret_key, ins, code)
     if await Account.exists(email=email):
+        # Stays counted: a valid code must not become a way to test address after address.
         raise InvitationError("email_taken")
     account = patient.account
     assert account is not None
@@ -123,18 +135,19 @@ async def activate(
     try:
         account.password_hash = await hash_password(password)
     except HashingBusy as error:
+        await throttle.release(attempt)
         raise InvitationError("busy", retry_after=BUSY_RETRY_SECONDS) from error
     account.status = AccountStatus.ACTIVE
     account.second_factor = SecondFactor.EMAIL
     account.activated_at = clock.now()
-    async with in_transaction():
-        await account.save()
-        patient.activation_code_hash = None
-        patient.activation_expires_at = None
-        patient.contact_email = email
-        await patient.save(
-            update_fields=["activation_code_hash", "activation_expires_at", "contact_email"]
-        )
+    try:
+        async with in_transaction():
+            await _use_code(patient)
+            await account.save()
+            patient.contact_email = email
+            await patient.save(update_fields=["contact_email"])
+    except IntegrityError as error:  # the address was taken in the meantime
+        raise InvitationError("email_taken") from error
     await throttle.clear(attempt.key)
     return account
 
@@ -145,6 +158,7 @@ async def oppose(secret_key: str, ins: Ins, code: str) -> None:
     account = patient.account
     assert account is not None
     async with in_transaction():
+        await _use_code(patient)
         await Opposition.create(nir_digest=nir_digest(secret_key, ins.nir))
         await patient.delete()
         account.status = AccountStatus.OPPOSED

@@ -94,3 +94,24 @@ async def test_a_successful_activation_clears_the_count(settings, client):
     # The count started again: the old code is now just wrong, four more times without a wait.
     for _ in range(FREE_ATTEMPTS - 1):
         assert (await _activate(client, INVITED, code)).status_code == 400
+
+
+async def test_a_valid_code_cannot_test_address_after_address(settings, client):
+    from tests.factories import make_patient
+
+    _, code = await invite(settings.secret_key, parse_ins(INVITED), TRAITS)
+    for n in range(FREE_ATTEMPTS):
+        await make_patient(email=f"taken{n}@test.invalid")
+    for n in range(FREE_ATTEMPTS):
+        token = csrf_from((await client.get("/activate")).text)
+        response = await client.post("/activate", data={
+            "csrf_token": token, "ins": INVITED, "code": code, "email": f"taken{n}@test.invalid",
+            "password": "a sentence I remember", "password_confirm": "a sentence I remember"})
+        assert response.status_code == 400
+    assert (await _activate(client, INVITED, code)).status_code == 429
+
+
+async def test_one_code_used_twice_at_once_activates_or_opposes_only_once(settings, client):
+    _, code = await invite(settings.secret_key, parse_ins(INVITED), TRAITS)
+    answers = await asyncio.gather(_activate(client, INVITED, code), _oppose(client, INVITED, code))
+    assert sorted(answer.status_code for answer in answers) in ([200, 400], [303, 400])

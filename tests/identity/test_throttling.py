@@ -36,6 +36,13 @@ def _answer(response):
     return response.status_code, _alert(response), response.headers.get("retry-after")
 
 
+def _page_without_echoes(response, email):
+    """The page with the per-render CSRF masks and the address typed taken out."""
+    text = re.sub(r'name="csrf_token" value="[^"]*"', "", response.text)
+    text = re.sub(r'"X-CSRF-Token": "[^"]*"', "", text)
+    return text.replace(html.escape(email, quote=True), "EMAIL")
+
+
 @pytest.fixture
 def hashes_verified(monkeypatch):
     """How many times a password was checked against a hash (the slow part of a sign-in)."""
@@ -83,10 +90,13 @@ async def test_the_right_password_alone_does_not_reset_the_count(client):
 
 async def test_an_unknown_address_is_throttled_exactly_like_a_known_one(client):
     await make_patient(email=KNOWN)
-    answers = {}
+    answers, pages = {}, {}
     for email in (KNOWN, UNKNOWN):
-        answers[email] = [_answer(await _attempt(client, WRONG, email)) for _ in range(7)]
+        responses = [await _attempt(client, WRONG, email) for _ in range(7)]
+        answers[email] = [_answer(response) for response in responses]
+        pages[email] = [_page_without_echoes(response, email) for response in responses]
     assert answers[KNOWN] == answers[UNKNOWN]
+    assert pages[KNOWN] == pages[UNKNOWN]
     assert [status for status, _, _ in answers[KNOWN]] == [400] * 5 + [429, 429]
     assert answers[KNOWN][0] == (400, "L'adresse e-mail ou le mot de passe est erroné.", None)
     assert answers[KNOWN][5][1] == ("Trop de tentatives échouées. Attendez 30 secondes, "

@@ -106,11 +106,14 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
     verified once, against a stand-in hash, so the time taken tells nothing. Raises
     HashingBusy when too many checks are queued.
     """
+    # Made (once per process) before either path, so the first unknown address is not
+    # the one sign-in that costs two hashes.
+    stand_in = await _stand_in_hash()
     if len(password) > MAX_PASSWORD_LENGTH:
         password = password[:MAX_PASSWORD_LENGTH]  # same cost as any other wrong password
         password_hash = None
     if password_hash is None:
-        await _bounded(_verify, await _stand_in_hash(), password)
+        await _bounded(_verify, stand_in, password)
         return False
     return await _bounded(_verify, password_hash, password)
 

@@ -86,7 +86,8 @@ async def test_a_session_of_another_account_cannot_be_revoked(client, settings):
     assert (await Session.get(id=theirs.id)).revoked_at is None
 
 
-async def test_guessing_the_current_password_is_throttled_like_signing_in(client, settings):
+async def test_guessing_the_current_password_is_throttled_like_signing_in(client, settings,
+                                                                       still_clock):
     _, token = await _signed_in(client, settings)
     form = {"csrf_token": token, "new_password": "a brand new sentence",
             "new_password_confirm": "a brand new sentence"}

@@ -5,12 +5,16 @@ import html
 import re
 from datetime import date, timedelta
 
+import pytest
+
 from api import clock
 from api.identity.ins import nir_key, parse_ins
 from api.identity.invitations import IdentityTraits, invite
 from api.identity.models import AccountStatus, Patient
 from api.identity.throttle import FREE_ATTEMPTS
 from tests.factories import csrf_from
+
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 TRAITS = IdentityTraits(birth_name="Martin", first_names="Camille",
                         birth_date=date(1995, 10, 14), sex="F", birthplace_insee="99126")

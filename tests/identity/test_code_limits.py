@@ -3,6 +3,8 @@
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from api import clock
 from api.identity.models import Session, SessionStage
 from api.identity.second_factor import current_code
@@ -10,6 +12,8 @@ from api.identity.signin import MAX_CODE_ATTEMPTS
 from api.identity.throttle import FREE_ATTEMPTS
 from api.mail.models import OutboxMail
 from tests.factories import PASSWORD, csrf_from, make_patient, make_professional
+
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -8,6 +8,8 @@ from api.identity.signin import network_key
 from api.identity.throttle import NETWORK
 from tests.factories import PASSWORD, csrf_from, make_patient
 
+pytestmark = pytest.mark.usefixtures("still_clock")
+
 WRONG = "a wrong password"
 
 

@@ -16,6 +16,8 @@ from api.identity.throttle import FREE_ATTEMPTS, MAX_COUNTED
 from tests.factories import PASSWORD, csrf_from, make_patient
 from web.app import create_app
 
+pytestmark = pytest.mark.usefixtures("still_clock")
+
 KNOWN, UNKNOWN = "a@test.invalid", "nobody@test.invalid"
 WRONG = "wrong password here"
 

@@ -89,12 +89,16 @@ async def signin_submit(request: Request, form: FormData) -> Response:
 
 async def _send_email_code(request: Request, account: Account, session: Session) -> None:
     settings = request.app.state.settings
-    code = await signin.issue_email_code(settings.secret_key, session, account)
+    issued = await signin.issue_email_code(settings.secret_key, session, account)
     gettext = translations(account.language if account.language in ("fr", "en") else "fr").gettext
     body = gettext("Your Carnet sign-in code is {code}. It is valid for 10 minutes. "
-                   "If you did not try to sign in, change your password.").format(code=code)
+                   "If you did not try to sign in, change your password.").format(code=issued.code)
     assert account.email is not None
-    await send_mail(settings, account.email, gettext("Your Carnet sign-in code"), body)
+    try:
+        await send_mail(settings, account.email, gettext("Your Carnet sign-in code"), body)
+    except MailError:
+        await signin.email_code_not_sent(issued)
+        raise
 
 
 async def _half_open_session(request: Request) -> Session | None:

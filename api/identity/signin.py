@@ -9,6 +9,7 @@ same single password hash.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import timedelta
 
 from tortoise.expressions import F, Q
@@ -124,14 +125,25 @@ def needs_totp_enrolment(account: Account) -> bool:
     return wants_totp and account.totp_secret is None
 
 
-async def issue_email_code(secret_key: str, session: Session, account: Account) -> str:
+@dataclass(frozen=True)
+class EmailCode:
+    code: str
+    sending: throttle.Claim
+
+
+async def issue_email_code(secret_key: str, session: Session, account: Account) -> EmailCode:
     """A fresh code for this half-open session; sending codes is throttled per account."""
-    await _claim(_email_code_key(secret_key, account), refused_as="codes_throttled")
+    sending = await _claim(_email_code_key(secret_key, account), refused_as="codes_throttled")
     code = new_numeric_code()
     session.email_code_hash = digest(secret_key, code, f"email-code:{session.id}")
     session.email_code_expires_at = clock.now() + EMAIL_CODE_LIFETIME
     await session.save(update_fields=["email_code_hash", "email_code_expires_at"])
-    return code
+    return EmailCode(code, sending)
+
+
+async def email_code_not_sent(issued: EmailCode) -> None:
+    """The mail could not go out: the person is not charged for it."""
+    await throttle.release(issued.sending)
 
 
 async def count_code_attempt(session: Session) -> None:

@@ -140,3 +140,20 @@ async def test_signing_in_with_the_emailed_code_lets_codes_be_sent_again(client)
     client.cookies.clear()
     token, _ = await _start(client, "alice@test.invalid")
     assert (await _resend(client, token)).status_code == 303
+
+
+async def test_a_code_the_mail_server_refused_is_not_counted(client, monkeypatch):
+    import web.auth
+    from api.mail.sender import MailError
+
+    await make_patient(email="alice@test.invalid")
+    token, _ = await _start(client, "alice@test.invalid")
+
+    async def refused(*args, **kwargs):
+        raise MailError("down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(web.auth, "send_mail", refused)
+        for _ in range(FREE_ATTEMPTS + 2):
+            assert (await _resend(client, token)).status_code == 503
+    assert (await _resend(client, token)).status_code == 303

@@ -61,6 +61,8 @@ def network_key(secret_key: str, client_ip: str) -> str | None:
         address = ipaddress.ip_address(client_ip)
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
     if address.version == 6:
         network = ipaddress.ip_network(f"{address}/64", strict=False).network_address
         return throttle.throttle_key(secret_key, "sign-in-network", str(network))

@@ -1,10 +1,10 @@
 """Throttled attempts: claim an attempt atomically before checking anything slow or guessable.
 
-A claim counts the attempt as a failure and, from the fifth on, locks the key, in one
-conditional UPDATE; a claim on a locked key is refused without touching it. Parallel
-attempts therefore cannot all slip through between "is it locked?" and "count the failure":
-at most `FREE_ATTEMPTS` of them get past the lock. An attempt that succeeds gives its claim
-back (`release`) or clears the key (`clear`).
+A claim counts the attempt as a failure and, once the free attempts are used, locks the key,
+in one conditional UPDATE made while the row is locked for update; a claim on a locked key is
+refused without touching it. Parallel attempts therefore cannot all slip through between
+"is it locked?" and "count the failure": at most `free` of them get past the lock. An
+attempt that succeeds gives its claim back (`release`) or clears the key (`clear`).
 
 Keys are keyed hashes of what the person typed (scope + normalised e-mail or NIR), so an
 unknown address is throttled exactly like a known one, and the table never holds the e-mail
@@ -105,32 +105,40 @@ async def _ensure_row(key: str, moment: datetime) -> None:
     await forget_stale()  # a new key is the moment to drop the old ones
 
 
+async def _try_claim(key: str, policy: Policy, moment: datetime) -> Claim | None:
+    """One round: the claim, None when the row is missing or another claim won the race."""
+    # The row is locked while it is read and written (PostgreSQL), so parallel claims on one
+    # key queue up instead of racing; the count read is the count written over.
+    async with in_transaction():
+        row = await AttemptThrottle.filter(key_digest=key).select_for_update().first()
+        if row is None:  # forgotten as stale by another request in the meantime
+            return None
+        if row.locked_until is not None and row.locked_until > moment:
+            raise Throttled(seconds_until(moment, row.locked_until))
+        stale = moment - row.last_attempt_at >= policy.forget_after
+        after = 1 if stale else min(row.failures + 1, MAX_COUNTED)
+        wait = delay_after(after, policy)
+        # Compare-and-set as well: where rows cannot be locked for update (SQLite, which has
+        # one writer anyway), only one of the claims that read this count wins.
+        won = await AttemptThrottle.filter(
+            Q(locked_until=None) | Q(locked_until__lte=moment),
+            key_digest=key, failures=row.failures,
+        ).update(
+            failures=after,
+            locked_until=moment + wait if wait else None,
+            last_attempt_at=moment,
+        )
+    return Claim(key, 0 if stale else row.failures, after) if won else None
+
+
 async def claim(key: str, policy: Policy = PERSONAL) -> Claim:
     """Count one attempt on this key, or raise Throttled while the key is locked."""
-    await _ensure_row(key, clock.now())
     for _ in range(MAX_CLAIM_ROUNDS):
         moment = clock.now()
-        # The row is locked while it is read and written (PostgreSQL), so parallel claims on
-        # one key queue up instead of racing; the count read is the count written over.
-        async with in_transaction():
-            row = await AttemptThrottle.filter(key_digest=key).select_for_update().get()
-            if row.locked_until is not None and row.locked_until > moment:
-                raise Throttled(seconds_until(moment, row.locked_until))
-            stale = moment - row.last_attempt_at >= policy.forget_after
-            after = 1 if stale else min(row.failures + 1, MAX_COUNTED)
-            wait = delay_after(after, policy)
-            # Compare-and-set as well: where rows cannot be locked for update (SQLite, which
-            # has one writer anyway), only one of the claims that read this count wins.
-            won = await AttemptThrottle.filter(
-                Q(locked_until=None) | Q(locked_until__lte=moment),
-                key_digest=key, failures=row.failures,
-            ).update(
-                failures=after,
-                locked_until=moment + wait if wait else None,
-                last_attempt_at=moment,
-            )
-        if won:
-            return Claim(key, 0 if stale else row.failures, after)
+        await _ensure_row(key, moment)
+        claimed = await _try_claim(key, policy, moment)
+        if claimed is not None:
+            return claimed
     raise Throttled(seconds_until(clock.now(), clock.now() + policy.first_delay))
 
 

@@ -62,6 +62,7 @@ async def test_successful_sign_ins_behind_one_address_do_not_count(app, db):
         ("2001:db8:1:2::10", "2001:db8:1:2:ffff::1", True),  # one /64: one household
         ("2001:db8:1:2::10", "2001:db8:1:3::10", False),
         ("192.0.2.1", "192.0.2.2", False),
+        ("::ffff:192.0.2.1", "192.0.2.1", True),
     ],
 )
 def test_an_ipv6_network_counts_as_one_client(one, other, same):

@@ -48,12 +48,14 @@ async def change_password(request: Request, form: FormData) -> Response:
     translate = translations(language_of(request)).gettext
     new, confirm = str(form.get("new_password") or ""), str(form.get("new_password_confirm") or "")
     errors: dict[str, str] = {}
+    status_code, retry_after = 400, None
     if new != confirm:
         errors["new_password_confirm"] = message(translate, "password_mismatch")
     else:
         try:
             await accounts.change_password(
-                request.state.viewer.account, str(form.get("current_password") or ""), new
+                request.app.state.settings.secret_key, request.state.viewer.account,
+                str(form.get("current_password") or ""), new,
             )
             # Other devices lose their sessions when the password changes.
             await sessions.revoke_all(request.state.viewer.account.id,
@@ -62,8 +64,15 @@ async def change_password(request: Request, form: FormData) -> Response:
         except PasswordPolicyError as error:
             errors["new_password"] = message(translate, error.code)
         except accounts.AccountError as error:
-            errors["current_password"] = message(translate, error.code)
-    return await _page(request, errors, status_code=400)
+            errors["current_password"] = message(translate, error.code,
+                                                 seconds=error.retry_after)
+            retry_after = error.retry_after
+            if retry_after:
+                status_code = 429 if error.code == "throttled" else 503
+    response = await _page(request, errors, status_code=status_code)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @signed_in()

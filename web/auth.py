@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from api.identity import accounts, invitations, second_factor, sessions, signin
 from api.identity.ins import Ins, InsError, parse_ins
-from api.identity.models import Account, Role, SecondFactor, SessionStage
+from api.identity.models import Account, Role, SecondFactor, Session, SessionStage
 from api.identity.passwords import PasswordPolicyError
 from api.identity.viewer import SESSION_COOKIE, session_from_request, viewer_from_request
 from api.mail.sender import MailError, send_mail
@@ -58,9 +58,11 @@ async def signin_submit(request: Request, form: FormData) -> Response:
     email, password = text(form, "email", 254), str(form.get("password") or "")
     next_url = safe_next(text(form, "next"), "")
     try:
-        account = await signin.check_password(email, password)
+        account = await signin.check_password(
+            settings.secret_key, email, password, request.client.host if request.client else ""
+        )
     except signin.SignInError as error:
-        status = 429 if error.code == "throttled" else 400
+        status = {"throttled": 429, "busy": 503}.get(error.code, 400)
         response: Response = render(
             request, "signin.html",
             {"error": message(_t(request), error.code, seconds=error.retry_after),
@@ -74,35 +76,52 @@ async def signin_submit(request: Request, form: FormData) -> Response:
         settings.secret_key, account, SessionStage.SECOND_FACTOR,
         request.headers.get("user-agent", ""), request.client.host if request.client else "",
     )
-    response = see_other(f"/signin/code?next={quote(next_url)}" if next_url else "/signin/code")
-    _set_session_cookie(request, response, token)
+    query = {"next": next_url} if next_url else {}
     if not signin.needs_totp_enrolment(account) and account.second_factor is SecondFactor.EMAIL:
-        await _send_email_code(request, account, session)
+        try:
+            await _send_email_code(request, account, session)
+        except signin.SignInError as error:  # too many codes sent lately: say how long to wait
+            query["wait"] = str(error.retry_after)
+    response = see_other("/signin/code" + (f"?{urlencode(query)}" if query else ""))
+    _set_session_cookie(request, response, token)
     return response
 
 
-async def _send_email_code(request: Request, account: Account, session: object) -> None:
+async def _send_email_code(request: Request, account: Account, session: Session) -> None:
     settings = request.app.state.settings
-    code = await signin.issue_email_code(settings.secret_key, session)  # type: ignore[arg-type]
+    issued = await signin.issue_email_code(settings.secret_key, session, account)
     gettext = translations(account.language if account.language in ("fr", "en") else "fr").gettext
     body = gettext("Your Carnet sign-in code is {code}. It is valid for 10 minutes. "
-                   "If you did not try to sign in, change your password.").format(code=code)
+                   "If you did not try to sign in, change your password.").format(code=issued.code)
     assert account.email is not None
-    await send_mail(settings, account.email, gettext("Your Carnet sign-in code"), body)
+    try:
+        await send_mail(settings, account.email, gettext("Your Carnet sign-in code"), body)
+    except MailError:
+        await signin.email_code_not_sent(issued)
+        raise
 
 
-async def _half_open_session(request: Request) -> object | None:
+async def _half_open_session(request: Request) -> Session | None:
     session = await session_from_request(request, request.app.state.settings.secret_key)
     if session is None or session.stage is not SessionStage.SECOND_FACTOR:
         return None
     return session
 
 
-async def code_page(request: Request, error: str | None = None, status_code: int = 200) -> Response:
+def _waiting_seconds(request: Request) -> int | None:
+    raw = request.query_params.get("wait", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 86400 else None
+
+
+async def code_page(request: Request, error: str | None = None, status_code: int = 200,
+                    retry_after: int | None = None) -> Response:
     session = await _half_open_session(request)
     if session is None:
         return see_other("/signin?notice=session_expired")
-    account = session.account  # type: ignore[attr-defined]
+    account = session.account
+    waiting = _waiting_seconds(request)
+    if error is None and waiting is not None:
+        error = message(_t(request), "codes_throttled", seconds=waiting)
     context: dict[str, object] = {"error": error,
                                   "next": safe_next(request.query_params.get("next"), "")}
     if signin.needs_totp_enrolment(account):
@@ -112,7 +131,10 @@ async def code_page(request: Request, error: str | None = None, status_code: int
     else:
         uses_totp = account.second_factor is SecondFactor.TOTP or account.role is Role.PROFESSIONAL
         context.update(enrol=False, uses_totp=uses_totp, email=account.email)
-    return render(request, "signin_code.html", context, status_code=status_code)
+    response = render(request, "signin_code.html", context, status_code=status_code)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @form_handler
@@ -121,20 +143,23 @@ async def code_submit(request: Request, form: FormData) -> Response:
     session = await _half_open_session(request)
     if session is None:
         return see_other("/signin?notice=session_expired")
-    account = session.account  # type: ignore[attr-defined]
+    account = session.account
     code = text(form, "code", 20)
     try:
         if signin.needs_totp_enrolment(account):
+            await signin.count_code_attempt(session)
             await accounts.confirm_totp_enrolment(account, code)
         else:
-            await signin.check_second_factor(settings.secret_key, session, code)  # type: ignore[arg-type]
+            await signin.check_second_factor(settings.secret_key, session, code)
     except (signin.SignInError, accounts.AccountError) as error:
         if error.code == "too_many_codes":
-            await sessions.revoke(session.id, account.id)  # type: ignore[attr-defined]
+            await sessions.revoke(session.id, account.id)
             return see_other("/signin?notice=too_many_codes")
-        return await code_page(request, message(_t(request), error.code), status_code=400)
+        return await code_page(request, message(_t(request), error.code, seconds=error.retry_after),
+                               status_code=429 if error.retry_after else 400,
+                               retry_after=error.retry_after)
     # A new token for the full session: the half-open one cannot be reused (session fixation).
-    await sessions.revoke(session.id, account.id)  # type: ignore[attr-defined]
+    await sessions.revoke(session.id, account.id)
     token, _ = await sessions.start_session(
         settings.secret_key, account, SessionStage.ACTIVE,
         request.headers.get("user-agent", ""), request.client.host if request.client else "",
@@ -150,7 +175,12 @@ async def code_resend(request: Request, form: FormData) -> Response:
     if session is None:
         return see_other("/signin?notice=session_expired")
     try:
-        await _send_email_code(request, session.account, session)  # type: ignore[attr-defined]
+        await _send_email_code(request, session.account, session)
+    except signin.SignInError as error:
+        return await code_page(
+            request, message(_t(request), error.code, seconds=error.retry_after),
+            status_code=429, retry_after=error.retry_after,
+        )
     except MailError:
         return await code_page(request, message(_t(request), "mail_failed"), status_code=503)
     return see_other("/signin/code?sent=1")
@@ -163,6 +193,16 @@ async def signout(request: Request, form: FormData) -> Response:
         await sessions.revoke(session.id, session.account_id)
     response = see_other("/signin?notice=signed_out")
     _clear_session_cookie(request, response)
+    return response
+
+
+def _refused(request: Request, template: str, values: dict[str, str], errors: dict[str, str],
+             retry_after: int | None = None) -> Response:
+    """The form again with its errors: 400, or 429 and Retry-After while throttled."""
+    response = render(request, template, {"values": values, "errors": errors},
+                      status_code=429 if retry_after else 400)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -196,8 +236,9 @@ async def activate_submit(request: Request, form: FormData) -> Response:
             errors["password"] = message(translate, error.code)
         except invitations.InvitationError as error:
             field = {"email_invalid": "email", "email_taken": "email"}.get(error.code, "code")
-            errors[field] = message(translate, error.code)
-    return render(request, "activate.html", {"values": values, "errors": errors}, status_code=400)
+            errors[field] = message(translate, error.code, seconds=error.retry_after)
+            return _refused(request, "activate.html", values, errors, error.retry_after)
+    return _refused(request, "activate.html", values, errors)
 
 
 async def oppose_page(request: Request) -> Response:
@@ -221,8 +262,9 @@ async def oppose_submit(request: Request, form: FormData) -> Response:
             await invitations.oppose(settings.secret_key, ins, values["code"])
             return render(request, "opposed.html")
         except invitations.InvitationError as error:
-            errors["code"] = message(translate, error.code)
-    return render(request, "oppose.html", {"values": values, "errors": errors}, status_code=400)
+            errors["code"] = message(translate, error.code, seconds=error.retry_after)
+            return _refused(request, "oppose.html", values, errors, error.retry_after)
+    return _refused(request, "oppose.html", values, errors)
 
 
 routes = [

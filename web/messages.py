@@ -19,6 +19,11 @@ MESSAGES = {
     "bad_code": N_("This code is wrong. Check it and try again."),
     "code_expired": N_("This code has expired. Ask for a new one."),
     "too_many_codes": N_("Too many wrong codes. Sign in again from the start."),
+    "codes_throttled": N_(
+        "Too many codes were sent to you lately. Wait {seconds} seconds before asking for "
+        "a new one."
+    ),
+    "busy": N_("Carnet is very busy right now. Try again in a few seconds."),
     "session_expired": N_("Your sign-in took too long. Start again."),
     "password_too_short": N_("A password has at least 12 characters."),
     "password_too_long": N_("This password is too long."),

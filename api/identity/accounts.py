@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 from api import clock
+from api.identity import throttle
 from api.identity.models import Account, Role, SecondFactor
-from api.identity.passwords import hash_password, verify_password
+from api.identity.passwords import HashingBusy, hash_password, verify_password
 from api.identity.second_factor import new_secret, totp_matches
+from api.identity.signin import BUSY_RETRY_SECONDS, password_key
 
 
 class AccountError(Exception):
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, retry_after: int | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.retry_after = retry_after
 
 
-async def change_password(account: Account, current: str, new: str) -> None:
-    if not await verify_password(account.password_hash, current):
+async def change_password(secret_key: str, account: Account, current: str, new: str) -> None:
+    """Guesses at the current password count on the same throttle as sign-in attempts."""
+    try:
+        attempt = await throttle.claim(password_key(secret_key, account.email or ""))
+    except throttle.Throttled as error:
+        raise AccountError("throttled", retry_after=error.retry_after) from error
+    try:
+        matches = await verify_password(account.password_hash, current)
+    except HashingBusy as error:
+        await throttle.release(attempt)
+        raise AccountError("busy", retry_after=BUSY_RETRY_SECONDS) from error
+    if not matches:
         raise AccountError("bad_current_password")
+    await throttle.release(attempt)
     if current == new:
         raise AccountError("password_unchanged")
-    account.password_hash = await hash_password(new)
+    try:
+        account.password_hash = await hash_password(new)
+    except HashingBusy as error:
+        raise AccountError("busy", retry_after=BUSY_RETRY_SECONDS) from error
     await account.save(update_fields=["password_hash"])
 
 

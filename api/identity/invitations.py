@@ -5,21 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from api import clock
+from api.identity import throttle
 from api.identity.ins import Ins
 from api.identity.models import Account, AccountStatus, Opposition, Patient, Role, SecondFactor
-from api.identity.passwords import check_policy, hash_password
+from api.identity.passwords import HashingBusy, check_policy, hash_password
 from api.identity.tokens import digest, new_activation_code, normalise_activation_code, same_digest
 
 ACTIVATION_LIFETIME = timedelta(weeks=6)
+BUSY_RETRY_SECONDS = 5
 
 
 class InvitationError(Exception):
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, retry_after: int | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,19 @@ async def invite(secret_key: str, ins: Ins, traits: IdentityTraits) -> tuple[Pat
     return patient, code
 
 
-async def _pending_patient(secret_key: str, ins: Ins, code: str) -> Patient:
+async def _pending_patient(
+    secret_key: str, ins: Ins, code: str
+) -> tuple[Patient, throttle.Claim]:
+    """The pending patient this INS and code belong to, with the attempt counted for them.
+
+    Attempts are throttled per NIR typed, whether a record has it or not, and the same code
+    is guessed through activation and opposition alike, so both share the count. The caller
+    clears the count once the code is used.
+    """
+    try:
+        attempt = await throttle.claim(throttle.throttle_key(secret_key, "activation", ins.nir))
+    except throttle.Throttled as error:
+        raise InvitationError("throttled", retry_after=error.retry_after) from error
     patient = await Patient.filter(ins_nir=ins.nir).select_related("account").first()
     expected = digest(secret_key, normalise_activation_code(code), f"activation:{ins.nir}")
     # One answer for "no such INS" and "wrong code": nobody learns who has a record.
@@ -88,8 +104,18 @@ async def _pending_patient(secret_key: str, ins: Ins, code: str) -> Patient:
     ):
         raise InvitationError("bad_activation")
     if patient.activation_expires_at is None or clock.now() >= patient.activation_expires_at:
+        await throttle.release(attempt)  # the right code, too late: no guess
         raise InvitationError("activation_expired")
-    return patient
+    return patient, attempt
+
+
+async def _use_code(patient: Patient) -> None:
+    """Spend the code in one conditional UPDATE: of two requests with it, one goes on."""
+    spent = await Patient.filter(
+        id=patient.id, activation_code_hash=patient.activation_code_hash
+    ).update(activation_code_hash=None, activation_expires_at=None)
+    if not spent:
+        raise InvitationError("bad_activation")
 
 
 async def activate(
@@ -99,35 +125,43 @@ async def activate(
     if "@" not in email or len(email) > 254:
         raise InvitationError("email_invalid")
     check_policy(password)
-    patient = await _pending_patient(secret_key, ins, code)
+    patient, attempt = await _pending_patient(secret_key, ins, code)
     if await Account.exists(email=email):
+        # Stays counted: a valid code must not become a way to test address after address.
         raise InvitationError("email_taken")
     account = patient.account
     assert account is not None
     account.email = email
-    account.password_hash = await hash_password(password)
+    try:
+        account.password_hash = await hash_password(password)
+    except HashingBusy as error:
+        await throttle.release(attempt)
+        raise InvitationError("busy", retry_after=BUSY_RETRY_SECONDS) from error
     account.status = AccountStatus.ACTIVE
     account.second_factor = SecondFactor.EMAIL
     account.activated_at = clock.now()
-    async with in_transaction():
-        await account.save()
-        patient.activation_code_hash = None
-        patient.activation_expires_at = None
-        patient.contact_email = email
-        await patient.save(
-            update_fields=["activation_code_hash", "activation_expires_at", "contact_email"]
-        )
+    try:
+        async with in_transaction():
+            await _use_code(patient)
+            await account.save()
+            patient.contact_email = email
+            await patient.save(update_fields=["contact_email"])
+    except IntegrityError as error:  # the address was taken in the meantime
+        raise InvitationError("email_taken") from error
+    await throttle.clear(attempt.key)
     return account
 
 
 async def oppose(secret_key: str, ins: Ins, code: str) -> None:
     """The person refuses the record: it is deleted, only the opposition is remembered."""
-    patient = await _pending_patient(secret_key, ins, code)
+    patient, attempt = await _pending_patient(secret_key, ins, code)
     account = patient.account
     assert account is not None
     async with in_transaction():
+        await _use_code(patient)
         await Opposition.create(nir_digest=nir_digest(secret_key, ins.nir))
         await patient.delete()
         account.status = AccountStatus.OPPOSED
         account.closed_at = clock.now()
         await account.save(update_fields=["status", "closed_at"])
+    await throttle.clear(attempt.key)

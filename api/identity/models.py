@@ -41,8 +41,6 @@ class Account(Model):
     totp_pending_secret = fields.CharField(max_length=64, null=True)
     totp_last_counter = fields.BigIntField(null=True)
     language = fields.CharField(max_length=5, default="fr")
-    failed_attempts = fields.IntField(default=0)
-    locked_until = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     activated_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
@@ -145,3 +143,16 @@ class Opposition(Model):
 
     class Meta:
         table = "opposition"
+
+
+# Failed attempts at something guessable (a password, a code), counted per keyed hash of
+# what was typed (an e-mail address, a NIR): known and unknown identifiers get the same row.
+class AttemptThrottle(Model):
+    id = fields.IntField(primary_key=True)
+    key_digest = fields.CharField(max_length=64, unique=True)
+    failures = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    last_attempt_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "attempt_throttle"

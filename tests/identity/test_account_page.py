@@ -84,3 +84,23 @@ async def test_a_session_of_another_account_cannot_be_revoked(client, settings):
     await client.post("/account/sessions/revoke", data={"csrf_token": token,
                                                         "session_id": str(theirs.id)})
     assert (await Session.get(id=theirs.id)).revoked_at is None
+
+
+async def test_guessing_the_current_password_is_throttled_like_signing_in(client, settings,
+                                                                       still_clock):
+    _, token = await _signed_in(client, settings)
+    form = {"csrf_token": token, "new_password": "a brand new sentence",
+            "new_password_confirm": "a brand new sentence"}
+    for _ in range(5):
+        response = await client.post("/account/password",
+                                     data={**form, "current_password": "a wrong guess"})
+        assert response.status_code == 400
+    refused = await client.post("/account/password", data={**form, "current_password": PASSWORD})
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "30"
+    assert "Attendez 30 secondes" in refused.text
+    # The same count guards the sign-in form.
+    client.cookies.clear()
+    page = await client.get("/signin")
+    answer = await client.post("/signin", data={"csrf_token": csrf_from(page.text),
+                                                "email": "a@test.invalid", "password": PASSWORD})
+    assert answer.status_code == 429

@@ -26,6 +26,13 @@ def decode_sections(text: str) -> frozenset[Section]:
     return frozenset(Section(part) for part in text.split(SECTION_SEPARATOR) if part)
 
 
+class GrantEndReason(StrEnum):
+    """Why a grant was ended before its expiry."""
+
+    REVOKED = "revoked"  # the patient (or a parent) withdrew it
+    BLOCKED = "blocked"  # the patient blocked the professional, which ends every grant
+
+
 class NotificationKind(StrEnum):
     EMERGENCY_ACCESS = "emergency_access"
     HELD_BACK_DOCUMENT = "held_back_document"
@@ -46,6 +53,7 @@ class Grant(Model):
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+    revoked_reason = fields.CharEnumField(GrantEndReason, max_length=16, null=True)
     created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "identity.Account", related_name=False, null=True, on_delete=fields.SET_NULL
     )

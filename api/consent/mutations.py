@@ -120,7 +120,8 @@ class ConsentMutation:
         return _done(info, await _change(info, lambda: services.remove_treating_doctor(patient)))
 
     @strawberry.mutation(description="Block a professional: they can no longer find or read "
-                         "the record, whatever access they had.")
+                         "the record. Ends their grants (revoked, reason BLOCKED) and their "
+                         "treating-doctor designation.")
     async def block_professional(self, info: Info, patient_id: strawberry.ID,
                                  professional_id: strawberry.ID) -> BlockPayload | None:
         patient = await managed_patient(info, patient_id)
@@ -133,7 +134,8 @@ class ConsentMutation:
             blocked_professional=BlockedProfessionalType.from_model(block) if block else None,
             user_errors=user_errors(problems, info.context.language))
 
-    @strawberry.mutation(description="Lift a block; accesses still current apply again.")
+    @strawberry.mutation(description="Lift a block. Restores nothing: grants and the "
+                         "designation the block ended stay ended.")
     async def unblock_professional(self, info: Info, patient_id: strawberry.ID,
                                    professional_id: strawberry.ID) -> ConsentChangePayload | None:
         patient = await managed_patient(info, patient_id)

@@ -1,8 +1,9 @@
 """The sharing page: who can see the record now and how to change it.
 
 Current and past authorisations (withdrawing one, or blocking a professional, asks for a
-confirmation: a page of its own without JavaScript, inline with htmx), the treating doctor, blocked professionals,
-the opposition to emergency access and the emergency accesses that happened.
+confirmation: a page of its own without JavaScript, inline with htmx), the treating
+doctor, blocked professionals, the opposition to emergency access and the emergency
+accesses that happened.
 """
 
 from __future__ import annotations

@@ -190,3 +190,25 @@ class FailedPatientLookup(Model):
     class Meta:
         table = "consent_failed_lookup"
         indexes = (("account_id", "at"),)
+
+
+# What a successful lookup by INS and birth date hands the professional instead of the
+# record's id: an opaque handle, usable by that account only, for a short while, to deposit
+# a document. Only the handle's keyed digest is kept.
+class LookupHandle(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "identity.Patient", related_name=False, on_delete=fields.CASCADE
+    )
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "identity.Account", related_name=False, on_delete=fields.CASCADE
+    )
+    digest = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+
+    patient_id: int
+    account_id: int
+
+    class Meta:
+        table = "consent_lookup_handle"
+        indexes = (("account_id", "expires_at"),)

@@ -9,7 +9,7 @@ services run inside the mutation's transaction).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 import strawberry
@@ -168,12 +168,15 @@ class ConsentMutation:
         forget_rights(info.context.loaders, patient)
         return EmergencyOppositionPayload(emergency_access_opposed=opposed, user_errors=[])
 
-    @strawberry.mutation(description="Emergency professions only: open read-only access to a "
-                         "record for 4 hours, with a reason (15 characters at least). The "
-                         "patient and their treating doctor are told.")
-    async def open_emergency_access(self, info: Info, patient_id: strawberry.ID,
+    @strawberry.mutation(description="Emergency professions only: open read-only access for 4 "
+                         "hours to the record of the patient with exactly this INS and birth "
+                         "date, with a reason (15 characters at least). The patient and their "
+                         "treating doctor are told. Every refusal (not an emergency profession, "
+                         "nobody with these traits, the patient opposed, a block) is the same "
+                         "NOT_FOUND, counted like a missed lookup.")
+    async def open_emergency_access(self, info: Info, ins: str, birth_date: date,
                                     reason: str) -> EmergencyAccessPayload | None:
-        access, patient, problems = await open_emergency_access(info, patient_id, reason)
+        access, patient, problems = await open_emergency_access(info, ins, birth_date, reason)
         if access is not None:
             await access.fetch_related("professional")
         return EmergencyAccessPayload(

@@ -194,3 +194,17 @@ class EmergencyAccessPayload:
 class MarkNotificationsReadPayload:
     unread_count: int
     user_errors: list[UserError]
+
+
+@strawberry.type(name="PatientLookup", description="What a lookup by INS and birth date "
+                 "gives a professional.")
+class PatientLookupType:
+    handle: strawberry.ID = strawberry.field(
+        description="Opaque, for this professional only, valid one hour: names the patient "
+                    "to deposit a document for them. Not the record's id.")
+    patient: PatientType | None = strawberry.field(
+        description="The record, when the viewer has a relation to it (a grant, the "
+                    "treating-doctor designation, an emergency access, even an ended one); "
+                    "null otherwise. Each field, the name included, answers by the "
+                    "patient's consent.")
+

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
+from api.consent.policy import represents
 from api.graphql.context import Info
+from api.graphql.permissions import facts_for
 from api.identity import models
 from api.identity.types import AccountType, ProfessionalType
 from api.records.types import PatientType
@@ -18,7 +22,8 @@ class MeType:
         description="The viewer's professional profile, for a professional."
     )
     represented: list[PatientType] = strawberry.field(
-        description="Records the viewer manages as a legal representative (their children)."
+        description="Records the viewer manages as a legal representative (their children "
+                    "under 18: a child leaves this list on their 18th birthday)."
     )
 
 
@@ -33,6 +38,10 @@ class IdentityQuery:
         patient = await models.Patient.filter(account_id=account.id).first()
         professional = await models.Professional.filter(account_id=account.id).first()
         children = await models.Patient.filter(guardians__guardian_id=account.id).order_by("id")
+        # The policy's own rule, which ends a parent's access at 18.
+        facts = await asyncio.gather(*(facts_for(info.context, child) for child in children))
+        children = [child for child, (me, rights) in zip(children, facts, strict=True)
+                    if represents(me, rights)]
         return MeType(
             account=AccountType.from_model(account),
             patient=PatientType.from_model(patient) if patient else None,

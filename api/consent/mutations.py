@@ -41,7 +41,7 @@ from api.consent.types import (
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import SectionEnum
+from api.graphql.permissions import OUT_OF_REACH, SectionEnum
 from api.identity.models import Patient
 from api.records.types import PatientType
 
@@ -92,7 +92,9 @@ class ConsentMutation:
         grant = await Grant.filter(id=parse_id(grant_id, "grantId")).select_related(
             "professional").first()
         if grant is None:
-            raise NotFound("No such access, or it is out of your reach.")
+            # The words of every out-of-reach answer: a grant of someone else's record and
+            # a grant that does not exist read the same.
+            raise NotFound(OUT_OF_REACH)
         await require_manager(info, await Patient.get(id=grant.patient_id))
         problems = await _change(info, lambda: services.revoke_grant(grant))
         return GrantPayload(grant=GrantType.from_model(grant, clock.now()),

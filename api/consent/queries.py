@@ -72,7 +72,8 @@ class ConsentQuery:
         account_id = info.context.require_viewer().account_id
         handle = await issue_handle(info.context.settings.secret_key, patient, account_id)
         viewer, rights = await facts_for(info.context, patient)
-        reached = patient_reach(viewer, rights).allowed
+        # Like ``patient(id:)``: a relation, even an ended one, knows the record exists.
+        reached = not patient_reach(viewer, rights).not_found
         return PatientLookupType(handle=strawberry.ID(handle),
                                  patient=PatientType.from_model(patient) if reached else None)
 

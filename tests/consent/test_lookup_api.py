@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from api import clock
 from api.consent.handles import patient_for_handle
 from api.consent.lookup import MAX_FAILED_LOOKUPS
-from api.consent.models import FailedPatientLookup
+from api.consent.models import FailedPatientLookup, Grant
 from api.identity.ins import nir_key
 from tests.consent.support import BLOCK, DESIGNATE, GRANT, REVOKE, codes, pid, session
 from tests.factories import make_patient, make_professional
@@ -77,6 +77,12 @@ async def test_the_name_comes_only_with_a_relation_covering_identity(client, set
     named = await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
     assert named["data"]["findPatient"]["patient"] == {"id": pid(patient),
                                                        "displayName": "Lou MOREL"}
+    [grant] = [g for g in await Grant.filter(patient_id=patient.id) if g.revoked_at is None]
+    grant.expires_at = clock.now() - timedelta(seconds=1)
+    await grant.save(update_fields=["expires_at"])
+    ended = await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
+    assert ended["data"]["findPatient"]["patient"] == {"id": pid(patient), "displayName": None}
+    assert codes(ended) == ["CONSENT_REQUIRED"]
 
 
 async def test_each_successful_lookup_is_in_the_patients_access_history(client, settings, db):

@@ -36,6 +36,7 @@ class GrantEndReason(StrEnum):
 class NotificationKind(StrEnum):
     EMERGENCY_ACCESS = "emergency_access"
     HELD_BACK_DOCUMENT = "held_back_document"
+    DOCUMENT_DEPOSITED = "document_deposited"
 
 
 # The patient let a professional read (and maybe write) some sections until an expiry.

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import strawberry
 
-from api.consent.policy import represents
 from api.graphql.context import Info
-from api.graphql.permissions import facts_for
 from api.identity import models
 from api.identity.types import AccountType, ProfessionalType
-from api.records.types import PatientType
+from api.records.types import PatientType, represented_records
 
 
 @strawberry.type(name="Me", description="The signed-in viewer.")
@@ -38,13 +34,9 @@ class IdentityQuery:
         patient = await models.Patient.filter(account_id=account.id).first()
         professional = await models.Professional.filter(account_id=account.id).first()
         children = await models.Patient.filter(guardians__guardian_id=account.id).order_by("id")
-        # The policy's own rule, which ends a parent's access at 18.
-        facts = await asyncio.gather(*(facts_for(info.context, child) for child in children))
-        children = [child for child, (me, rights) in zip(children, facts, strict=True)
-                    if represents(me, rights)]
         return MeType(
             account=AccountType.from_model(account),
             patient=PatientType.from_model(patient) if patient else None,
             professional=ProfessionalType.from_model(professional) if professional else None,
-            represented=[PatientType.from_model(child) for child in children],
+            represented=await represented_records(info, list(children)),
         )

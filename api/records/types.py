@@ -6,11 +6,15 @@ section it belongs to: the name is part of identity.
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
+from api.consent.policy import represents
 from api.consent.sections import Section
 from api.documents.types import PatientDocumentsFields
-from api.graphql.permissions import section_field
+from api.graphql.context import Info
+from api.graphql.permissions import facts_for, section_field
 from api.identity import models
 from api.identity.types import IdentityType
 from api.records.directives.types import PatientDirectivesFields
@@ -43,3 +47,13 @@ def display_name_of(patient: models.Patient) -> str:
     first = patient.first_names.split(" ")[0] if patient.first_names else ""
     name = patient.used_name or patient.birth_name
     return f"{first} {name}".strip()
+
+
+async def represented_records(info: Info, children: list[models.Patient]) -> list[PatientType]:
+    """The records among ``children`` that the viewer represents now, by the policy's own
+    rule (which ends a parent's access at 18); their rights load in one batch."""
+    facts = await asyncio.gather(*(facts_for(info.context, child) for child in children))
+    return [PatientType.from_model(child)
+            for child, (viewer, rights) in zip(children, facts, strict=True)
+            if represents(viewer, rights)]
+

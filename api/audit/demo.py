@@ -25,8 +25,8 @@ from api.identity.models import Account, Patient, Professional
 from api.identity.viewer import Viewer
 from api.settings import Settings
 
-OPEN_EMERGENCY = """mutation Open($patientId: ID!, $reason: String!) {
-  openEmergencyAccess(patientId: $patientId, reason: $reason) {
+OPEN_EMERGENCY = """mutation Open($ins: String!, $birthDate: Date!, $reason: String!) {
+  openEmergencyAccess(ins: $ins, birthDate: $birthDate, reason: $reason) {
     userErrors { code }
     patient { allergies { items { substance severity } }
               treatments { items { medication dose } } } } }"""
@@ -99,7 +99,11 @@ async def _run(settings: Settings, account: Account, visit: Visit, patient: Pati
     from api.graphql.schema import schema  # the whole schema: imported when needed only
 
     context = Context(settings=settings, viewer=Viewer(account=account, session=None))
-    variables: dict[str, Any] = {"patientId": str(patient.id), **dict(visit.variables)}
+    # Break-glass names the patient by INS and birth date; the others by the record's id.
+    named = ({"ins": patient.ins_nir + patient.ins_key,
+              "birthDate": patient.birth_date.isoformat()}
+             if visit.operation == OPEN_EMERGENCY else {"patientId": str(patient.id)})
+    variables: dict[str, Any] = {**named, **dict(visit.variables)}
     with clock.frozen_at(visit.at):
         result = await schema.execute(visit.operation, variable_values=variables,
                                       context_value=context)

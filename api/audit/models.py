@@ -25,6 +25,7 @@ class RequestKind(StrEnum):
     GRAPHQL = "graphql"
     DOWNLOAD = "download"
     EMERGENCY_OPEN = "emergency_open"
+    EMERGENCY_REFUSED = "emergency_refused"  # break-glass refused: the patient opposed it
     DEPOSIT = "deposit"
     EXPORT = "export"
 

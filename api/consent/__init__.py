@@ -25,6 +25,7 @@ from api.consent.policy import (
     may_manage_consent,
     may_open_emergency_access,
     patient_reach,
+    represents,
 )
 from api.consent.sections import (
     Action,
@@ -65,4 +66,5 @@ __all__ = [
     "may_manage_consent",
     "may_open_emergency_access",
     "patient_reach",
+    "represents",
 ]

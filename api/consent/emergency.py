@@ -1,16 +1,16 @@
 """Break-glass: an emergency professional opens read-only access to a record for 4 hours.
 
-Only emergency professions may, never against the patient's opposition, always with a
-reason; the opening is written to the access history (with the reason) in the same
-transaction as the access, and the patient (the parents of a minor) and the treating doctor
-are notified.
+The patient is named by INS and birth date, like any lookup (never by a record id, which
+could be guessed). Only emergency professions may, never against the patient's
+opposition, always with a reason; every refusal is one and the same NOT_FOUND. The opening
+is written to the access history (with the reason) in the same transaction as the access,
+and the patient (the parents of a minor) and the treating doctor are notified.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-import strawberry
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
@@ -18,6 +18,7 @@ from api import clock
 from api.audit.log import record_event
 from api.audit.models import RequestKind
 from api.consent.loaders import forget_rights
+from api.consent.lookup import count_miss, patient_by_ins
 from api.consent.messages import Problem
 from api.consent.models import EmergencyAccess, Notification, NotificationKind, TreatingDoctor
 from api.consent.notifications import (
@@ -27,20 +28,17 @@ from api.consent.notifications import (
     professional_name,
 )
 from api.consent.policy import may_open_emergency_access
-from api.consent.sections import Action, Basis, Refusal, Section
+from api.consent.sections import Basis, Refusal
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import facts_for, refuse
+from api.graphql.permissions import facts_for
 from api.identity.models import Patient, Professional
-from api.records.access import OUT_OF_REACH, patient_by_id
 
 EMERGENCY_DURATION = timedelta(hours=4)
 MIN_REASON_LENGTH = 15
-# Refusals the professional is told about as a user error rather than a GraphQL error.
-_EXPLAINED = {
-    Refusal.NOT_EMERGENCY_PROFESSION: "NOT_EMERGENCY_PROFESSION",
-    Refusal.EMERGENCY_OPPOSED: "EMERGENCY_OPPOSED",
-}
+# The one answer to every refusal: whoever asks must not learn whether the person exists,
+# opposed break-glass, or blocked them.
+REFUSED = "No emergency access can be opened for this INS and birth date."
 
 
 def reason_problems(reason: str) -> list[Problem]:
@@ -83,24 +81,42 @@ async def record_emergency_event(
         await Notification.bulk_create(rows, using_db=connection)
 
 
+async def _record_refused_attempt(patient: Patient, account_id: int, reason: str) -> None:
+    """The patient sees that someone tried to break the glass against their opposition."""
+    await record_event(
+        patient_id=patient.id, viewer_account_id=account_id, basis=Basis.EMERGENCY,
+        sections=(), actions=(), request_kind=RequestKind.EMERGENCY_REFUSED,
+        detail=reason.strip(),
+    )
+
+
 async def open_emergency_access(
-    info: Info, raw_patient_id: strawberry.ID, reason: str
+    info: Info, ins: str, birth_date: date, reason: str
 ) -> tuple[EmergencyAccess | None, Patient | None, list[Problem]]:
-    """Open break-glass access for the viewer; a blocked viewer finds no patient at all."""
-    patient = await patient_by_id(raw_patient_id)
-    viewer, rights = await facts_for(info.context, patient)
-    decision = may_open_emergency_access(viewer, rights)
-    if decision.not_found:
-        raise NotFound(OUT_OF_REACH)
-    problems: list[Problem] = []
-    if not decision.allowed:
-        if decision.reason not in _EXPLAINED:
-            raise refuse(decision, Section.IDENTITY, Action.READ)
-        problems.append(Problem(None, _EXPLAINED[decision.reason]))
-    problems += reason_problems(reason)
+    """Open break-glass access to the patient with exactly this INS and birth date.
+
+    A reason too short is a user error (it says nothing about anyone). Then every refusal
+    (not an emergency profession, nobody with these traits, the patient opposed, a block)
+    is the same NOT_FOUND, counted as a missed lookup; an opposition is also written to the
+    patient's access history, so the patient knows someone tried.
+    """
+    account_id = info.context.require_viewer().account_id
+    problems = reason_problems(reason)
     if problems:
         return None, None, problems
-    professional = await Professional.get(account_id=viewer.account_id)
+    patient = await patient_by_ins(account_id, ins, birth_date)
+    decision = None
+    if patient is not None:
+        viewer, rights = await facts_for(info.context, patient)
+        decision = may_open_emergency_access(viewer, rights)
+    if patient is None or decision is None or not decision.allowed:
+        if patient is not None and decision is not None and (
+            decision.reason is Refusal.EMERGENCY_OPPOSED
+        ):
+            await _record_refused_attempt(patient, account_id, reason)
+        await count_miss(account_id)
+        raise NotFound(REFUSED)
+    professional = await Professional.get(account_id=account_id)
     now = clock.now()
     async with in_transaction() as connection:
         access = await EmergencyAccess.create(

@@ -99,6 +99,9 @@ class Decision:
     reason: Refusal | None
     # For ``Basis.APP``: the basis of the person the app acts for (for the access history).
     delegated_basis: Basis | None = None
+    # A refusal whose reason is kept for the record (e.g. the patient's access history) but
+    # must be answered like a missing patient, whatever the reason.
+    concealed: bool = False
 
     def __post_init__(self) -> None:
         if self.allowed != (self.basis is not None) or self.allowed == (self.reason is not None):
@@ -107,7 +110,7 @@ class Decision:
     @property
     def not_found(self) -> bool:
         """Answer NOT_FOUND rather than FORBIDDEN: the patient (or item) must stay unseen."""
-        return self.reason in CONCEALING_REFUSALS
+        return self.concealed or self.reason in CONCEALING_REFUSALS
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from api.consent.models import (
     Block,
     ConsentSettings,
     Grant,
+    GrantEndReason,
     TreatingDoctor,
     encode_sections,
 )
@@ -111,7 +112,7 @@ async def grant_access(
         await Grant.filter(
             patient_id=patient.id, professional_id=professional.id, revoked_at=None,
             expires_at__gt=now,
-        ).update(revoked_at=now)
+        ).update(revoked_at=now, revoked_reason=GrantEndReason.REVOKED)
         grant = await Grant.create(
             patient_id=patient.id, professional_id=professional.id,
             sections=encode_sections(chosen), write=write, created_at=now, expires_at=end,
@@ -125,7 +126,8 @@ async def revoke_grant(grant: Grant) -> list[Problem]:
     if not grant_is_live(grant, now):
         return [Problem("grantId", "GRANT_ALREADY_ENDED")]
     grant.revoked_at = now
-    await grant.save(update_fields=["revoked_at"])
+    grant.revoked_reason = GrantEndReason.REVOKED
+    await grant.save(update_fields=["revoked_at", "revoked_reason"])
     return []
 
 
@@ -156,19 +158,31 @@ async def remove_treating_doctor(patient: Patient) -> list[Problem]:
 async def block_professional(
     patient: Patient, professional_id: int
 ) -> tuple[Block | None, list[Problem]]:
-    """Block a professional: beats every grant, the designation and break-glass. Idempotent."""
+    """Block a professional: ends their grants and their treating-doctor designation.
+
+    Nothing comes back when the block is lifted: the patient grants again, knowingly. Each
+    grant ended here says why (``GrantEndReason.BLOCKED``) in the patient's history.
+    Idempotent. The caller's transaction holds the block and these ends together.
+    """
     problems: list[Problem] = []
     professional = await _professional(professional_id, problems)
     if professional is None:
         return None, problems
+    now = clock.now()
     block, _ = await Block.get_or_create(
-        defaults={"created_at": clock.now()},
+        defaults={"created_at": now},
         patient_id=patient.id, professional_id=professional.id,
     )
+    await Grant.filter(
+        patient_id=patient.id, professional_id=professional.id, revoked_at=None,
+        expires_at__gt=now,
+    ).update(revoked_at=now, revoked_reason=GrantEndReason.BLOCKED)
+    await TreatingDoctor.filter(patient_id=patient.id, professional_id=professional.id).delete()
     return block, []
 
 
 async def unblock_professional(patient: Patient, professional_id: int) -> list[Problem]:
+    """Lift a block. It restores no grant and no designation: they ended with the block."""
     problems: list[Problem] = []
     professional = await _professional(professional_id, problems)
     if professional is None:

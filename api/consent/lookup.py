@@ -3,6 +3,7 @@
 The patient lookup never searches: both traits must match exactly, and any miss (unknown
 INS, wrong birth date, or a patient who blocked the professional) is the same NOT_FOUND.
 Misses are counted per account in the database, so a throttle holds across processes.
+Break-glass (``api.consent.emergency``) identifies the patient the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from api.identity.models import Patient, Professional
 LOOKUP_WINDOW = timedelta(hours=1)
 MAX_FAILED_LOOKUPS = 20
 MIN_SEARCH_LENGTH = 2
+NO_SUCH_PATIENT = "No patient has this INS and birth date."
 
 
 class TooManyLookups(CarnetError):
@@ -43,16 +45,20 @@ async def _may_look_up(info: Info) -> None:
                           code="PROFESSIONALS_ONLY")
 
 
-async def _count_failure(account_id: int) -> None:
+async def count_miss(account_id: int) -> None:
+    """One more lookup that found nobody (or was refused like one) for this account."""
     now = clock.now()
     await FailedPatientLookup.filter(account_id=account_id, at__lt=now - LOOKUP_WINDOW).delete()
     await FailedPatientLookup.create(account_id=account_id, at=now)
 
 
-async def find_patient(info: Info, ins: str, birth_date: date) -> Patient:
-    """The patient with exactly this INS (NIR + key) and birth date, or NOT_FOUND."""
-    await _may_look_up(info)
-    account_id = info.context.require_viewer().account_id
+async def patient_by_ins(account_id: int, ins: str, birth_date: date) -> Patient | None:
+    """The patient with exactly this INS (NIR + key) and birth date, or None.
+
+    Refuses first when the account missed too often in the last hour; a malformed INS (its
+    key says so, whether anyone has it or not) is BAD_INS and not counted. The caller counts
+    the misses (``count_miss``), including refusals it answers like a miss.
+    """
     since = clock.now() - LOOKUP_WINDOW
     if await FailedPatientLookup.filter(account_id=account_id, at__gte=since).count() >= (
         MAX_FAILED_LOOKUPS
@@ -64,15 +70,32 @@ async def find_patient(info: Info, ins: str, birth_date: date) -> Patient:
         parsed = parse_ins(ins)
     except InsError as error:  # a typo the key reveals: not counted as a miss
         raise CarnetError(str(error), code="BAD_INS") from None
-    patient = await Patient.get_or_none(ins_nir=parsed.nir, ins_key=parsed.key,
-                                        birth_date=birth_date)
+    return await Patient.get_or_none(ins_nir=parsed.nir, ins_key=parsed.key,
+                                     birth_date=birth_date)
+
+
+async def find_patient(info: Info, ins: str, birth_date: date) -> Patient:
+    """The patient with exactly this INS and birth date, or NOT_FOUND.
+
+    A successful lookup is written to the patient's access history (the viewer now knows
+    the person is in Carnet), like any other access: noted in the request and written
+    once with the request's other accesses. What the caller then reads of the record
+    (the name included) is decided field by field.
+    """
+    await _may_look_up(info)
+    account_id = info.context.require_viewer().account_id
+    patient = await patient_by_ins(account_id, ins, birth_date)
     if patient is not None:
         viewer, rights = await facts_for(info.context, patient)
-        if decide(viewer, rights, Section.DOCUMENTS, Action.DEPOSIT).not_found:
+        decision = decide(viewer, rights, Section.DOCUMENTS, Action.DEPOSIT)
+        if decision.allowed:
+            # In the history as an identity read on the deposit basis: "found the record".
+            info.context.note_access(patient.id, Section.IDENTITY, Action.READ, decision)
+        else:
             patient = None  # blocked: as if the patient did not exist
     if patient is None:
-        await _count_failure(account_id)
-        raise NotFound("No patient has this INS and birth date.")
+        await count_miss(account_id)
+        raise NotFound(NO_SUCH_PATIENT)
     return patient
 
 

@@ -65,15 +65,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Expliquez le motif de l'accès d'urgence en {minimum} caractères au moins.",
         "Explain the reason for emergency access in at least {minimum} characters.",
     ),
-    "NOT_EMERGENCY_PROFESSION": (
-        "Seuls les médecins urgentistes et les médecins régulateurs du SAMU peuvent ouvrir "
-        "un accès d'urgence.",
-        "Only emergency physicians and SAMU regulating doctors can open emergency access.",
-    ),
-    "EMERGENCY_OPPOSED": (
-        "Cette personne s'est opposée à l'accès d'urgence à son dossier.",
-        "This person has opposed emergency access to their record.",
-    ),
 }
 
 SECTION_LABELS: dict[Section, tuple[str, str]] = {

@@ -26,9 +26,17 @@ def decode_sections(text: str) -> frozenset[Section]:
     return frozenset(Section(part) for part in text.split(SECTION_SEPARATOR) if part)
 
 
+class GrantEndReason(StrEnum):
+    """Why a grant was ended before its expiry."""
+
+    REVOKED = "revoked"  # the patient (or a parent) withdrew it
+    BLOCKED = "blocked"  # the patient blocked the professional, which ends every grant
+
+
 class NotificationKind(StrEnum):
     EMERGENCY_ACCESS = "emergency_access"
     HELD_BACK_DOCUMENT = "held_back_document"
+    DOCUMENT_DEPOSITED = "document_deposited"
 
 
 # The patient let a professional read (and maybe write) some sections until an expiry.
@@ -46,6 +54,7 @@ class Grant(Model):
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+    revoked_reason = fields.CharEnumField(GrantEndReason, max_length=16, null=True)
     created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "identity.Account", related_name=False, null=True, on_delete=fields.SET_NULL
     )
@@ -182,3 +191,25 @@ class FailedPatientLookup(Model):
     class Meta:
         table = "consent_failed_lookup"
         indexes = (("account_id", "at"),)
+
+
+# What a successful lookup by INS and birth date hands the professional instead of the
+# record's id: an opaque handle, usable by that account only, for a short while, to deposit
+# a document. Only the handle's keyed digest is kept.
+class LookupHandle(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "identity.Patient", related_name=False, on_delete=fields.CASCADE
+    )
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "identity.Account", related_name=False, on_delete=fields.CASCADE
+    )
+    digest = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+
+    patient_id: int
+    account_id: int
+
+    class Meta:
+        table = "consent_lookup_handle"
+        indexes = (("account_id", "expires_at"),)

@@ -9,7 +9,7 @@ services run inside the mutation's transaction).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 import strawberry
@@ -41,7 +41,7 @@ from api.consent.types import (
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import SectionEnum
+from api.graphql.permissions import OUT_OF_REACH, SectionEnum
 from api.identity.models import Patient
 from api.records.types import PatientType
 
@@ -92,7 +92,9 @@ class ConsentMutation:
         grant = await Grant.filter(id=parse_id(grant_id, "grantId")).select_related(
             "professional").first()
         if grant is None:
-            raise NotFound("No such access, or it is out of your reach.")
+            # The words of every out-of-reach answer: a grant of someone else's record and
+            # a grant that does not exist read the same.
+            raise NotFound(OUT_OF_REACH)
         await require_manager(info, await Patient.get(id=grant.patient_id))
         problems = await _change(info, lambda: services.revoke_grant(grant))
         return GrantPayload(grant=GrantType.from_model(grant, clock.now()),
@@ -120,7 +122,8 @@ class ConsentMutation:
         return _done(info, await _change(info, lambda: services.remove_treating_doctor(patient)))
 
     @strawberry.mutation(description="Block a professional: they can no longer find or read "
-                         "the record, whatever access they had.")
+                         "the record. Ends their grants (revoked, reason BLOCKED) and their "
+                         "treating-doctor designation.")
     async def block_professional(self, info: Info, patient_id: strawberry.ID,
                                  professional_id: strawberry.ID) -> BlockPayload | None:
         patient = await managed_patient(info, patient_id)
@@ -133,7 +136,8 @@ class ConsentMutation:
             blocked_professional=BlockedProfessionalType.from_model(block) if block else None,
             user_errors=user_errors(problems, info.context.language))
 
-    @strawberry.mutation(description="Lift a block; accesses still current apply again.")
+    @strawberry.mutation(description="Lift a block. Restores nothing: grants and the "
+                         "designation the block ended stay ended.")
     async def unblock_professional(self, info: Info, patient_id: strawberry.ID,
                                    professional_id: strawberry.ID) -> ConsentChangePayload | None:
         patient = await managed_patient(info, patient_id)
@@ -166,12 +170,15 @@ class ConsentMutation:
         forget_rights(info.context.loaders, patient)
         return EmergencyOppositionPayload(emergency_access_opposed=opposed, user_errors=[])
 
-    @strawberry.mutation(description="Emergency professions only: open read-only access to a "
-                         "record for 4 hours, with a reason (15 characters at least). The "
-                         "patient and their treating doctor are told.")
-    async def open_emergency_access(self, info: Info, patient_id: strawberry.ID,
+    @strawberry.mutation(description="Emergency professions only: open read-only access for 4 "
+                         "hours to the record of the patient with exactly this INS and birth "
+                         "date, with a reason (15 characters at least). The patient and their "
+                         "treating doctor are told. Every refusal (not an emergency profession, "
+                         "nobody with these traits, the patient opposed, a block) is the same "
+                         "NOT_FOUND, counted like a missed lookup.")
+    async def open_emergency_access(self, info: Info, ins: str, birth_date: date,
                                     reason: str) -> EmergencyAccessPayload | None:
-        access, patient, problems = await open_emergency_access(info, patient_id, reason)
+        access, patient, problems = await open_emergency_access(info, ins, birth_date, reason)
         if access is not None:
             await access.fetch_related("professional")
         return EmergencyAccessPayload(

@@ -39,6 +39,12 @@ TEXTS: dict[NotificationKind, tuple[str, str]] = {
         "{professional} added a document to {patient}'s record that they want to go through "
         "with you at an appointment. Book one; the document will show by {until} at the latest.",
     ),
+    NotificationKind.DOCUMENT_DEPOSITED: (
+        "{professional} ({profession}) a déposé un document dans le dossier de {patient}. "
+        "Vous pouvez le masquer aux professionnels ou le supprimer.",
+        "{professional} ({profession}) deposited a document in {patient}'s record. You may "
+        "hide it from professionals or delete it.",
+    ),
 }
 
 

@@ -27,7 +27,6 @@ break-glass) is *forbidden* with a reason, because the patient is already known 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from api.consent.facts import (
@@ -41,11 +40,18 @@ from api.consent.facts import (
     Rights,
     ViewerFacts,
 )
-from api.consent.matrix import MATRIX, ProfessionRights
-from api.consent.sections import Action, Basis, Profession, Refusal, Section
+from api.consent.matrix import MATRIX
+from api.consent.relation import (
+    may_manage_consent,
+    may_open_emergency_access,
+    patient_reach,
+    represents,
+)
+from api.consent.routes import EMERGENCY_PROFESSIONS, active_routes, refused
+from api.consent.sections import Action, Basis, Refusal, Section
 
-# The facts, the decision and the document filters live in ``facts``; re-exported here so
-# callers keep importing them from the policy.
+# The facts, the decision, the document filters and the relation decisions live in
+# ``facts`` and ``relation``; re-exported here so callers keep importing them from the policy.
 __all__ = [
     "EMERGENCY_PROFESSIONS",
     "HELD_BACK_NOTICE_DELAY",
@@ -65,114 +71,19 @@ __all__ = [
     "may_manage_consent",
     "may_open_emergency_access",
     "patient_reach",
+    "represents",
 ]
 
-EMERGENCY_PROFESSIONS = frozenset({Profession.EMERGENCY_PHYSICIAN, Profession.SAMU_REGULATOR})
 HELD_BACK_NOTICE_DELAY = timedelta(weeks=2)
-_ALL_SECTIONS = frozenset(Section)
-
-
-@dataclass(frozen=True)
-class _Route:
-    """One active basis: the sections it reaches and how it sees items."""
-
-    basis: Basis
-    read: frozenset[Section]
-    write: frozenset[Section]
-    items: DocumentFilter
-    limits: ProfessionRights | None = None  # the matrix row, for professional bases
-
-    def section_refusal(self, section: Section, action: Action) -> Refusal | None:
-        if self.limits is not None and not self.limits.allows(section, action):
-            return Refusal.MATRIX_FORBIDS
-        if section not in self.read:
-            return Refusal.NOT_GRANTED
-        if action is Action.WRITE and section not in self.write:
-            return Refusal.READ_ONLY
-        return None
-
-
-def _refused(reason: Refusal) -> Decision:
-    return Decision(allowed=False, basis=None, reason=reason)
-
-
-def _routes(viewer: ViewerFacts, rights: Rights) -> tuple[list[_Route], list[Refusal]]:
-    """The viewer's active bases, and the reasons of relations that are no longer active."""
-    routes: list[_Route] = []
-    dormant: list[Refusal] = []
-    patient_side = DocumentFilter(exclude_held_back_after=rights.now)
-    if rights.is_owner:
-        routes.append(_Route(Basis.OWNER, _ALL_SECTIONS, _ALL_SECTIONS, patient_side))
-    if rights.representative_until is not None:
-        if rights.now < rights.representative_until:
-            minor_side = replace(patient_side, exclude_minor_confidential=True)
-            routes.append(_Route(Basis.REPRESENTATIVE, _ALL_SECTIONS, _ALL_SECTIONS, minor_side))
-        else:
-            dormant.append(Refusal.REPRESENTATIVE_ENDED)
-    if viewer.professional is not None:
-        _add_professional_routes(viewer.account_id, viewer.professional, rights, routes, dormant)
-    return routes, dormant
-
-
-def _add_professional_routes(
-    account_id: int,
-    profession: Profession,
-    rights: Rights,
-    routes: list[_Route],
-    dormant: list[Refusal],
-) -> None:
-    row = MATRIX.rights(profession)
-    seen_by_professional = DocumentFilter(
-        allowed_categories=frozenset(row.document_categories),
-        also_type_codes=row.also_read_types,
-        excluded_type_codes=row.never_read_types,
-        exclude_hidden=True,
-        hidden_exempt_author=account_id,
-    )
-    if rights.is_treating_doctor:
-        sees_hidden = replace(seen_by_professional, exclude_hidden=False)
-        routes.append(_Route(Basis.TREATING_DOCTOR, _ALL_SECTIONS, _ALL_SECTIONS, sees_hidden, row))
-
-    active = [g for g in rights.grants if rights.now < g.ended_at()]
-    if active:
-        read = frozenset().union(*(g.sections for g in active))
-        write = frozenset().union(*(g.sections for g in active if g.write))
-        routes.append(_Route(Basis.GRANT, read, write, seen_by_professional, row))
-    elif rights.grants:
-        last = max(rights.grants, key=GrantFacts.ended_at)
-        dormant.append(Refusal.GRANT_REVOKED if last.was_revoked() else Refusal.GRANT_EXPIRED)
-
-    if rights.emergency is not None:
-        reason = _emergency_refusal(profession, rights.emergency, rights)
-        if reason is None:
-            routes.append(
-                _Route(Basis.EMERGENCY, _ALL_SECTIONS, frozenset(), seen_by_professional, row)
-            )
-        else:
-            dormant.append(reason)
-
-
-def _emergency_refusal(
-    profession: Profession, emergency: EmergencyFacts, rights: Rights
-) -> Refusal | None:
-    if profession not in EMERGENCY_PROFESSIONS:
-        return Refusal.NOT_EMERGENCY_PROFESSION
-    if rights.emergency_opposed:
-        return Refusal.EMERGENCY_OPPOSED
-    if rights.now < emergency.opened_at:
-        return Refusal.EMERGENCY_NOT_OPEN
-    if rights.now >= emergency.expires_at:
-        return Refusal.EMERGENCY_EXPIRED
-    return None
 
 
 def _deposit(viewer: ViewerFacts, section: Section) -> Decision:
     if viewer.professional is None:
-        return _refused(Refusal.NOT_A_PROFESSIONAL)
+        return refused(Refusal.NOT_A_PROFESSIONAL)
     if section is not Section.DOCUMENTS:
-        return _refused(Refusal.NOT_DEPOSITABLE)
+        return refused(Refusal.NOT_DEPOSITABLE)
     if not MATRIX.allows(viewer.professional, Section.DOCUMENTS, Action.DEPOSIT):
-        return _refused(Refusal.MATRIX_FORBIDS)
+        return refused(Refusal.MATRIX_FORBIDS)
     return Decision(allowed=True, basis=Basis.DEPOSIT, reason=None)
 
 
@@ -180,11 +91,11 @@ def _decide_for_person(
     viewer: ViewerFacts, rights: Rights, section: Section, action: Action, item: ItemFacts | None
 ) -> Decision:
     if rights.is_blocked:
-        return _refused(Refusal.BLOCKED)
+        return refused(Refusal.BLOCKED)
     if action is Action.DEPOSIT:
         # A deposit adds a new document and reads nothing: no relation needed, no item rule.
         return _deposit(viewer, section)
-    routes, dormant = _routes(viewer, rights)
+    routes, dormant = active_routes(viewer, rights)
     section_refusals: list[Refusal] = []
     item_refusals: list[Refusal] = []
     for route in routes:
@@ -205,7 +116,7 @@ def _decide_for_person(
     # unknown as a missing one, whatever other relations say about the section. Then active
     # relations explain a refusal better than ended ones.
     reasons = item_refusals + section_refusals + dormant
-    return _refused(reasons[0] if reasons else Refusal.NO_RELATION)
+    return refused(reasons[0] if reasons else Refusal.NO_RELATION)
 
 
 def decide(
@@ -224,7 +135,7 @@ def decide(
     if rights.app is None or not person.allowed:
         return person
     if (section, action) not in rights.app.scopes:
-        return _refused(Refusal.SCOPE_MISSING)
+        return refused(Refusal.SCOPE_MISSING)
     return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=person.basis)
 
 
@@ -234,7 +145,7 @@ def document_visibility(viewer: ViewerFacts, rights: Rights) -> DocumentVisibili
         return DocumentVisibility()
     if rights.app is not None and (Section.DOCUMENTS, Action.READ) not in rights.app.scopes:
         return DocumentVisibility()
-    routes, _ = _routes(viewer, rights)
+    routes, _ = active_routes(viewer, rights)
     filters = (r.items for r in routes if r.section_refusal(Section.DOCUMENTS, Action.READ) is None)
     return DocumentVisibility(tuple(dict.fromkeys(filters)))
 
@@ -251,64 +162,3 @@ def held_back_notice_due(held_back_since: datetime, now: datetime) -> bool:
     """Whether the patient must be told a document is held back (after two weeks)."""
     return now >= held_back_since + HELD_BACK_NOTICE_DELAY
 
-
-# --- decisions about the relation itself, rather than a section --------------------------
-
-_MANAGING_BASES = frozenset({Basis.OWNER, Basis.REPRESENTATIVE})
-
-
-def patient_reach(viewer: ViewerFacts, rights: Rights) -> Decision:
-    """May the viewer know that this patient exists (open the record, list it)?
-
-    Allowed on any active basis; refused but not concealed for an ended relation (the
-    patient is already known to the viewer); *not found* for a stranger or a blocked viewer.
-    A deposit is no relation: depositing a document does not open the record.
-    """
-    if rights.is_blocked:
-        return _refused(Refusal.BLOCKED)
-    routes, dormant = _routes(viewer, rights)
-    if not routes:
-        return _refused(dormant[0] if dormant else Refusal.NO_RELATION)
-    basis = routes[0].basis
-    if rights.app is not None:
-        return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=basis)
-    return Decision(allowed=True, basis=basis, reason=None)
-
-
-def may_manage_consent(viewer: ViewerFacts, rights: Rights) -> Decision:
-    """May the viewer grant and revoke access, designate, block, hide, or change settings?
-
-    Only the patient and, until the 18th birthday, a parent. A professional never manages
-    someone else's consent, even as treating doctor or with a write grant on identity. An
-    app acting for the patient needs the identity write scope.
-    """
-    if rights.is_blocked:
-        return _refused(Refusal.BLOCKED)
-    routes, dormant = _routes(viewer, rights)
-    managing = [route.basis for route in routes if route.basis in _MANAGING_BASES]
-    if not managing:
-        if Refusal.REPRESENTATIVE_ENDED in dormant:
-            return _refused(Refusal.REPRESENTATIVE_ENDED)
-        return _refused(Refusal.NOT_GRANTED if routes or dormant else Refusal.NO_RELATION)
-    if rights.app is None:
-        return Decision(allowed=True, basis=managing[0], reason=None)
-    if (Section.IDENTITY, Action.WRITE) not in rights.app.scopes:
-        return _refused(Refusal.SCOPE_MISSING)
-    return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=managing[0])
-
-
-def may_open_emergency_access(viewer: ViewerFacts, rights: Rights) -> Decision:
-    """May the viewer open break-glass access to this patient now?
-
-    Emergency professions only, unless the patient opposed it; a block beats it (and stays
-    concealed). Never through an app: break-glass is a deliberate act of the person.
-    """
-    if rights.is_blocked:
-        return _refused(Refusal.BLOCKED)
-    if viewer.professional is None or viewer.professional not in EMERGENCY_PROFESSIONS:
-        return _refused(Refusal.NOT_EMERGENCY_PROFESSION)
-    if rights.emergency_opposed:
-        return _refused(Refusal.EMERGENCY_OPPOSED)
-    if rights.app is not None:
-        return _refused(Refusal.SCOPE_MISSING)
-    return Decision(allowed=True, basis=Basis.EMERGENCY, reason=None)

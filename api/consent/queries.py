@@ -11,18 +11,22 @@ from api import clock
 from api.consent import lookup
 from api.consent.grants import emergency_opposed
 from api.consent.guard import managed_patient, reachable_patient
+from api.consent.handles import issue_handle
 from api.consent.models import Block, EmergencyAccess, Grant, Notification, TreatingDoctor
+from api.consent.policy import patient_reach
 from api.consent.sections import Action, Profession
 from api.consent.types import (
     BlockedProfessionalType,
     EmergencyAccessType,
     GrantType,
     NotificationType,
+    PatientLookupType,
     ProfessionEnum,
     TreatingDoctorType,
 )
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
+from api.graphql.permissions import facts_for
 from api.identity.models import Patient
 from api.identity.types import ProfessionalType
 from api.records.types import PatientType
@@ -58,10 +62,20 @@ class ConsentQuery:
         return page_of([PatientType.from_model(p) for p in rows], size, total, _by_id)
 
     @strawberry.field(description="For a professional: the patient with exactly this INS "
-                      "(15 characters) and birth date, to deposit a document or, in an "
-                      "emergency, open break-glass access. Misses are limited to 20 an hour.")
-    async def find_patient(self, info: Info, ins: str, birth_date: date) -> PatientType | None:
-        return PatientType.from_model(await lookup.find_patient(info, ins, birth_date))
+                      "(15 characters) and birth date: a handle to deposit a document, and the "
+                      "record only if the viewer has a relation to it. NOT_FOUND otherwise, "
+                      "whatever the reason; misses are limited to 20 an hour. Each success is "
+                      "in the patient's access history.")
+    async def find_patient(self, info: Info, ins: str,
+                           birth_date: date) -> PatientLookupType | None:
+        patient = await lookup.find_patient(info, ins, birth_date)
+        account_id = info.context.require_viewer().account_id
+        handle = await issue_handle(info.context.settings.secret_key, patient, account_id)
+        viewer, rights = await facts_for(info.context, patient)
+        # Like ``patient(id:)``: a relation, even an ended one, knows the record exists.
+        reached = not patient_reach(viewer, rights).not_found
+        return PatientLookupType(handle=strawberry.ID(handle),
+                                 patient=PatientType.from_model(patient) if reached else None)
 
     @strawberry.field(description="Every access the patient gave, current and past, newest "
                       "first. Only the patient and their legal representatives may ask.")

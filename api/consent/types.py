@@ -30,6 +30,12 @@ class GrantStatus(Enum):
     REVOKED = "revoked"
 
 
+GrantEndReasonEnum = strawberry.enum(
+    models.GrantEndReason, name="GrantEndReason",
+    description="Why a grant ended before its expiry: REVOKED when it was withdrawn, BLOCKED "
+                "when the patient blocked the professional (which ends every grant).")
+
+
 def _ordered(sections: frozenset[Section]) -> list[Section]:
     return [s for s in Section if s in sections]
 
@@ -48,6 +54,8 @@ class GrantType:
     expires_at: datetime
     revoked_at: datetime | None
     status: GrantStatus
+    revoked_reason: GrantEndReasonEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why it was revoked; null unless REVOKED.")
 
     @classmethod
     def from_model(cls, grant: models.Grant, now: datetime) -> GrantType:
@@ -56,8 +64,10 @@ class GrantType:
         row = MATRIX.rights(Profession(professional.profession))
         writable = frozenset(s for s in sections if row.allows(s, Action.WRITE)) if grant.write \
             else frozenset()
+        reason = None
         if grant.revoked_at is not None and grant.revoked_at < grant.expires_at:
             status = GrantStatus.REVOKED
+            reason = grant.revoked_reason or models.GrantEndReason.REVOKED
         else:
             status = GrantStatus.ACTIVE if now < grant.expires_at else GrantStatus.EXPIRED
         return cls(
@@ -65,7 +75,7 @@ class GrantType:
             professional=ProfessionalType.from_model(professional),
             sections=_ordered(sections), write=grant.write, writable_sections=_ordered(writable),
             created_at=grant.created_at, expires_at=grant.expires_at,
-            revoked_at=grant.revoked_at, status=status,
+            revoked_at=grant.revoked_at, status=status, revoked_reason=reason,
         )
 
 
@@ -184,3 +194,17 @@ class EmergencyAccessPayload:
 class MarkNotificationsReadPayload:
     unread_count: int
     user_errors: list[UserError]
+
+
+@strawberry.type(name="PatientLookup", description="What a lookup by INS and birth date "
+                 "gives a professional.")
+class PatientLookupType:
+    handle: strawberry.ID = strawberry.field(
+        description="Opaque, for this professional only, valid one hour: names the patient "
+                    "to deposit a document for them. Not the record's id.")
+    patient: PatientType | None = strawberry.field(
+        description="The record, when the viewer has a relation to it (a grant, the "
+                    "treating-doctor designation, an emergency access, even an ended one); "
+                    "null otherwise. Each field, the name included, answers by the "
+                    "patient's consent.")
+

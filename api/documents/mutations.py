@@ -14,6 +14,7 @@ from strawberry.file_uploads import Upload
 from api.audit.log import audited_transaction, discard_writes
 from api.consent.sections import Action, Section
 from api.documents.content import chunks_of, file_problem
+from api.documents.deposit import DepositDocumentInput, DepositDocumentPayload, deposit_document
 from api.documents.problems import DocumentProblems
 from api.documents.queries import find_document
 from api.documents.services import (
@@ -72,6 +73,13 @@ class RemoveDocumentPayload:
 
 @strawberry.type
 class DocumentsMutation:
+    @strawberry.mutation(description="Deposit a document for a patient found with `findPatient` "
+                         "(its handle): any professional may, without reading the record. "
+                         "The patient is told and may hide or delete it.")
+    async def deposit_document(self, info: Info, input: DepositDocumentInput
+                               ) -> DepositDocumentPayload:
+        return await deposit_document(info, input)
+
     @strawberry.mutation(description="Add a document to a record (multipart request, 20 MB max).")
     async def upload_document(self, info: Info, input: UploadDocumentInput
                               ) -> UploadDocumentPayload:

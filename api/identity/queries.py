@@ -7,7 +7,7 @@ import strawberry
 from api.graphql.context import Info
 from api.identity import models
 from api.identity.types import AccountType, ProfessionalType
-from api.records.types import PatientType
+from api.records.types import PatientType, represented_records
 
 
 @strawberry.type(name="Me", description="The signed-in viewer.")
@@ -18,7 +18,8 @@ class MeType:
         description="The viewer's professional profile, for a professional."
     )
     represented: list[PatientType] = strawberry.field(
-        description="Records the viewer manages as a legal representative (their children)."
+        description="Records the viewer manages as a legal representative (their children "
+                    "under 18: a child leaves this list on their 18th birthday)."
     )
 
 
@@ -37,5 +38,5 @@ class IdentityQuery:
             account=AccountType.from_model(account),
             patient=PatientType.from_model(patient) if patient else None,
             professional=ProfessionalType.from_model(professional) if professional else None,
-            represented=[PatientType.from_model(child) for child in children],
+            represented=await represented_records(info, list(children)),
         )

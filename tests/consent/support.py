@@ -65,6 +65,11 @@ def user_error_codes(payload: dict[str, Any]) -> list[str]:
     return [e["code"] for e in payload["userErrors"]]
 
 
+def traits(patient: Patient) -> dict[str, str]:
+    """How a professional names a patient they have no relation to: INS and birth date."""
+    return {"ins": patient.ins_nir + patient.ins_key, "birthDate": patient.birth_date.isoformat()}
+
+
 def pid(model: Patient | Professional | Any) -> str:
     return str(model.id)
 
@@ -131,8 +136,8 @@ mutation Unblock($patientId: ID!, $professionalId: ID!) {
 """
 
 OPEN_EMERGENCY = """
-mutation Emergency($patientId: ID!, $reason: String!) {
-  openEmergencyAccess(patientId: $patientId, reason: $reason) {
+mutation Emergency($ins: String!, $birthDate: Date!, $reason: String!) {
+  openEmergencyAccess(ins: $ins, birthDate: $birthDate, reason: $reason) {
     emergencyAccess { id reason openedAt expiresAt open }
     patient { id allergies { totalCount } }
     userErrors { field code message }

@@ -16,7 +16,7 @@ from api.documents.models import Document
 from api.identity.models import Account, Patient, Role
 from api.settings import Settings
 from tests.audit.writes import fail_after, failed, history_of, watch_history
-from tests.consent.support import GRANT, OPEN_EMERGENCY, Session, pid, session
+from tests.consent.support import GRANT, OPEN_EMERGENCY, Session, pid, session, traits
 from tests.factories import make_account, make_patient, make_professional
 
 REASON = "Unconscious after a road accident, no relative reachable"
@@ -91,7 +91,7 @@ async def _break_the_glass(client: httpx.AsyncClient, settings: Settings, patien
                            ) -> dict[str, Any]:
     urgentist = await make_professional("emergency_physician", last_name="URGENCE")
     reader = await session(client, settings, urgentist)
-    return await reader(OPEN_EMERGENCY, patientId=pid(patient), reason=REASON)
+    return await reader(OPEN_EMERGENCY, **traits(patient), reason=REASON)
 
 
 async def test_breaking_the_glass_is_in_the_history_with_its_reason_and_its_reads(

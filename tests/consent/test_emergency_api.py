@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from api import clock
-from api.consent.models import EmergencyAccess, Notification, NotificationKind
+from api.consent.models import (
+    EmergencyAccess,
+    FailedPatientLookup,
+    Notification,
+    NotificationKind,
+)
+from api.identity.ins import nir_key
 from api.identity.models import Role
 from tests.consent.support import (
     BLOCK,
@@ -18,20 +24,27 @@ from tests.consent.support import (
     error_at,
     pid,
     session,
-    user_error_codes,
+    traits,
 )
 from tests.factories import make_account, make_patient, make_professional
 
 NOW = datetime(2026, 1, 10, 22, 30, tzinfo=UTC)
 REASON = "Unconscious after a road accident, no relative reachable"
+HISTORY = """query($p: ID!) { accessHistory(patientId: $p) {
+  items { requestKind basis detail viewerName } } }"""
 ADD_ALLERGY = """mutation($p: ID!) { addAllergy(input: {patientId: $p, substance: "Latex"}) {
   allergy { id } userErrors { code } } }"""
 
 
-async def _open(client, settings, pro, patient, reason=REASON):
+async def _open(client, settings, pro, patient, reason=REASON, **named):
     body = await (await session(client, settings, pro))(
-        OPEN_EMERGENCY, patientId=pid(patient), reason=reason)
+        OPEN_EMERGENCY, **{**traits(patient), **named}, reason=reason)
     return body
+
+
+def _refusal(body):
+    """The whole answer to a refused opening, as the caller sees it."""
+    return body["data"], [(e["message"], e["extensions"]) for e in body["errors"]]
 
 
 async def test_emergency_physician_opens_four_hours_of_reading(client, settings, db):
@@ -73,21 +86,30 @@ async def test_emergency_access_is_read_only(client, settings, db):
     assert codes(grant) == ["CONSENT_REQUIRED"]
 
 
-async def test_other_professions_cannot_break_the_glass(client, settings, db):
-    patient = await make_patient()
-    for profession in ("physician", "nurse", "pharmacist"):
-        body = await _open(client, settings, await make_professional(profession), patient)
-        payload = body["data"]["openEmergencyAccess"]
-        assert payload["emergencyAccess"] is None
-        assert user_error_codes(payload) == ["NOT_EMERGENCY_PROFESSION"]
+async def test_every_refusal_is_one_and_the_same_answer(client, settings, db):
+    patient, urgentist = await make_patient(), await make_professional("emergency_physician")
+    opposed, blocker = await make_patient(), await make_patient()
+    await (await session(client, settings, opposed))(
+        OPPOSE, patientId=pid(opposed), opposed=True)
+    await (await session(client, settings, blocker))(
+        BLOCK, patientId=pid(blocker), professionalId=pid(urgentist))
+    unknown_nir = "2800175999999"
+    answers = [
+        await _open(client, settings, await make_professional("physician"), patient),
+        await _open(client, settings, await make_professional("nurse"), patient),
+        await _open(client, settings, await make_account(Role.PATIENT), patient),
+        await _open(client, settings, urgentist, patient, birthDate="1980-01-02"),
+        await _open(client, settings, urgentist, patient,
+                    ins=unknown_nir + nir_key(unknown_nir)),
+        await _open(client, settings, urgentist, opposed),
+        await _open(client, settings, urgentist, blocker),
+    ]
+    assert all(codes(body) == ["NOT_FOUND"] for body in answers)
+    assert len({repr(_refusal(body)) for body in answers}) == 1
     assert await EmergencyAccess.all().count() == 0
     assert await Notification.all().count() == 0
-
-
-async def test_a_patient_cannot_break_the_glass(client, settings, db):
-    patient = await make_patient()
-    body = await _open(client, settings, await make_account(Role.PATIENT), patient)
-    assert user_error_codes(body["data"]["openEmergencyAccess"]) == ["NOT_EMERGENCY_PROFESSION"]
+    # Each refusal counts as a missed lookup, whoever asked.
+    assert await FailedPatientLookup.all().count() == len(answers)
 
 
 async def test_a_short_reason_is_refused(client, settings, db):
@@ -100,23 +122,27 @@ async def test_a_short_reason_is_refused(client, settings, db):
     assert await EmergencyAccess.all().count() == 0
 
 
-async def test_the_patients_opposition_is_respected(client, settings, db):
+async def test_a_record_id_no_longer_opens_anything(client, settings, db):
     patient, urgentist = await make_patient(), await make_professional("emergency_physician")
-    owner = await session(client, settings, patient)
-    await owner(OPPOSE, patientId=pid(patient), opposed=True)
-    body = await _open(client, settings, urgentist, patient)
-    payload = body["data"]["openEmergencyAccess"]
-    assert user_error_codes(payload) == ["EMERGENCY_OPPOSED"]
-    assert "opposée" in payload["userErrors"][0]["message"]
+    guessed = """mutation($p: ID!) { openEmergencyAccess(patientId: $p,
+      reason: "Unconscious after a road accident") { userErrors { code } } }"""
+    body = await (await session(client, settings, urgentist))(guessed, p=pid(patient))
+    assert body.get("data") is None
+    assert "patientId" in body["errors"][0]["message"]
     assert await EmergencyAccess.all().count() == 0
 
 
-async def test_a_blocked_emergency_physician_does_not_find_the_patient(client, settings, db):
-    patient, urgentist = await make_patient(), await make_professional("emergency_physician")
+async def test_the_opposed_attempt_is_in_the_patients_history(client, settings, db):
+    patient = await make_patient()
+    urgentist = await make_professional("emergency_physician", last_name="HADDAD")
     owner = await session(client, settings, patient)
-    await owner(BLOCK, patientId=pid(patient), professionalId=pid(urgentist))
-    body = await _open(client, settings, urgentist, patient)
-    assert codes(body) == ["NOT_FOUND"]
+    await owner(OPPOSE, patientId=pid(patient), opposed=True)
+    await _open(client, settings, urgentist, patient)
+    body = await owner(HISTORY, p=pid(patient))
+    [event] = body["data"]["accessHistory"]["items"]
+    assert (event["requestKind"], event["basis"], event["detail"]) == (
+        "EMERGENCY_REFUSED", "EMERGENCY", REASON)
+    assert event["viewerName"] == "Test HADDAD"
     assert await EmergencyAccess.all().count() == 0
 
 

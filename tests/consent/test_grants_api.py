@@ -220,3 +220,18 @@ async def test_grants_list_is_only_for_the_patient(client, settings, db):
     pro = await session(client, settings, doctor)
     body = await pro("query($p: ID!) { grants(patientId: $p) { totalCount } }", p=pid(patient))
     assert codes(body) == ["CONSENT_REQUIRED"]
+
+
+async def test_revoking_another_records_grant_reads_like_a_missing_one(client, settings, db):
+    patient, stranger = await make_patient(), await make_patient()
+    nurse = await make_professional("nurse")
+    owner = await session(client, settings, patient)
+    given = await owner(GRANT, patientId=pid(patient), professionalId=pid(nurse),
+                        sections=["ALLERGIES"])
+    grant_id = given["data"]["grantAccess"]["grant"]["id"]
+    other = await session(client, settings, stranger)
+    theirs = await other(REVOKE, grantId=grant_id)
+    missing = await other(REVOKE, grantId="987654")
+    assert codes(theirs) == codes(missing) == ["NOT_FOUND"]
+    assert theirs["errors"][0]["message"] == missing["errors"][0]["message"]
+    assert theirs["data"] == missing["data"]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from api import clock
+from api.consent.handles import patient_for_handle
 from api.consent.lookup import MAX_FAILED_LOOKUPS
-from api.consent.models import FailedPatientLookup
+from api.consent.models import FailedPatientLookup, Grant
 from api.identity.ins import nir_key
 from tests.consent.support import BLOCK, DESIGNATE, GRANT, REVOKE, codes, pid, session
 from tests.factories import make_patient, make_professional
 
 FIND = """query($ins: String!, $birthDate: Date!) {
-  findPatient(ins: $ins, birthDate: $birthDate) { id displayName } }"""
+  findPatient(ins: $ins, birthDate: $birthDate) { handle patient { id displayName } } }"""
 PATIENTS = """query($first: Int, $after: String) { patients(first: $first, after: $after) {
   totalCount items { id } pageInfo { hasNextPage endCursor } } }"""
 DIRECTORY = """query($search: String!, $profession: Profession, $city: String, $first: Int,
@@ -21,6 +22,8 @@ DIRECTORY = """query($search: String!, $profession: Profession, $city: String, $
                 after: $after) {
     totalCount items { lastName profession practiceCity } pageInfo { hasNextPage endCursor }
   } }"""
+HISTORY = """query($p: ID!) { accessHistory(patientId: $p) {
+  items { viewerName basis sections actions requestKind } } }"""
 BIRTH = date(1980, 1, 1)
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 
@@ -29,11 +32,69 @@ def ins(patient) -> str:
     return f"{patient.ins_nir} {patient.ins_key}"
 
 
-async def test_professional_finds_a_patient_by_exact_ins_and_birth_date(client, settings, db):
+async def test_a_stranger_gets_a_handle_to_deposit_but_no_record_and_no_name(
+        client, settings, db):
     patient = await make_patient(first_names="Lou Anne", birth_name="MOREL")
-    nurse = await session(client, settings, await make_professional("nurse"))
-    body = await nurse(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
-    assert body["data"]["findPatient"] == {"id": pid(patient), "displayName": "Lou MOREL"}
+    nurse = await make_professional("nurse")
+    reader = await session(client, settings, nurse)
+    body = await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
+    assert "errors" not in body
+    found = body["data"]["findPatient"]
+    assert found["patient"] is None
+    assert found["handle"] != pid(patient) and len(found["handle"]) >= 40
+    assert "MOREL" not in repr(body)
+    # The handle names the patient for this professional only.
+    handle = found["handle"]
+    assert (await patient_for_handle(settings.secret_key, handle, (await nurse.account).id)
+            ).id == patient.id
+    other = await make_professional("nurse")
+    assert await patient_for_handle(settings.secret_key, handle, (await other.account).id) is None
+
+
+async def test_a_handle_lasts_one_hour(client, settings, db):
+    patient, nurse = await make_patient(), await make_professional("nurse")
+    reader = await session(client, settings, nurse)
+    with clock.frozen_at(NOW):
+        body = await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
+    handle, account_id = body["data"]["findPatient"]["handle"], (await nurse.account).id
+    with clock.frozen_at(NOW + timedelta(minutes=59)):
+        assert await patient_for_handle(settings.secret_key, handle, account_id) is not None
+    with clock.frozen_at(NOW + timedelta(hours=1)):
+        assert await patient_for_handle(settings.secret_key, handle, account_id) is None
+
+
+async def test_the_name_comes_only_with_a_relation_covering_identity(client, settings, db):
+    patient = await make_patient(first_names="Lou Anne", birth_name="MOREL")
+    nurse = await make_professional("nurse")
+    owner = await session(client, settings, patient)
+    await owner(GRANT, patientId=pid(patient), professionalId=pid(nurse), sections=["ALLERGIES"])
+    reader = await session(client, settings, nurse)
+    without = await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
+    assert without["data"]["findPatient"]["patient"] == {"id": pid(patient), "displayName": None}
+    assert codes(without) == ["CONSENT_REQUIRED"]
+    await owner(GRANT, patientId=pid(patient), professionalId=pid(nurse),
+                sections=["IDENTITY", "ALLERGIES"])
+    named = await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
+    assert named["data"]["findPatient"]["patient"] == {"id": pid(patient),
+                                                       "displayName": "Lou MOREL"}
+    [grant] = [g for g in await Grant.filter(patient_id=patient.id) if g.revoked_at is None]
+    grant.expires_at = clock.now() - timedelta(seconds=1)
+    await grant.save(update_fields=["expires_at"])
+    ended = await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
+    assert ended["data"]["findPatient"]["patient"] == {"id": pid(patient), "displayName": None}
+    assert codes(ended) == ["CONSENT_REQUIRED"]
+
+
+async def test_each_successful_lookup_is_in_the_patients_access_history(client, settings, db):
+    patient = await make_patient()
+    nurse = await make_professional("nurse", last_name="PETIT")
+    reader = await session(client, settings, nurse)
+    await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
+    await reader(FIND, ins=ins(patient), birthDate="1999-09-09")  # a miss: nothing to log
+    body = await (await session(client, settings, patient))(HISTORY, p=pid(patient))
+    assert body["data"]["accessHistory"]["items"] == [
+        {"viewerName": "Test PETIT", "basis": "DEPOSIT", "sections": ["IDENTITY"],
+         "actions": ["READ"], "requestKind": "GRAPHQL"}]
 
 
 async def test_every_miss_is_the_same_not_found(client, settings, db):
@@ -88,12 +149,12 @@ async def test_lookups_stop_after_twenty_misses_an_hour(client, settings, db):
     assert codes(refused) == ["TOO_MANY_LOOKUPS"]
     with clock.frozen_at(NOW + timedelta(hours=1, seconds=1)):
         later = await reader(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
-    assert later["data"]["findPatient"]["id"] == pid(patient)
+    assert later["data"]["findPatient"]["handle"]
     # Another professional is not slowed down by someone else's misses.
     colleague = await session(client, settings, await make_professional())
     with clock.frozen_at(NOW):
         found = await colleague(FIND, ins=ins(patient), birthDate=BIRTH.isoformat())
-    assert found["data"]["findPatient"]["id"] == pid(patient)
+    assert found["data"]["findPatient"]["handle"]
 
 
 async def test_professional_lists_patients_with_a_live_grant_or_designation(

@@ -30,12 +30,15 @@ from api.consent import (
     default_held_back_until,
     document_visibility,
     held_back_notice_due,
+    may_open_emergency_access,
+    represents,
 )
 
 NOW = datetime(2025, 3, 15, 12, 0, tzinfo=UTC)
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 PATIENT_ID, PATIENT, PARENT, PRO_ID, OTHER_PRO_ID = 1, 1, 2, 7, 8
 ALL = frozenset(Section)
+EMERGENCY_PHYSICIAN_P = Profession.EMERGENCY_PHYSICIAN
 R, W = Action.READ, Action.WRITE
 
 
@@ -260,6 +263,94 @@ def test_the_latest_ended_grant_gives_the_reason() -> None:
     viewer = ViewerFacts(PRO_ID, Profession.PHYSICIAN)
     facts = rights(grants=(grant(expires_at=NOW - DAY), grant(revoked_at=NOW - HOUR)))
     check(decide(viewer, facts, Section.HISTORY, R), (False, Refusal.GRANT_REVOKED))
+
+
+# --- answers about the record itself: its name, who represents it, break-glass ---------------
+
+IDENTITY_GRANT = frozenset({Section.IDENTITY})
+NO_IDENTITY = ALL - IDENTITY_GRANT
+# The patient's name (``displayName``) and every other identity answer: decided on the
+# identity section like any read; a refusal the viewer may know about is CONSENT_REQUIRED.
+IDENTITY_TABLE: list[tuple[str, ViewerFacts, Rights, Expected]] = [
+    ("the patient reads their name", ViewerFacts(PATIENT, None), rights(is_owner=True),
+     (True, Basis.OWNER)),
+    ("a parent reads their child's name", ViewerFacts(PARENT, None),
+     rights(representative_until=NOW + DAY), (True, Basis.REPRESENTATIVE)),
+    ("a parent no longer reads it from the 18th birthday", ViewerFacts(PARENT, None),
+     rights(representative_until=NOW), (False, Refusal.REPRESENTATIVE_ENDED)),
+    ("a grant covering identity shows it", ViewerFacts(PRO_ID, Profession.NURSE),
+     rights(grants=(grant(IDENTITY_GRANT),)), (True, Basis.GRANT)),
+    ("a grant without identity does not", ViewerFacts(PRO_ID, Profession.NURSE),
+     rights(grants=(grant(NO_IDENTITY),)), (False, Refusal.NOT_GRANTED)),
+    ("an expired grant does not", ViewerFacts(PRO_ID, Profession.NURSE),
+     rights(grants=(grant(expires_at=NOW - HOUR),)), (False, Refusal.GRANT_EXPIRED)),
+    ("a revoked grant does not", ViewerFacts(PRO_ID, Profession.NURSE),
+     rights(grants=(grant(revoked_at=NOW - HOUR),)), (False, Refusal.GRANT_REVOKED)),
+    ("a stranger who may only deposit does not", ViewerFacts(PRO_ID, Profession.NURSE),
+     rights(), (False, Refusal.NO_RELATION)),
+    ("a blocked treating doctor does not", ViewerFacts(PRO_ID, Profession.PHYSICIAN),
+     rights(is_treating_doctor=True, is_blocked=True), (False, Refusal.BLOCKED)),
+    ("the treating doctor does", ViewerFacts(PRO_ID, Profession.PHYSICIAN),
+     rights(is_treating_doctor=True), (True, Basis.TREATING_DOCTOR)),
+    ("break-glass does", ViewerFacts(PRO_ID, Profession.EMERGENCY_PHYSICIAN),
+     rights(emergency=OPEN_EMERGENCY), (True, Basis.EMERGENCY)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("viewer", "facts", "expected"), [row[1:] for row in IDENTITY_TABLE],
+                         ids=[row[0] for row in IDENTITY_TABLE])
+def test_the_patients_name_is_an_identity_read(
+    viewer: ViewerFacts, facts: Rights, expected: Expected
+) -> None:
+    check(decide(viewer, facts, Section.IDENTITY, R), expected)
+
+
+REPRESENTATION_TABLE: list[tuple[str, ViewerFacts, Rights, bool]] = [
+    ("a parent of a minor", ViewerFacts(PARENT, None), rights(representative_until=NOW + DAY),
+     True),
+    ("a parent on the last minute before 18", ViewerFacts(PARENT, None),
+     rights(representative_until=NOW + timedelta(minutes=1)), True),
+    ("a parent on the 18th birthday", ViewerFacts(PARENT, None),
+     rights(representative_until=NOW), False),
+    ("a parent after the 18th birthday", ViewerFacts(PARENT, None),
+     rights(representative_until=NOW - DAY), False),
+    ("the patient themselves", ViewerFacts(PATIENT, None), rights(is_owner=True), False),
+    ("a professional with a grant", ViewerFacts(PRO_ID, Profession.PHYSICIAN),
+     rights(grants=(grant(),)), False),
+    ("a blocked parent", ViewerFacts(PARENT, Profession.PHYSICIAN),
+     rights(representative_until=NOW + DAY, is_blocked=True), False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("viewer", "facts", "expected"),
+                         [row[1:] for row in REPRESENTATION_TABLE],
+                         ids=[row[0] for row in REPRESENTATION_TABLE])
+def test_who_is_listed_as_represented(viewer: ViewerFacts, facts: Rights, expected: bool) -> None:
+    assert represents(viewer, facts) is expected
+
+
+BREAK_GLASS_REFUSALS: list[tuple[str, ViewerFacts, Rights, Refusal]] = [
+    ("a patient", ViewerFacts(PATIENT, None), rights(), Refusal.NOT_EMERGENCY_PROFESSION),
+    ("a physician", ViewerFacts(PRO_ID, Profession.PHYSICIAN), rights(),
+     Refusal.NOT_EMERGENCY_PROFESSION),
+    ("a nurse with a grant", ViewerFacts(PRO_ID, Profession.NURSE), rights(grants=(grant(),)),
+     Refusal.NOT_EMERGENCY_PROFESSION),
+    ("the patient opposed", ViewerFacts(PRO_ID, EMERGENCY_PHYSICIAN_P),
+     rights(emergency_opposed=True), Refusal.EMERGENCY_OPPOSED),
+    ("blocked", ViewerFacts(PRO_ID, EMERGENCY_PHYSICIAN_P), rights(is_blocked=True),
+     Refusal.BLOCKED),
+    ("through an app", ViewerFacts(PRO_ID, EMERGENCY_PHYSICIAN_P),
+     rights(app=AppFacts(frozenset())), Refusal.SCOPE_MISSING),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("viewer", "facts", "reason"), [row[1:] for row in BREAK_GLASS_REFUSALS],
+                         ids=[row[0] for row in BREAK_GLASS_REFUSALS])
+def test_every_break_glass_refusal_answers_not_found(
+    viewer: ViewerFacts, facts: Rights, reason: Refusal
+) -> None:
+    decision = may_open_emergency_access(viewer, facts)
+    assert (decision.allowed, decision.reason, decision.not_found) == (False, reason, True)
 
 
 # --- single items: hidden, held back, confidential for a minor, document types -------------

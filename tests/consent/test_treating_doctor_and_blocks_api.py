@@ -6,8 +6,10 @@ from api.consent.models import Block, ConsentSettings, TreatingDoctor
 from tests.consent.support import (
     BLOCK,
     DESIGNATE,
+    GRANT,
     OPPOSE,
     RECORD,
+    REVOKE,
     UNBLOCK,
     codes,
     pid,
@@ -18,6 +20,9 @@ from tests.factories import make_patient, make_professional
 
 REMOVE = """mutation($p: ID!) { removeTreatingDoctor(patientId: $p) {
   done userErrors { field code } } }"""
+ALLERGIES = """query($id: ID!) { patient(id: $id) { allergies { totalCount } } }"""
+GRANTS = """query($p: ID!) { grants(patientId: $p) {
+  items { status revokedAt revokedReason } } }"""
 SETTINGS = """query($p: ID!) {
   treatingDoctor(patientId: $p) { professional { id lastName } }
   blockedProfessionals(patientId: $p) { professional { id } }
@@ -86,7 +91,7 @@ async def test_removing_the_treating_doctor_ends_their_access(client, settings, 
     assert codes(body) == ["NOT_FOUND"]
 
 
-async def test_a_block_beats_the_treating_doctor_designation(client, settings, db):
+async def test_a_block_ends_the_treating_doctor_designation_for_good(client, settings, db):
     patient, doctor = await make_patient(), await make_professional()
     owner = await session(client, settings, patient)
     await owner(DESIGNATE, patientId=pid(patient), professionalId=pid(doctor))
@@ -96,10 +101,40 @@ async def test_a_block_beats_the_treating_doctor_designation(client, settings, d
     assert blocked["blockedProfessional"]["professional"]["id"] == pid(doctor)
     reader = await session(client, settings, doctor)
     assert codes(await reader(RECORD, id=pid(patient))) == ["NOT_FOUND"]
+    assert (await owner(SETTINGS, p=pid(patient)))["data"]["treatingDoctor"] is None
     unblocked = (await owner(UNBLOCK, patientId=pid(patient), professionalId=pid(doctor))
                  )["data"]["unblockProfessional"]
     assert unblocked == {"done": True, "userErrors": []}
-    assert "errors" not in await reader(RECORD, id=pid(patient))
+    # Unblocking restores nothing: the doctor is a stranger again.
+    assert codes(await reader(RECORD, id=pid(patient))) == ["NOT_FOUND"]
+    assert (await owner(SETTINGS, p=pid(patient)))["data"]["treatingDoctor"] is None
+
+
+async def test_a_block_ends_the_grants_and_unblocking_restores_none(client, settings, db):
+    patient, nurse = await make_patient(), await make_professional("nurse")
+    owner = await session(client, settings, patient)
+    await owner(GRANT, patientId=pid(patient), professionalId=pid(nurse),
+                sections=["ALLERGIES"])
+    reader = await session(client, settings, nurse)
+    assert "errors" not in await reader(ALLERGIES, id=pid(patient))
+    await owner(BLOCK, patientId=pid(patient), professionalId=pid(nurse))
+    await owner(UNBLOCK, patientId=pid(patient), professionalId=pid(nurse))
+    after = await reader(ALLERGIES, id=pid(patient))
+    assert after["data"]["patient"]["allergies"] is None
+    assert after["errors"][0]["extensions"]["reason"] == "grant_revoked"
+    [grant] = (await owner(GRANTS, p=pid(patient)))["data"]["grants"]["items"]
+    assert (grant["status"], grant["revokedReason"]) == ("REVOKED", "BLOCKED")
+    assert grant["revokedAt"] is not None
+
+
+async def test_a_grant_withdrawn_by_the_patient_says_so(client, settings, db):
+    patient, nurse = await make_patient(), await make_professional("nurse")
+    owner = await session(client, settings, patient)
+    given = await owner(GRANT, patientId=pid(patient), professionalId=pid(nurse),
+                        sections=["ALLERGIES"])
+    await owner(REVOKE, grantId=given["data"]["grantAccess"]["grant"]["id"])
+    [grant] = (await owner(GRANTS, p=pid(patient)))["data"]["grants"]["items"]
+    assert (grant["status"], grant["revokedReason"]) == ("REVOKED", "REVOKED")
 
 
 async def test_blocking_twice_keeps_one_block(client, settings, db):

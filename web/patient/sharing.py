@@ -1,8 +1,9 @@
 """The sharing page: who can see the record now and how to change it.
 
-Current and past authorisations (withdrawing one asks for a confirmation: a page of its
-own without JavaScript, inline with htmx), the treating doctor, blocked professionals,
-the opposition to emergency access and the emergency accesses that happened.
+Current and past authorisations (withdrawing one, or blocking a professional, asks for a
+confirmation: a page of its own without JavaScript, inline with htmx), the treating
+doctor, blocked professionals, the opposition to emergency access and the emergency
+accesses that happened.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ NOTICES = {
                   "record."),
     "doctor": N_("Done: your treating doctor is recorded."),
     "doctor-removed": N_("Done: you no longer have a treating doctor in Carnet."),
-    "blocked": N_("Done: this professional is blocked and can no longer see anything."),
-    "unblocked": N_("Done: the block is lifted."),
+    "blocked": N_("Done: this professional is blocked and can no longer see anything. Their "
+                  "authorisations have ended."),
+    "unblocked": N_("Done: the block is lifted. They see nothing until you authorise them "
+                    "again."),
     "opposed": N_("Done: emergency access is now refused."),
     "accepted": N_("Done: emergency access is allowed again."),
 }
@@ -146,6 +149,28 @@ async def remove_doctor(request: Request, frame: dict[str, Any], form: FormData)
                         {"patientId": frame["patient_id"]}, "doctor-removed")
 
 
+@record_page
+async def confirm_block(request: Request, frame: dict[str, Any]) -> Response:
+    """Blocking asks first, and says what it ends: nothing comes back on unblocking."""
+    professional_id = request.query_params.get("professional", "")
+    if not professional_id.isdigit():
+        return _not_found(request)
+    data, problems = await graphql_client.run(
+        request, "BlockForm", {"id": frame["patient_id"], "professionalId": professional_id})
+    if problems or not data.get("professional"):
+        return refusal(request, problems) if problems else _not_found(request)
+    professional = data["professional"]
+    live = [g for g in data["grants"]["items"]
+            if g["status"] == "ACTIVE" and g["professional"]["id"] == professional["id"]]
+    doctor = data["treatingDoctor"]
+    context = {**frame, "current_section": "sharing", "professional": professional,
+               "who": person(professional), "words": Words(language_of(request)),
+               "grant": live[0] if live else None,
+               "is_doctor": bool(doctor and doctor["professional"]["id"] == professional["id"]),
+               "fragment": is_htmx(request)}
+    return render(request, "patient/sharing/block.html", context, block="confirm")
+
+
 @record_form
 async def block(request: Request, frame: dict[str, Any], form: FormData) -> Response:
     professional_id = chosen_id(form, "professional")
@@ -186,6 +211,7 @@ routes = [
     Route("/records/{patient_id:int}/sharing/revoke", revoke, methods=["POST"]),
     Route("/records/{patient_id:int}/sharing/doctor", designate_doctor, methods=["POST"]),
     Route("/records/{patient_id:int}/sharing/doctor/remove", remove_doctor, methods=["POST"]),
+    Route("/records/{patient_id:int}/sharing/block", confirm_block, methods=["GET"]),
     Route("/records/{patient_id:int}/sharing/block", block, methods=["POST"]),
     Route("/records/{patient_id:int}/sharing/unblock", unblock, methods=["POST"]),
     Route("/records/{patient_id:int}/sharing/emergency", emergency_opposition, methods=["POST"]),

@@ -37,6 +37,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ce document n'existe pas : choisissez-en un parmi vos documents.",
         "This document does not exist: pick one of your documents.",
     ),
+    "UNKNOWN_DOCUMENT": (
+        "Ce document n'est pas dans ce dossier, ou vous ne pouvez pas le voir : choisissez-en "
+        "un parmi les documents du dossier.",
+        "This document is not in this record, or you may not see it: pick one of the "
+        "record's documents.",
+    ),
     "NOTHING_TO_CONFIRM": (
         "Rien n'est encore enregistré : remplissez vos directives avant de les confirmer.",
         "Nothing is recorded yet: fill in your directives before confirming them.",

@@ -15,6 +15,7 @@ from api.graphql.context import Info
 from api.identity.models import Patient
 from api.records.access import authorized_patient
 from api.records.directives import services
+from api.records.directives.links import link_problems, readable_document_id
 from api.records.directives.messages import Problem, user_errors
 from api.records.directives.models import Directives, OrganDonation
 from api.records.directives.types import DirectivesType, OrganDonationType
@@ -78,14 +79,21 @@ def _refused(result: Directives | list[Problem]) -> bool:
     return isinstance(result, list)
 
 
-async def _write(info: Info, change: Callable[[], Awaitable[Directives | list[Problem]]]
+def _problems(info: Info, problems: list[Problem]) -> DirectivesPayload:
+    return DirectivesPayload(directives=None,
+                             user_errors=user_errors(problems, info.context.language))
+
+
+async def _write(info: Info, patient: Patient,
+                 change: Callable[[], Awaitable[Directives | list[Problem]]]
                  ) -> DirectivesPayload:
     """Check and write in one transaction with the access event; problems leave neither."""
     result = await audited_change(info.context, change, _refused)
     if isinstance(result, list):
-        return DirectivesPayload(directives=None,
-                                 user_errors=user_errors(result, info.context.language))
-    return DirectivesPayload(directives=DirectivesType.from_model(result), user_errors=[])
+        return _problems(info, result)
+    shown = await readable_document_id(info, patient, result.document_id)
+    return DirectivesPayload(directives=DirectivesType.from_model(result, shown),
+                             user_errors=[])
 
 
 @strawberry.type
@@ -95,14 +103,19 @@ class DirectivesMutation:
                               ) -> DirectivesPayload | None:
         patient = await _patient_for_write(info, input.patient_id)
         author = info.context.require_viewer().account_id
-        return await _write(info, lambda: services.save(patient.id, _given(input), author))
+        if input.document_id is not strawberry.UNSET:
+            linked = await link_problems(info, patient, input.document_id)
+            if linked:
+                return _problems(info, linked)
+        return await _write(info, patient,
+                            lambda: services.save(patient.id, _given(input), author))
 
     @strawberry.mutation(description="Note that the directives are still true, as of now.")
     async def confirm_directives(self, info: Info, patient_id: strawberry.ID
                                  ) -> DirectivesPayload | None:
         patient = await _patient_for_write(info, patient_id)
         author = info.context.require_viewer().account_id
-        return await _write(info, lambda: services.confirm(patient.id, author))
+        return await _write(info, patient, lambda: services.confirm(patient.id, author))
 
     @strawberry.mutation(description="Delete the patient's directives altogether.")
     async def clear_directives(self, info: Info, patient_id: strawberry.ID

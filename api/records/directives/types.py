@@ -11,6 +11,7 @@ import strawberry
 from api.consent.sections import Section
 from api.graphql.context import Info
 from api.graphql.permissions import section_field
+from api.records.directives.links import readable_document_id
 from api.records.directives.loaders import directives_loader
 from api.records.directives.models import Directives
 from api.records.provenance import Author, Provenance, author_loader
@@ -48,7 +49,8 @@ class DirectivesType:
     advance_directives: str = strawberry.field(description="The patient's written wishes "
                                                            "(may be empty).")
     document_id: strawberry.ID | None = strawberry.field(
-        description="A document of the record holding the signed directives.")
+        description="A document of the record holding the signed directives; null when "
+                    "the viewer may not see that document.")
     trusted_person: TrustedPerson | None
     organ_donation: OrganDonationType
     organ_donation_limits: str | None = strawberry.field(description="Only with LIMITED.")
@@ -64,7 +66,8 @@ class DirectivesType:
         return await author_loader(info.context).load(self.last_confirmed_by_id)
 
     @classmethod
-    def from_model(cls, row: Directives) -> DirectivesType:
+    def from_model(cls, row: Directives, document_id: int | None) -> DirectivesType:
+        """``document_id``: the link as this viewer may see it (``links.readable_document_id``)."""
         trusted = None
         if row.trusted_person_name:
             trusted = TrustedPerson(name=row.trusted_person_name,
@@ -73,7 +76,7 @@ class DirectivesType:
                                     email=row.trusted_person_email)
         return cls(
             advance_directives=row.advance_directives,
-            document_id=None if row.document_id is None else strawberry.ID(str(row.document_id)),
+            document_id=None if document_id is None else strawberry.ID(str(document_id)),
             trusted_person=trusted,
             organ_donation=OrganDonationType(row.organ_donation.value),
             organ_donation_limits=row.organ_donation_limits,
@@ -94,4 +97,7 @@ class PatientDirectivesFields:
                    "organ-donation stance; null when nothing is recorded.")
     async def directives(self, info: Info) -> DirectivesType | None:
         row = await directives_loader(info.context).load(self.model.id)
-        return None if row is None else DirectivesType.from_model(row)
+        if row is None:
+            return None
+        shown = await readable_document_id(info, self.model, row.document_id)
+        return DirectivesType.from_model(row, shown)

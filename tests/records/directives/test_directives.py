@@ -5,6 +5,7 @@ import pytest
 from api import clock
 from api.identity.models import Role
 from api.records.directives.models import Directives
+from tests.documents.helpers import make_document
 from tests.factories import make_account, make_patient, sign_in
 from tests.records.directives.support import (
     CLEAR,
@@ -31,14 +32,17 @@ async def test_a_record_without_directives_shows_none(client, settings):
 
 async def test_owner_records_directives_and_reads_them_back(client, settings):
     alice = await signed_in_patient(client, settings.secret_key)
+    assert alice.patient is not None
+    signed = await make_document(alice.patient)
     saved = await save(alice, advanceDirectives="Pas d'acharnement thérapeutique.",
-                       trustedPerson=TRUSTED, organDonation="CONSENTS", documentId="42")
+                       trustedPerson=TRUSTED, organDonation="CONSENTS",
+                       documentId=str(signed.id))
     assert saved["userErrors"] == []
     mine = await _mine(alice)
     assert mine == saved["directives"]
     assert mine["advanceDirectives"] == "Pas d'acharnement thérapeutique."
     assert mine["trustedPerson"] == {**TRUSTED, "phone": "0612345678"}
-    assert (mine["organDonation"], mine["documentId"]) == ("CONSENTS", "42")
+    assert (mine["organDonation"], mine["documentId"]) == ("CONSENTS", str(signed.id))
     assert mine["lastConfirmedAt"] is None
     assert mine["provenance"]["createdBy"]["role"] == "patient"
 

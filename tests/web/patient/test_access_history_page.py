@@ -159,3 +159,29 @@ async def test_a_professional_never_sees_a_patients_history(client, settings):
     await granted(owner, nurse, ["IDENTITY", "ALLERGIES"])
     professional = await person(client, settings.secret_key, nurse)
     assert (await professional.get(owner.url("/access-history"))).status_code == 403
+
+
+async def test_a_refused_break_glass_and_a_lookup_are_in_the_history(client, settings):
+    patient = await make_patient()
+    owner = await person(client, settings.secret_key, patient)
+    await owner.ask("""mutation($p: ID!) { setEmergencyAccessOpposition(patientId: $p,
+        opposed: true) { emergencyAccessOpposed } }""", p=str(patient.id))
+    urgentist = await person(client, settings.secret_key,
+                             await make_professional("emergency_physician", last_name="HADDAD"))
+    traits = {"ins": patient.ins_nir + patient.ins_key,
+              "birthDate": patient.birth_date.isoformat()}
+    refused = await urgentist.ask("""mutation($ins: String!, $birthDate: Date!) {
+        openEmergencyAccess(ins: $ins, birthDate: $birthDate,
+                            reason: "Inconsciente, aucun proche joignable") {
+          userErrors { code } } }""", **traits)
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    nurse = await person(client, settings.secret_key,
+                         await make_professional("nurse", last_name="PETIT"))
+    await nurse.ask("""query($ins: String!, $birthDate: Date!) {
+        findPatient(ins: $ins, birthDate: $birthDate) { handle } }""", **traits)
+    text = text_of(await owner.get(owner.url("/access-history")))
+    assert ("Test HADDAD , médecin urgentiste a tenté d'ouvrir un accès d'urgence au dossier : "
+            "refusé, car vous vous opposez à l'accès en cas d'urgence") in text
+    assert "Raison donnée : Inconsciente, aucun proche joignable" in text
+    assert ("Test PETIT , infirmier ou infirmière a trouvé le dossier par son INS et sa date de "
+            "naissance") in text

@@ -7,6 +7,9 @@ import re
 from html import unescape
 from typing import Any
 
+from api import clock
+from api.records.directives.models import Directives
+from tests.documents.helpers import make_document
 from tests.factories import make_patient
 from tests.records.directives.support import MINE, Person, save, signed_in_patient
 
@@ -167,3 +170,18 @@ async def test_someone_elses_directives_are_not_found(client, settings):
         sent = await client.post(f"/records/{stranger.id}/directives{path}",
                                  data=_form(alice))
         assert sent.status_code == 404
+
+
+async def test_a_document_of_another_record_never_shows_as_the_signed_document(client,
+                                                                             settings):
+    alice = await signed_in_patient(client, settings.secret_key)
+    assert alice.patient is not None
+    foreign = await make_document(await make_patient())
+    await Directives.create(patient_id=alice.patient.id, document_id=foreign.id,
+                            created_at=clock.now(), updated_at=clock.now())
+    text = unescape((await client.get(_url(alice))).text)
+    assert "Un document signé de vos directives est dans votre dossier." not in text
+    own = await make_document(alice.patient)
+    assert (await save(alice, documentId=str(own.id)))["userErrors"] == []
+    text = unescape((await client.get(_url(alice))).text)
+    assert "Un document signé de vos directives est dans votre dossier." in text

@@ -22,8 +22,9 @@ mutation ($id: ID!, $substance: String!) {
 }
 """
 OPEN_EMERGENCY = """
-mutation ($id: ID!) { openEmergencyAccess(patientId: $id,
-  reason: "Malaise à domicile, patiente inconsciente") { userErrors { code } } }
+mutation ($ins: String!, $birthDate: Date!) { openEmergencyAccess(ins: $ins,
+  birthDate: $birthDate, reason: "Malaise à domicile, patiente inconsciente") {
+  userErrors { code } } }
 """
 DESIGNATE = """
 mutation ($id: ID!, $pro: ID!) { designateTreatingDoctor(patientId: $id, professionalId: $pro) {
@@ -65,7 +66,8 @@ async def test_an_emergency_access_is_marked_in_words_not_only_in_colour(client,
     urgentist = await make_professional("emergency_physician", last_name="HADDAD")
     doctor = await person(client, settings.secret_key, urgentist)
     with clock.frozen_at(datetime(2026, 3, 14, 7, 30, tzinfo=UTC)):
-        assert (await doctor.ask(OPEN_EMERGENCY, id=str(patient.id)))["data"][
+        assert (await doctor.ask(OPEN_EMERGENCY, ins=patient.ins_nir + patient.ins_key,
+                                 birthDate=patient.birth_date.isoformat()))["data"][
             "openEmergencyAccess"]["userErrors"] == []
         await doctor.ask(READ_ALLERGIES, id=str(patient.id))
     owner = await person(client, settings.secret_key, patient)
@@ -92,7 +94,8 @@ async def _with_a_notification(client, settings):
     patient = await make_patient()
     urgentist = await person(client, settings.secret_key,
                              await make_professional("emergency_physician"))
-    await urgentist.ask(OPEN_EMERGENCY, id=str(patient.id))
+    await urgentist.ask(OPEN_EMERGENCY, ins=patient.ins_nir + patient.ins_key,
+                        birthDate=patient.birth_date.isoformat())
     return await person(client, settings.secret_key, patient)
 
 

@@ -36,7 +36,9 @@ async def test_the_sharing_page_says_who_sees_what_in_words(client, settings):
     assert "Jusqu'au 2 mars 2027." in text
     assert ("Votre médecin traitant voit toutes les rubriques du dossier, y compris les documents "
             "que vous avez masqués aux autres professionnels.") in text
-    assert "Un professionnel bloqué ne peut plus rien voir, même avec une autorisation." in text
+    assert ("Un professionnel bloqué ne peut plus rien voir. Le bloquer met fin à ses "
+            "autorisations et à sa désignation comme médecin traitant ; le débloquer ne lui en "
+            "rend aucune.") in text
     assert "pendant 4 heures, seulement pour le lire" in text
 
 
@@ -150,6 +152,38 @@ async def test_blocking_then_unblocking_a_professional(client, settings):
     assert "Vous n'avez bloqué personne." in text_of(lifted)
     again = await owner.post(owner.url("/sharing/unblock"), {"professional": str(nurse.id)})
     assert again.status_code == 400 and "Ce professionnel n'est pas bloqué." in text_of(again)
+
+
+async def test_blocking_asks_first_and_unblocking_brings_no_access_back(client, settings):
+    owner = await signed_in_owner(client, settings.secret_key)
+    doctor = await make_professional(last_name="MARTIN")
+    await granted(owner, doctor, ["ALLERGIES"])
+    await owner.post(owner.url("/sharing/doctor"), {"professional": str(doctor.id)})
+    found = text_of(await owner.get(owner.url("/sharing/find?search=martin")))
+    assert "Bloquer Test MARTIN" in found
+    confirm = await owner.get(owner.url(f"/sharing/block?professional={doctor.id}"))
+    assert confirm.status_code == 200
+    words = text_of(confirm)
+    assert "Son autorisation prend fin maintenant : il ne verra plus les allergies." in words
+    assert "Il ne sera plus votre médecin traitant." in words
+    assert "Si vous le débloquez plus tard, rien de tout cela ne revient" in words
+    owner.client.cookies.set("carnet_lang", "en")
+    english = text_of(await owner.get(owner.url(f"/sharing/block?professional={doctor.id}")))
+    owner.client.cookies.delete("carnet_lang")
+    assert "If you unblock them later, none of this comes back" in english
+    assert "They will no longer be your treating doctor." in english
+    await owner.post(owner.url("/sharing/block"), {"professional": str(doctor.id)})
+    await owner.post(owner.url("/sharing/unblock"), {"professional": str(doctor.id)})
+    page = text_of(await owner.get(owner.url("/sharing")))
+    assert "Aucun professionnel ne peut voir ce dossier grâce à une autorisation." in page
+    assert "Vous n'avez pas choisi de médecin traitant." in page
+    assert "parce que vous avez bloqué ce professionnel" in page
+
+
+async def test_blocking_someone_unknown_asks_nothing(client, settings):
+    owner = await signed_in_owner(client, settings.secret_key)
+    assert (await owner.get(owner.url("/sharing/block?professional=999999"))).status_code == 404
+    assert (await owner.get(owner.url("/sharing/block?professional=x"))).status_code == 404
 
 
 async def test_refusing_then_allowing_emergency_access(client, settings):

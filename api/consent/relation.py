@@ -1,0 +1,88 @@
+"""Decisions about the relation itself rather than a section: may the viewer know that the
+record exists, manage its consent, break the glass, act as the patient's representative?
+
+Pure, like ``api.consent.policy``, and built on the same ``active_routes``.
+"""
+
+from __future__ import annotations
+
+from api.consent.facts import Decision, Rights, ViewerFacts
+from api.consent.routes import EMERGENCY_PROFESSIONS, active_routes, refused
+from api.consent.sections import Action, Basis, Refusal, Section
+
+_MANAGING_BASES = frozenset({Basis.OWNER, Basis.REPRESENTATIVE})
+
+
+def patient_reach(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer know that this patient exists (open the record, list it)?
+
+    Allowed on any active basis; refused but not concealed for an ended relation (the
+    patient is already known to the viewer); *not found* for a stranger or a blocked viewer.
+    A deposit is no relation: depositing a document does not open the record.
+    """
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    routes, dormant = active_routes(viewer, rights)
+    if not routes:
+        return refused(dormant[0] if dormant else Refusal.NO_RELATION)
+    basis = routes[0].basis
+    if rights.app is not None:
+        return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=basis)
+    return Decision(allowed=True, basis=basis, reason=None)
+
+
+def may_manage_consent(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer grant and revoke access, designate, block, hide, or change settings?
+
+    Only the patient and, until the 18th birthday, a parent. A professional never manages
+    someone else's consent, even as treating doctor or with a write grant on identity. An
+    app acting for the patient needs the identity write scope.
+    """
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    routes, dormant = active_routes(viewer, rights)
+    managing = [route.basis for route in routes if route.basis in _MANAGING_BASES]
+    if not managing:
+        if Refusal.REPRESENTATIVE_ENDED in dormant:
+            return refused(Refusal.REPRESENTATIVE_ENDED)
+        return refused(Refusal.NOT_GRANTED if routes or dormant else Refusal.NO_RELATION)
+    if rights.app is None:
+        return Decision(allowed=True, basis=managing[0], reason=None)
+    if (Section.IDENTITY, Action.WRITE) not in rights.app.scopes:
+        return refused(Refusal.SCOPE_MISSING)
+    return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=managing[0])
+
+
+def _concealed(reason: Refusal) -> Decision:
+    return Decision(allowed=False, basis=None, reason=reason, concealed=True)
+
+
+def may_open_emergency_access(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer open break-glass access to this patient now?
+
+    Emergency professions only, unless the patient opposed it; a block beats it. Never
+    through an app: break-glass is a deliberate act of the person. Every refusal is
+    *not found*: whoever asks by INS and birth date must not learn whether the person
+    exists, opposed, or blocked them; the reason stays for the patient's access history.
+    """
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    if viewer.professional is None or viewer.professional not in EMERGENCY_PROFESSIONS:
+        return _concealed(Refusal.NOT_EMERGENCY_PROFESSION)
+    if rights.emergency_opposed:
+        return _concealed(Refusal.EMERGENCY_OPPOSED)
+    if rights.app is not None:
+        return _concealed(Refusal.SCOPE_MISSING)
+    return Decision(allowed=True, basis=Basis.EMERGENCY, reason=None)
+
+
+def represents(viewer: ViewerFacts, rights: Rights) -> bool:
+    """Whether the viewer acts now as the patient's legal representative (a parent).
+
+    The same route that opens the record to a parent, so it ends by itself at 18; a block
+    ends it too.
+    """
+    if rights.is_blocked:
+        return False
+    routes, _ = active_routes(viewer, rights)
+    return any(route.basis is Basis.REPRESENTATIVE for route in routes)

@@ -2,9 +2,9 @@
 
 Per section, the policy first says whether the viewer reads it; then the items are filtered
 in SQL, before pagination, by the condition the section's own lists apply
-(api/sync/sources.py). A change to a live item is shown when the item passes that condition
+(api/sync/sources.py). The changes of an item are shown when the item passes that condition
 today (a document hidden since, or retyped out of the viewer's reach, drops out of the
-feed); a deletion is shown when the item passed it as it was when deleted.
+feed), or, once deleted, when it passed it as it was when deleted.
 
 Two statements whatever the number of changes: a count and a page.
 """
@@ -75,11 +75,12 @@ def _section_condition(source: FeedSource, patient_id: int, viewer: ViewerFacts,
     items = source.items(viewer, rights)
     if items is None:
         return in_section
-    live_items = source.model.filter(patient_id=patient_id).filter(items).values("id")
-    return in_section & (
-        (Q(kind=ChangeKind.DELETED) & items)
-        | (~Q(kind=ChangeKind.DELETED) & Q(item_id__in=Subquery(live_items)))
-    )
+    # Every change of an item is shown when the item passes the condition now, or passed
+    # it when it was deleted: one answer per item, whatever happened to it.
+    live = source.model.filter(patient_id=patient_id).filter(items).values("id")
+    deleted = Change.filter(patient_id=patient_id, section=source.section.value,
+                            kind=ChangeKind.DELETED).filter(items).values("item_id")
+    return in_section & (Q(item_id__in=Subquery(live)) | Q(item_id__in=Subquery(deleted)))
 
 
 def readable_sections(viewer: ViewerFacts, rights: Rights

@@ -9,6 +9,10 @@ from api import clock
 from api.consent.models import Grant, encode_sections
 from api.consent.sections import Section
 from api.identity.models import Patient, Professional
+from api.identity.viewer import SESSION_COOKIE
+from api.security import csrf
+from tests.consent.support import Session
+from tests.documents.helpers import PDF_BYTES, multipart_operation
 
 CHANGES = """
 query Changes($patientId: ID!, $after: String, $first: Int) {
@@ -56,3 +60,35 @@ def changes_of(body: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def codes(body: dict[str, Any]) -> list[str]:
     return [e.get("extensions", {}).get("code") for e in body.get("errors") or []]
+
+
+UPLOAD = """
+mutation Upload($input: UploadDocumentInput!, $key: String) {
+  uploadDocument(input: $input, idempotencyKey: $key) {
+    document { id title sizeBytes }
+    userErrors { field code }
+  }
+}
+"""
+
+
+async def upload(who: Session, patient_id: int, content: bytes = PDF_BYTES,
+                 key: str | None = None, title: str = "Bilan") -> dict[str, Any]:
+    """A GraphQL multipart upload by `who`; the whole answer."""
+    variables = {"input": {"patientId": str(patient_id), "file": None, "title": title},
+                 "key": key}
+    who.client.cookies.set(SESSION_COOKIE, who.token)
+    response = await who.client.post(
+        "/graphql", data=multipart_operation(UPLOAD, variables, "variables.input.file"),
+        files={"0": ("scan.pdf", content, "application/pdf")},
+        headers={csrf.HEADER: who.csrf})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def uploaded_id(who: Session, patient_id: int, title: str = "Bilan") -> str:
+    body = await upload(who, patient_id, title=title)
+    document = body["data"]["uploadDocument"]["document"]
+    assert document is not None, body
+    return str(document["id"])

@@ -12,16 +12,14 @@ from api import clock
 from api.consent.sections import Section
 from api.documents.models import Document
 from api.documents.samples import pdf
-from api.identity.viewer import SESSION_COOKIE
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.measurements.models import Measurement
-from api.security import csrf
 from api.sync.models import Change, IdempotencyKey
 from tests.consent.support import session
-from tests.documents.helpers import PDF_BYTES, multipart_operation, stored_files
+from tests.documents.helpers import PDF_BYTES, stored_files
 from tests.factories import make_patient, make_professional
 from tests.records.entries.helpers import SECTIONS
-from tests.sync.support import ADD_ALLERGY, ADD_MEASUREMENT, codes, grant
+from tests.sync.support import ADD_ALLERGY, ADD_MEASUREMENT, codes, grant, upload
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ENTRY_INPUTS: dict[str, tuple[Any, dict[str, Any]]] = {
@@ -175,40 +173,17 @@ async def test_a_replay_is_a_read_that_the_policy_still_decides(client, settings
     assert await Allergy.filter(patient_id=patient.id).count() == 1
 
 
-UPLOAD = """
-mutation Upload($input: UploadDocumentInput!, $key: String) {
-  uploadDocument(input: $input, idempotencyKey: $key) {
-    document { id title sizeBytes }
-    userErrors { field code }
-  }
-}
-"""
-
-
-async def _upload(owner: Any, patient_id: int, content: bytes, key: str,
-                  title: str = "Bilan") -> dict[str, Any]:
-    variables = {"input": {"patientId": str(patient_id), "file": None, "title": title},
-                 "key": key}
-    owner.client.cookies.set(SESSION_COOKIE, owner.token)
-    response = await owner.client.post(
-        "/graphql", data=multipart_operation(UPLOAD, variables, "variables.input.file"),
-        files={"0": ("scan.pdf", content, "application/pdf")},
-        headers={csrf.HEADER: owner.csrf})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def test_an_upload_sent_twice_with_one_key_keeps_one_document_and_one_file(
         client, settings, db):
     patient = await make_patient()
     owner = await session(client, settings, patient)
-    first = await _upload(owner, patient.id, PDF_BYTES, "scan-1")
-    again = await _upload(owner, patient.id, PDF_BYTES, "scan-1")
+    files_before = stored_files(settings)
+    first = await upload(owner, patient.id, PDF_BYTES, "scan-1")
+    again = await upload(owner, patient.id, PDF_BYTES, "scan-1")
     assert first["data"]["uploadDocument"]["document"] is not None, first
     assert again["data"] == first["data"]
     assert await Document.filter(patient_id=patient.id).count() == 1
-    assert len(stored_files(settings)) == 1
-    other_file = await _upload(owner, patient.id, pdf("Autre", ["Autre chose."]), "scan-1")
+    assert len(stored_files(settings) - files_before) == 1
+    other_file = await upload(owner, patient.id, pdf("Autre", ["Autre chose."]), "scan-1")
     assert codes(other_file) == ["IDEMPOTENCY_KEY_REUSED"]
-    assert len(stored_files(settings)) == 1
+    assert len(stored_files(settings) - files_before) == 1

@@ -6,8 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from api import clock
+from api.documents.models import Document
+from api.identity.viewer import SESSION_COOKIE
 from api.sync.models import Change
 from tests.consent.support import session
+from tests.documents.helpers import PDF_BYTES
 from tests.factories import make_patient
 from tests.sync.support import ADD_ALLERGY, CHANGES, changes_of, codes, uploaded_id
 
@@ -136,3 +139,16 @@ async def test_a_cursor_we_did_not_issue_is_refused(client, settings, db):
     for cursor in ("nonsense", "MXwy", "LTF8MjAyNi0wMS0wMVQwMDowMDowMCswMDowMA=="):
         body = await owner(CHANGES, patientId=str(patient.id), after=cursor)
         assert codes(body) == ["BAD_CURSOR"], cursor
+
+
+async def test_a_document_posted_with_the_plain_form_is_in_the_feed_too(client, settings, db):
+    patient = await make_patient()
+    owner = await session(client, settings, patient)
+    owner.client.cookies.set(SESSION_COOKIE, owner.token)
+    posted = await client.post(
+        "/documents/upload", data={"csrf_token": owner.csrf, "patient_id": str(patient.id)},
+        files={"file": ("scan.pdf", PDF_BYTES, "application/pdf")})
+    assert posted.status_code == 303, posted.text
+    [document] = await Document.filter(patient_id=patient.id)
+    assert changes_of(await owner(CHANGES, patientId=str(patient.id))) == [
+        ("DOCUMENTS", str(document.id), "CREATED")]

@@ -187,3 +187,32 @@ async def test_an_upload_sent_twice_with_one_key_keeps_one_document_and_one_file
     other_file = await upload(owner, patient.id, pdf("Autre", ["Autre chose."]), "scan-1")
     assert codes(other_file) == ["IDEMPOTENCY_KEY_REUSED"]
     assert len(stored_files(settings) - files_before) == 1
+
+
+SAVE_DIRECTIVES = """
+mutation($i: SaveDirectivesInput!, $key: String) {
+  saveDirectives(input: $i, idempotencyKey: $key) {
+    directives { advanceDirectives organDonation }
+    userErrors { code }
+  }
+}
+"""
+
+
+async def test_saving_directives_with_one_key_writes_once_even_after_a_later_change(
+        client, settings, db):
+    patient = await make_patient()
+    owner = await session(client, settings, patient)
+    wishes = {"patientId": str(patient.id), "advanceDirectives": "Pas d'acharnement."}
+    first = await owner(SAVE_DIRECTIVES, i=wishes, key="wishes-1")
+    changed = await owner(SAVE_DIRECTIVES, i={"patientId": str(patient.id),
+                                              "organDonation": "REFUSES"})
+    retried = await owner(SAVE_DIRECTIVES, i=wishes, key="wishes-1")
+    assert first["data"]["saveDirectives"]["directives"]["organDonation"] == "NOT_STATED"
+    # The retry writes nothing: the later change stays, and the answer shows it.
+    assert retried["data"] == changed["data"]
+    assert [c.kind.value for c in await Change.filter(patient_id=patient.id)] == [
+        "created", "updated"]
+    other = await owner(SAVE_DIRECTIVES, i={**wishes, "advanceDirectives": "Autre"},
+                        key="wishes-1")
+    assert codes(other) == ["IDEMPOTENCY_KEY_REUSED"]

@@ -12,12 +12,15 @@ from api.audit.log import audited_change
 from api.consent.sections import Action, Section
 from api.graphql.common import UserError
 from api.graphql.context import Info
+from api.graphql.errors import NotFound
+from api.graphql.permissions import OUT_OF_REACH, authorize
 from api.identity.models import Patient
 from api.records.access import authorized_patient
 from api.records.directives import services
 from api.records.directives.messages import Problem, user_errors
 from api.records.directives.models import Directives, OrganDonation
 from api.records.directives.types import DirectivesType, OrganDonationType
+from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once, store_key
 
 
 @strawberry.input
@@ -91,11 +94,32 @@ async def _write(info: Info, change: Callable[[], Awaitable[Directives | list[Pr
 @strawberry.type
 class DirectivesMutation:
     @strawberry.mutation(description="Record or change the patient's directives.")
-    async def save_directives(self, info: Info, input: SaveDirectivesInput
+    async def save_directives(self, info: Info, input: SaveDirectivesInput,
+                              idempotency_key: IdempotencyKeyArgument = None
                               ) -> DirectivesPayload | None:
+        given = _given(input)
+        claim = claim_for(info, idempotency_key, "saveDirectives",
+                          {"patient_id": str(input.patient_id), **given})
         patient = await _patient_for_write(info, input.patient_id)
         author = info.context.require_viewer().account_id
-        return await _write(info, lambda: services.save(patient.id, _given(input), author))
+
+        async def write(claim: Claim | None) -> DirectivesPayload:
+            async def save() -> Directives | list[Problem]:
+                result = await services.save(patient.id, given, author)
+                if not isinstance(result, list):
+                    await store_key(claim, None, "Directives", result.id)
+                return result
+            return await _write(info, save)
+
+        async def replay(directives_id: int) -> DirectivesPayload:
+            await authorize(info, patient, Section.DIRECTIVES, Action.READ)
+            current = await Directives.get_or_none(id=directives_id, patient_id=patient.id)
+            if current is None:
+                raise NotFound(OUT_OF_REACH)
+            return DirectivesPayload(directives=DirectivesType.from_model(current),
+                                     user_errors=[])
+
+        return await once(info.context, claim, write, replay)
 
     @strawberry.mutation(description="Note that the directives are still true, as of now.")
     async def confirm_directives(self, info: Info, patient_id: strawberry.ID

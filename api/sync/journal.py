@@ -5,7 +5,8 @@ lock before it); reads record nothing. The feed reads a patient's changes in id 
 id must never become visible after a larger one: on PostgreSQL a transaction-scoped
 advisory lock per patient makes the patient's changes take their ids in commit order (the
 lock is held from just before the INSERT until the commit). SQLite has one writer at a time,
-which gives the same order.
+which gives the same order. A creation stores its idempotency key before it records the
+change, so concurrent requests always wait on the key, then on this lock, in that order.
 """
 
 from __future__ import annotations

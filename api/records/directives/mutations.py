@@ -20,7 +20,7 @@ from api.records.directives import services
 from api.records.directives.messages import Problem, user_errors
 from api.records.directives.models import Directives, OrganDonation
 from api.records.directives.types import DirectivesType, OrganDonationType
-from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once, store_key
+from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once
 
 
 @strawberry.input
@@ -104,12 +104,7 @@ class DirectivesMutation:
         author = info.context.require_viewer().account_id
 
         async def write(claim: Claim | None) -> DirectivesPayload:
-            async def save() -> Directives | list[Problem]:
-                result = await services.save(patient.id, given, author)
-                if not isinstance(result, list):
-                    await store_key(claim, None, "Directives", result.id)
-                return result
-            return await _write(info, save)
+            return await _write(info, lambda: services.save(patient.id, given, author, claim))
 
         async def replay(directives_id: int) -> DirectivesPayload:
             await authorize(info, patient, Section.DIRECTIVES, Action.READ)

@@ -19,6 +19,7 @@ from api.consent.sections import Section
 from api.records.directives.messages import Problem
 from api.records.directives.models import MAX_TEXT_LENGTH, Directives, OrganDonation
 from api.records.provenance import stamp_created, stamp_updated
+from api.sync.idempotency import Claim, store_key
 from api.sync.journal import record_change
 from api.sync.models import ChangeKind
 from api.sync.sources import FeedSource, register_feed_source
@@ -138,8 +139,9 @@ def merge(current: Directives | None, given: dict[str, Any]
     return columns, problems
 
 
-async def save(patient_id: int, given: dict[str, Any], account_id: int
-               ) -> Directives | list[Problem]:
+async def save(patient_id: int, given: dict[str, Any], account_id: int,
+               claim: Claim | None = None) -> Directives | list[Problem]:
+    """Create or change the directives; with `claim`, its idempotency key is stored too."""
     for _attempt in range(2):
         current = await Directives.get_or_none(patient_id=patient_id)
         columns, problems = merge(current, given)
@@ -150,6 +152,7 @@ async def save(patient_id: int, given: dict[str, Any], account_id: int
                 setattr(current, name, value)
             changed = stamp_updated(current, account_id)
             await current.save(update_fields=[*columns, *changed])
+            await store_key(claim, None, "Directives", current.id)
             await _journal(patient_id, current, ChangeKind.UPDATED)
             return current
         try:
@@ -159,6 +162,7 @@ async def save(patient_id: int, given: dict[str, Any], account_id: int
                     **stamp_created({"patient_id": patient_id, **columns}, account_id))
         except IntegrityError:
             continue  # saved at the same moment by another request: update that row instead
+        await store_key(claim, None, "Directives", created.id)
         await _journal(patient_id, created, ChangeKind.CREATED)
         return created
     raise RuntimeError("directives could not be saved")  # pragma: no cover

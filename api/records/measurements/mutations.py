@@ -15,7 +15,7 @@ from api.records.measurements import services
 from api.records.measurements.messages import Problem, user_errors
 from api.records.measurements.models import Measurement
 from api.records.measurements.types import MeasurementType
-from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once, store_key
+from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once
 
 
 @strawberry.input
@@ -104,8 +104,7 @@ class MeasurementsMutation:
         async def write(claim: Claim | None) -> MeasurementPayload:
             async with audited_transaction(info.context) as connection:
                 entry = await services.add_measurement(patient.id, kind, reading, author,
-                                                       connection)
-                await store_key(claim, connection, "Measurement", entry.id)
+                                                       connection, claim)
             return _written(info, entry)
 
         async def replay(entry_id: int) -> MeasurementPayload:

@@ -21,6 +21,7 @@ from api.records.measurements.kinds import KindSpec, spec
 from api.records.measurements.messages import Problem
 from api.records.measurements.models import Measurement
 from api.records.provenance import stamp_created, stamp_updated
+from api.sync.idempotency import Claim, store_key
 from api.sync.journal import record_change
 from api.sync.models import ChangeKind
 from api.sync.sources import FeedSource, register_feed_source
@@ -126,12 +127,14 @@ def _columns(kind: KindSpec, reading: Reading) -> dict[str, object]:
 
 async def add_measurement(patient_id: int, kind: KindSpec, reading: Reading,
                           author_account_id: int,
-                          connection: BaseDBAsyncClient | None = None) -> Measurement:
-    """Store a reading that passed `check_reading`."""
+                          connection: BaseDBAsyncClient | None = None,
+                          claim: Claim | None = None) -> Measurement:
+    """Store a reading that passed `check_reading` (and the idempotency key of `claim`)."""
     values = {"patient_id": patient_id, "kind": kind.key, "unit": kind.ucum,
               **_columns(kind, reading)}
     entry = await Measurement.create(**stamp_created(values, author_account_id),
                                      using_db=connection)
+    await store_key(claim, connection, "Measurement", entry.id)
     await _journal(connection, entry, ChangeKind.CREATED)
     return entry
 

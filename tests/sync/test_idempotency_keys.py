@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 from tortoise.transactions import in_transaction
 
-from api.sync.idempotency import Claim, KeyTaken, input_hash, store_key
+from api.sync.idempotency import Claim, KeyTaken, claim_for, input_hash, store_key
 from api.sync.models import IdempotencyKey
 from tests.factories import make_patient
 
@@ -63,3 +64,20 @@ def test_the_input_hash_ignores_the_order_of_fields_but_not_their_values():
     assert input_hash("addAllergy", {"a": 1, "b": "x"}) == same
     assert input_hash("addAllergy", {"a": 1}) != input_hash("addAllergy", {"a": 2})
     assert input_hash("addAllergy", {"a": 1}) != input_hash("addTreatment", {"a": 1})
+
+
+def test_a_claim_is_keyed_on_the_app_the_request_comes_through():
+    class Viewer:
+        account_id = 7
+
+    class Context:
+        app: object = None
+
+        def require_viewer(self) -> Viewer:
+            return Viewer()
+
+    site, through_app = Context(), Context()
+    through_app.app = SimpleNamespace(client_id="mobile-app")
+    claims = [claim_for(SimpleNamespace(context=c), "k", "addAllergy", {})  # type: ignore[arg-type]
+              for c in (site, through_app)]
+    assert [(c.account_id, c.client_id) for c in claims if c] == [(7, ""), (7, "mobile-app")]

@@ -1,4 +1,5 @@
-"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit verify."""
+"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit verify,
+sync purge."""
 
 from __future__ import annotations
 
@@ -123,6 +124,18 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_database(settings, work))
 
 
+def cmd_sync_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from api.sync.purge import purge_sync
+
+    async def work() -> int:
+        purged = await purge_sync()
+        print(f"Deleted {purged.keys} expired idempotency keys and {purged.changes} changes "
+              "older than the feed's retention.")
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carnet", description="Carnet, a personal health record.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -153,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
         "SECRET_KEY); exit 1 if one is broken")
     verify.add_argument("--patient", type=int, default=None, help="check only this patient")
     verify.set_defaults(run=cmd_audit_verify)
+    sync = sub.add_parser("sync", help="idempotency keys and the change feed")
+    sync_sub = sync.add_subparsers(dest="sync_command", required=True)
+    sync_sub.add_parser(
+        "purge", help="delete idempotency keys older than 24 hours and changes older than 30 "
+        "days (run it daily)").set_defaults(run=cmd_sync_purge)
     return parser
 
 

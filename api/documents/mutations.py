@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from typing import Any
 
 import strawberry
 from starlette.datastructures import UploadFile
@@ -28,6 +30,7 @@ from api.documents.types import DocumentType
 from api.graphql.common import UserError
 from api.graphql.context import Info
 from api.records.access import authorized_patient
+from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once
 
 
 @strawberry.input(description="A new document; send it as a GraphQL multipart request.")
@@ -71,6 +74,17 @@ class RemoveDocumentPayload:
     user_errors: list[UserError]
 
 
+async def _upload_values(input: UploadDocumentInput, upload: UploadFile) -> dict[str, Any]:
+    """What the client asked to add, the file's bytes included (read, then rewound)."""
+    digest = hashlib.sha256()
+    async for chunk in chunks_of(upload):
+        digest.update(chunk)
+    await upload.seek(0)
+    return {"patient_id": str(input.patient_id), "file": digest.hexdigest(),
+            "filename": upload.filename, "title": input.title, "type_code": input.type_code,
+            "document_date": input.document_date}
+
+
 @strawberry.type
 class DocumentsMutation:
     @strawberry.mutation(description="Deposit a document for a patient found with `findPatient` "
@@ -81,30 +95,48 @@ class DocumentsMutation:
         return await deposit_document(info, input)
 
     @strawberry.mutation(description="Add a document to a record (multipart request, 20 MB max).")
-    async def upload_document(self, info: Info, input: UploadDocumentInput
+    async def upload_document(self, info: Info, input: UploadDocumentInput,
+                              idempotency_key: IdempotencyKeyArgument = None
                               ) -> UploadDocumentPayload:
         viewer = info.context.require_viewer()
         language = info.context.language
+        upload: object = input.file
+        claim = None
+        if idempotency_key is not None and isinstance(upload, UploadFile):
+            claim = claim_for(info, idempotency_key, "uploadDocument",
+                              await _upload_values(input, upload))
         patient = await authorized_patient(info, input.patient_id, Section.DOCUMENTS,
                                            Action.WRITE)
-        upload: object = input.file
         if not isinstance(upload, UploadFile):
             discard_writes(info.context)
             return UploadDocumentPayload(
                 document=None, user_errors=[file_problem("FILE_MISSING").user_error(language)])
-        try:
-            document = await add_document(
-                storage_for(info.context.settings), patient_id=patient.id,
-                author_account_id=viewer.account_id, content=chunks_of(upload),
-                filename=upload.filename,
-                details=DocumentDetails(input.title, input.type_code, input.document_date),
-                language=language, transaction=lambda: audited_transaction(info.context),
-            )
-        except DocumentProblems as problems:
-            discard_writes(info.context)
-            return UploadDocumentPayload(document=None, user_errors=problems.user_errors(language))
-        return UploadDocumentPayload(document=DocumentType.from_model(document, language),
-                                     user_errors=[])
+        file = upload
+
+        async def write(claim: Claim | None) -> UploadDocumentPayload:
+            await file.seek(0)  # a second attempt reads the file again
+            try:
+                document = await add_document(
+                    storage_for(info.context.settings), patient_id=patient.id,
+                    author_account_id=viewer.account_id, content=chunks_of(file),
+                    filename=file.filename,
+                    details=DocumentDetails(input.title, input.type_code, input.document_date),
+                    language=language, transaction=lambda: audited_transaction(info.context),
+                    claim=claim,
+                )
+            except DocumentProblems as problems:
+                discard_writes(info.context)
+                return UploadDocumentPayload(document=None,
+                                             user_errors=problems.user_errors(language))
+            return UploadDocumentPayload(document=DocumentType.from_model(document, language),
+                                         user_errors=[])
+
+        async def replay(document_id: int) -> UploadDocumentPayload:
+            document = await find_document(info, strawberry.ID(str(document_id)), Action.READ)
+            return UploadDocumentPayload(document=DocumentType.from_model(document, language),
+                                         user_errors=[])
+
+        return await once(info.context, claim, write, replay)
 
     @strawberry.mutation(description="Rename, retype or re-date a document.")
     async def update_document(self, info: Info, input: UpdateDocumentInput

@@ -18,12 +18,20 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from api import clock
+from api.consent.policy import document_visibility
+from api.consent.sections import Section
 from api.documents.content import check_stream, clean_filename
+from api.documents.loaders import item_facts
 from api.documents.models import Document
 from api.documents.problems import DocumentProblem, DocumentProblems
 from api.documents.storage import Storage
+from api.documents.visibility import visibility_condition
 from api.interop.terminology import PATIENT_DOCUMENT_CODE, Concept, document_type
 from api.records.provenance import stamp_created, stamp_updated
+from api.sync.idempotency import Claim, store_key
+from api.sync.journal import record_change
+from api.sync.models import ChangeKind
+from api.sync.sources import FeedSource, register_feed_source
 
 log = logging.getLogger(__name__)
 # Opens the transaction a write runs in: a plain one, or one that also writes the access event.
@@ -45,6 +53,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         f"The title must not be longer than {TITLE_MAX} characters.",
     ),
 }
+
+
+# The change feed admits the documents the viewer's document lists show.
+register_feed_source(FeedSource(
+    Section.DOCUMENTS, Document,
+    lambda viewer, rights: visibility_condition(document_visibility(viewer, rights))))
+
+
+async def _journal(connection: BaseDBAsyncClient | None, document: Document,
+                   kind: ChangeKind) -> None:
+    await record_change(connection, patient_id=document.patient_id, section=Section.DOCUMENTS,
+                        item_id=document.id, kind=kind, facts=item_facts(document))
 
 
 def _problem(code: str, field: str) -> DocumentProblem:
@@ -99,10 +119,12 @@ async def add_document(
     details: DocumentDetails,
     language: str = "fr",
     transaction: Transaction = in_transaction,
+    claim: Claim | None = None,
 ) -> Document:
     """Check, store and record a new document; raise DocumentProblems and keep nothing.
 
-    The row is written in ``transaction()`` (the caller's, to write the access event with it).
+    The row is written in ``transaction()`` (the caller's, to write the access event with it),
+    with the idempotency key of ``claim`` if any (KeyTaken when it is already stored).
     """
     if details.title is not None and not details.title.strip():
         details = DocumentDetails(None, details.type_code, details.document_date)
@@ -132,6 +154,8 @@ async def add_document(
                 "original_filename": shown_name,
                 "document_date": details.document_date or clock.now().date(),
             }, author_account_id))
+            await store_key(claim, connection, "Document", document.id)
+            await _journal(connection, document, ChangeKind.CREATED)
     except BaseException:
         # The row is not there: the file must not stay either (even if we are cancelled).
         await asyncio.shield(storage.delete(key))
@@ -161,6 +185,7 @@ async def update_document(
     if changed:
         changed += stamp_updated(document, account_id)
         await document.save(update_fields=changed, using_db=connection)
+        await _journal(connection, document, ChangeKind.UPDATED)
     return document
 
 
@@ -173,6 +198,7 @@ async def remove_document(storage: Storage, document: Document,
     key = document.storage_key
     async with transaction() as connection:
         await document.delete(using_db=connection)
+        await _journal(connection, document, ChangeKind.DELETED)
     try:
         await storage.delete(key)
     except Exception:  # the record no longer points to it; an operator can sweep it

@@ -31,6 +31,7 @@ from api.records.entries.mutations import EntriesMutation
 from api.records.entries.queries import EntriesQuery
 from api.records.measurements.mutations import MeasurementsMutation
 from api.records.measurements.queries import MeasurementsQuery
+from api.sync.queries import SyncQuery
 
 MAX_DEPTH = 10
 # Built once: a rule class made per request would defeat the validation cache.
@@ -42,7 +43,7 @@ _LIMIT_RULES = [
 
 @strawberry.type
 class Query(IdentityQuery, TerminologyQuery, EntriesQuery, MeasurementsQuery, AuditQuery,
-            DocumentsQuery, ConsentQuery, MatrixQuery):
+            DocumentsQuery, ConsentQuery, MatrixQuery, SyncQuery):
     pass
 
 

@@ -12,6 +12,8 @@ from api.audit.log import audited_change
 from api.consent.sections import Action, Section
 from api.graphql.common import UserError
 from api.graphql.context import Info
+from api.graphql.errors import NotFound
+from api.graphql.permissions import OUT_OF_REACH, authorize
 from api.identity.models import Patient
 from api.records.access import authorized_patient
 from api.records.directives import services
@@ -19,6 +21,7 @@ from api.records.directives.links import link_problems, readable_document_id
 from api.records.directives.messages import Problem, user_errors
 from api.records.directives.models import Directives, OrganDonation
 from api.records.directives.types import DirectivesType, OrganDonationType
+from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once
 
 
 @strawberry.input
@@ -99,16 +102,33 @@ async def _write(info: Info, patient: Patient,
 @strawberry.type
 class DirectivesMutation:
     @strawberry.mutation(description="Record or change the patient's directives.")
-    async def save_directives(self, info: Info, input: SaveDirectivesInput
+    async def save_directives(self, info: Info, input: SaveDirectivesInput,
+                              idempotency_key: IdempotencyKeyArgument = None
                               ) -> DirectivesPayload | None:
+        given = _given(input)
+        claim = claim_for(info, idempotency_key, "saveDirectives",
+                          {"patient_id": str(input.patient_id), **given})
         patient = await _patient_for_write(info, input.patient_id)
         author = info.context.require_viewer().account_id
         if input.document_id is not strawberry.UNSET:
             linked = await link_problems(info, patient, input.document_id)
             if linked:
                 return _problems(info, linked)
-        return await _write(info, patient,
-                            lambda: services.save(patient.id, _given(input), author))
+
+        async def write(claim: Claim | None) -> DirectivesPayload:
+            return await _write(info, patient,
+                                lambda: services.save(patient.id, given, author, claim))
+
+        async def replay(directives_id: int) -> DirectivesPayload:
+            await authorize(info, patient, Section.DIRECTIVES, Action.READ)
+            current = await Directives.get_or_none(id=directives_id, patient_id=patient.id)
+            if current is None:
+                raise NotFound(OUT_OF_REACH)
+            shown = await readable_document_id(info, patient, current.document_id)
+            return DirectivesPayload(directives=DirectivesType.from_model(current, shown),
+                                     user_errors=[])
+
+        return await once(info.context, claim, write, replay)
 
     @strawberry.mutation(description="Note that the directives are still true, as of now.")
     async def confirm_directives(self, info: Info, patient_id: strawberry.ID

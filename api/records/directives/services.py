@@ -14,9 +14,18 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from api import clock
+from api.consent.facts import ItemFacts
+from api.consent.sections import Section
 from api.records.directives.messages import Problem
 from api.records.directives.models import MAX_TEXT_LENGTH, Directives, OrganDonation
 from api.records.provenance import stamp_created, stamp_updated
+from api.sync.idempotency import Claim, store_key
+from api.sync.journal import record_change
+from api.sync.models import ChangeKind
+from api.sync.sources import FeedSource, register_feed_source
+
+# Whoever reads the directives section reads the whole of it.
+register_feed_source(FeedSource(Section.DIRECTIVES, Directives))
 
 MAX_LIMITS_LENGTH = 2000
 MAX_NAME_LENGTH = 200
@@ -36,6 +45,14 @@ class TrustedPerson:
     relation: str | None = None
     phone: str | None = None
     email: str | None = None
+
+
+async def _journal(patient_id: int, directives: Directives, kind: ChangeKind) -> None:
+    """Note the write in the change journal, in the caller's transaction."""
+    author: int | None = directives.created_by_id  # type: ignore[attr-defined]
+    await record_change(None, patient_id=patient_id, section=Section.DIRECTIVES,
+                        item_id=directives.id, kind=kind,
+                        facts=ItemFacts(author_account_id=author))
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -122,8 +139,9 @@ def merge(current: Directives | None, given: dict[str, Any]
     return columns, problems
 
 
-async def save(patient_id: int, given: dict[str, Any], account_id: int
-               ) -> Directives | list[Problem]:
+async def save(patient_id: int, given: dict[str, Any], account_id: int,
+               claim: Claim | None = None) -> Directives | list[Problem]:
+    """Create or change the directives; with `claim`, its idempotency key is stored too."""
     for _attempt in range(2):
         current = await Directives.get_or_none(patient_id=patient_id)
         columns, problems = merge(current, given)
@@ -134,14 +152,19 @@ async def save(patient_id: int, given: dict[str, Any], account_id: int
                 setattr(current, name, value)
             changed = stamp_updated(current, account_id)
             await current.save(update_fields=[*columns, *changed])
+            await store_key(claim, None, "Directives", current.id)
+            await _journal(patient_id, current, ChangeKind.UPDATED)
             return current
         try:
             # A savepoint: inside the caller's transaction, a refused insert must not end it.
             async with in_transaction():
-                return await Directives.create(
+                created = await Directives.create(
                     **stamp_created({"patient_id": patient_id, **columns}, account_id))
         except IntegrityError:
             continue  # saved at the same moment by another request: update that row instead
+        await store_key(claim, None, "Directives", created.id)
+        await _journal(patient_id, created, ChangeKind.CREATED)
+        return created
     raise RuntimeError("directives could not be saved")  # pragma: no cover
 
 
@@ -152,9 +175,14 @@ async def confirm(patient_id: int, account_id: int) -> Directives | list[Problem
     current.last_confirmed_at = clock.now()
     current.last_confirmed_by_id = account_id
     await current.save(update_fields=["last_confirmed_at", "last_confirmed_by_id"])
+    await _journal(patient_id, current, ChangeKind.UPDATED)
     return current
 
 
 async def clear(patient_id: int) -> bool:
     """Delete the patient's directives; whether there were any."""
-    return bool(await Directives.filter(patient_id=patient_id).delete())
+    current = await Directives.get_or_none(patient_id=patient_id)
+    if current is None or not await Directives.filter(id=current.id).delete():
+        return False
+    await _journal(patient_id, current, ChangeKind.DELETED)
+    return True

@@ -25,7 +25,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from api import per_patient
-from api.consent.policy import ItemFacts, decide
+from api.consent.policy import ItemFacts, Rights, ViewerFacts, decide
 from api.consent.sections import Action, Section
 from api.graphql.common import Page, PageInfo, decode_cursor, encode_cursor, page_size
 from api.graphql.context import Context, Info
@@ -154,11 +154,23 @@ def section_page_loader(context: Context) -> SectionPageByRequestLoader:
     return loader
 
 
+def reads_confidential_entries(viewer: ViewerFacts, rights: Rights, section: Section) -> bool:
+    """Whether the policy lets the viewer read entries a minor keeps from their parents."""
+    item = ItemFacts(confidential_for_minor=True)
+    return decide(viewer, rights, section, Action.READ, item).allowed
+
+
+def visible_entries(viewer: ViewerFacts, rights: Rights, section: Section) -> Q | None:
+    """The condition lists of `section` apply for this viewer (None: every entry)."""
+    if reads_confidential_entries(viewer, rights, section):
+        return None
+    return Q(confidential_for_minor=False)
+
+
 async def sees_confidential_entries(info: Info, patient: Patient, section: Section) -> bool:
     """Whether the policy lets the viewer read entries a minor keeps from their parents."""
     viewer, rights = await facts_for(info.context, patient)
-    item = ItemFacts(confidential_for_minor=True)
-    return decide(viewer, rights, section, Action.READ, item).allowed
+    return reads_confidential_entries(viewer, rights, section)
 
 
 def _cursor_of(rows: SectionRows[Any], entry: Any) -> str:

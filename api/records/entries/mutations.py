@@ -6,8 +6,11 @@ a patient or entry out of reach is NOT_FOUND, invalid values come back as `userE
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
+from api.consent.sections import Action
 from api.graphql.context import Info
 from api.records.entries import services
 from api.records.entries.inputs import (
@@ -30,6 +33,7 @@ from api.records.entries.messages import user_errors
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.entries.types import AllergyType, HistoryEntryType, TreatmentType, VaccinationType
 from api.records.entries.validation import Problem
+from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once
 
 
 def _history(info: Info, entry: HistoryEntry | None,
@@ -55,6 +59,21 @@ def _vaccination(info: Info, entry: Vaccination | None,
                               user_errors=user_errors(problems, info.context.language))
 
 
+async def _add(info: Info, spec: services.Writable[Any], input: Any, key: str | None,
+               operation: str) -> tuple[Any, list[Problem]]:
+    """Add an entry once per idempotency key: a retry gets the entry the first one added."""
+    values = given(input)
+    claim = claim_for(info, key, operation, {"patient_id": str(input.patient_id), **values})
+
+    async def write(claim: Claim | None) -> tuple[Any, list[Problem]]:
+        return await services.add(info, spec, input.patient_id, values, claim)
+
+    async def replay(entry_id: int) -> tuple[Any, list[Problem]]:
+        return await services.entry_to(info, spec, entry_id, Action.READ), []
+
+    return await once(info.context, claim, write, replay)
+
+
 def _removed(entry_id: int) -> RemoveEntryPayload:
     return RemoveEntryPayload(removed_id=strawberry.ID(str(entry_id)), user_errors=[])
 
@@ -62,10 +81,11 @@ def _removed(entry_id: int) -> RemoveEntryPayload:
 @strawberry.type
 class EntriesMutation:
     @strawberry.mutation(description="Add a condition, a surgery or a family illness.")
-    async def add_history_entry(self, info: Info,
-                                input: AddHistoryEntryInput) -> HistoryEntryPayload | None:
-        return _history(info, *await services.add(info, services.HISTORY, input.patient_id,
-                                                  given(input)))
+    async def add_history_entry(self, info: Info, input: AddHistoryEntryInput,
+                                idempotency_key: IdempotencyKeyArgument = None
+                                ) -> HistoryEntryPayload | None:
+        return _history(info, *await _add(info, services.HISTORY, input, idempotency_key,
+                                          "addHistoryEntry"))
 
     @strawberry.mutation(description="Change a history entry; only the fields given change.")
     async def update_history_entry(self, info: Info,
@@ -79,9 +99,11 @@ class EntriesMutation:
         return _removed(await services.remove(info, services.HISTORY, id))
 
     @strawberry.mutation(description="Add an allergy or intolerance.")
-    async def add_allergy(self, info: Info, input: AddAllergyInput) -> AllergyPayload | None:
-        return _allergy(info, *await services.add(info, services.ALLERGIES, input.patient_id,
-                                                  given(input)))
+    async def add_allergy(self, info: Info, input: AddAllergyInput,
+                          idempotency_key: IdempotencyKeyArgument = None
+                          ) -> AllergyPayload | None:
+        return _allergy(info, *await _add(info, services.ALLERGIES, input, idempotency_key,
+                                          "addAllergy"))
 
     @strawberry.mutation(description="Change an allergy; only the fields given change.")
     async def update_allergy(self, info: Info, input: UpdateAllergyInput) -> AllergyPayload | None:
@@ -93,9 +115,11 @@ class EntriesMutation:
         return _removed(await services.remove(info, services.ALLERGIES, id))
 
     @strawberry.mutation(description="Add a medication taken now or in the past.")
-    async def add_treatment(self, info: Info, input: AddTreatmentInput) -> TreatmentPayload | None:
-        return _treatment(info, *await services.add(info, services.TREATMENTS, input.patient_id,
-                                                    given(input)))
+    async def add_treatment(self, info: Info, input: AddTreatmentInput,
+                            idempotency_key: IdempotencyKeyArgument = None
+                            ) -> TreatmentPayload | None:
+        return _treatment(info, *await _add(info, services.TREATMENTS, input, idempotency_key,
+                                            "addTreatment"))
 
     @strawberry.mutation(description="Change a treatment; only the fields given change.")
     async def update_treatment(self, info: Info,
@@ -108,10 +132,11 @@ class EntriesMutation:
         return _removed(await services.remove(info, services.TREATMENTS, id))
 
     @strawberry.mutation(description="Add a vaccination.")
-    async def add_vaccination(self, info: Info,
-                              input: AddVaccinationInput) -> VaccinationPayload | None:
-        return _vaccination(info, *await services.add(info, services.VACCINATIONS,
-                                                      input.patient_id, given(input)))
+    async def add_vaccination(self, info: Info, input: AddVaccinationInput,
+                              idempotency_key: IdempotencyKeyArgument = None
+                              ) -> VaccinationPayload | None:
+        return _vaccination(info, *await _add(info, services.VACCINATIONS, input,
+                                              idempotency_key, "addVaccination"))
 
     @strawberry.mutation(description="Change a vaccination; only the fields given change.")
     async def update_vaccination(self, info: Info,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from api.audit.log import audited_transaction, discard_writes
@@ -16,9 +17,14 @@ from api.consent.sections import Action, Section
 from api.graphql.context import Info
 from api.records.access import authorized_item, authorized_patient
 from api.records.entries import validation
+from api.records.entries.loaders import visible_entries
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.entries.validation import Problem, Values
 from api.records.provenance import stamp_created, stamp_updated
+from api.sync.idempotency import Claim, store_key
+from api.sync.journal import record_change
+from api.sync.models import ChangeKind
+from api.sync.sources import FeedSource, register_feed_source
 
 M = TypeVar("M", HistoryEntry, Allergy, Treatment, Vaccination)
 
@@ -70,6 +76,12 @@ VACCINATIONS = Writable(
 )
 
 
+# The change feed admits the entries these sections' lists show (api/sync/sources.py).
+for _spec in (HISTORY, ALLERGIES, TREATMENTS, VACCINATIONS):
+    register_feed_source(FeedSource(_spec.section, _spec.model,
+                                    partial(visible_entries, section=_spec.section)))
+
+
 def item_facts(entry: Any) -> ItemFacts:
     return ItemFacts(author_account_id=entry.created_by_id,
                      confidential_for_minor=entry.confidential_for_minor)
@@ -80,8 +92,14 @@ async def entry_to(info: Info, spec: Writable[M], raw_id: Any, action: Action) -
     return await authorized_item(info, spec.model, raw_id, spec.section, action, item_facts)
 
 
+async def _journal(connection: Any, spec: Writable[M], entry: M, kind: ChangeKind) -> None:
+    await record_change(connection, patient_id=entry.patient_id, section=spec.section,
+                        item_id=entry.id, kind=kind, facts=item_facts(entry))
+
+
 async def add(info: Info, spec: Writable[M], raw_patient_id: Any,
-              values: Values) -> tuple[M | None, list[Problem]]:
+              values: Values, claim: Claim | None = None) -> tuple[M | None, list[Problem]]:
+    """Add an entry; with a `claim`, its idempotency key is stored with it (or KeyTaken)."""
     patient = await authorized_patient(info, raw_patient_id, spec.section, Action.WRITE)
     cleaned, problems = spec.clean({name: values.get(name) for name in spec.fields})
     if problems:
@@ -91,6 +109,8 @@ async def add(info: Info, spec: Writable[M], raw_patient_id: Any,
     async with audited_transaction(info.context) as connection:
         entry = await spec.model.create(
             **stamp_created({**cleaned, "patient_id": patient.id}, author), using_db=connection)
+        await store_key(claim, connection, spec.model.__name__, entry.id)
+        await _journal(connection, spec, entry, ChangeKind.CREATED)
     return entry, []
 
 
@@ -107,6 +127,7 @@ async def update(info: Info, spec: Writable[M], raw_id: Any,
     stamped: list[str] = stamp_updated(entry, info.context.require_viewer().account_id)
     async with audited_transaction(info.context) as connection:
         await entry.save(update_fields=[*spec.fields, *stamped], using_db=connection)
+        await _journal(connection, spec, entry, ChangeKind.UPDATED)
     return entry, []
 
 
@@ -114,4 +135,5 @@ async def remove(info: Info, spec: Writable[M], raw_id: Any) -> int:
     entry = await entry_to(info, spec, raw_id, Action.WRITE)
     async with audited_transaction(info.context) as connection:
         await entry.delete(using_db=connection)
+        await _journal(connection, spec, entry, ChangeKind.DELETED)
     return entry.id

@@ -15,6 +15,7 @@ from api.records.measurements import services
 from api.records.measurements.messages import Problem, user_errors
 from api.records.measurements.models import Measurement
 from api.records.measurements.types import MeasurementType
+from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once
 
 
 @strawberry.input
@@ -62,6 +63,13 @@ def _given(value: object) -> bool:
     return value is not strawberry.UNSET
 
 
+def _add_values(data: AddMeasurementInput) -> dict[str, object]:
+    """What the client asked to add, for its idempotency key."""
+    return {"patient_id": str(data.patient_id), "kind": data.kind, "value": data.value,
+            "value2": data.value2, "measured_at": data.measured_at.isoformat(),
+            "note": data.note}
+
+
 def _refused(info: Info, problems: list[Problem]) -> MeasurementPayload:
     """Nothing was written: no event either, and the problems for the client."""
     discard_writes(info.context)
@@ -77,8 +85,10 @@ def _written(info: Info, entry: Measurement) -> MeasurementPayload:
 @strawberry.type
 class MeasurementsMutation:
     @strawberry.mutation(description="Record a measurement in a patient's record.")
-    async def add_measurement(self, info: Info, input: AddMeasurementInput
+    async def add_measurement(self, info: Info, input: AddMeasurementInput,
+                              idempotency_key: IdempotencyKeyArgument = None
                               ) -> MeasurementPayload | None:
+        claim = claim_for(info, idempotency_key, "addMeasurement", _add_values(input))
         patient = await authorized_patient(info, input.patient_id, Section.MEASUREMENTS,
                                            Action.WRITE)
         kind = services.kind_from_input(input.kind)
@@ -90,9 +100,18 @@ class MeasurementsMutation:
         if problems:
             return _refused(info, problems)
         author = info.context.require_viewer().account_id
-        async with audited_transaction(info.context) as connection:
-            entry = await services.add_measurement(patient.id, kind, reading, author, connection)
-        return _written(info, entry)
+
+        async def write(claim: Claim | None) -> MeasurementPayload:
+            async with audited_transaction(info.context) as connection:
+                entry = await services.add_measurement(patient.id, kind, reading, author,
+                                                       connection, claim)
+            return _written(info, entry)
+
+        async def replay(entry_id: int) -> MeasurementPayload:
+            return _written(info, await services.measurement_to(info, str(entry_id),
+                                                                Action.READ))
+
+        return await once(info.context, claim, write, replay)
 
     @strawberry.mutation(description="Correct a measurement: its value(s), time or note.")
     async def update_measurement(self, info: Info, input: UpdateMeasurementInput
@@ -122,5 +141,5 @@ class MeasurementsMutation:
                                  ) -> RemoveMeasurementPayload | None:
         entry = await _entry_for_write(info, id)
         async with audited_transaction(info.context) as connection:
-            await entry.delete(using_db=connection)
+            await services.remove_measurement(entry, connection)
         return RemoveMeasurementPayload(removed_id=strawberry.ID(str(entry.id)), user_errors=[])

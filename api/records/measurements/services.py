@@ -1,5 +1,6 @@
 """Checking and writing measurements: callers store a reading only once `check_reading`
-found no problem, so nothing is written when there is one."""
+found no problem, so nothing is written when there is one. Each write is noted in the change
+journal in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ from api.records.measurements.kinds import KindSpec, spec
 from api.records.measurements.messages import Problem
 from api.records.measurements.models import Measurement
 from api.records.provenance import stamp_created, stamp_updated
+from api.sync.idempotency import Claim, store_key
+from api.sync.journal import record_change
+from api.sync.models import ChangeKind
+from api.sync.sources import FeedSource, register_feed_source
+
+# Measurement lists show every measurement to whoever reads the section.
+register_feed_source(FeedSource(Section.MEASUREMENTS, Measurement))
 
 MAX_NOTE_LENGTH = 2000
 # A device whose clock runs a little fast must not see its fresh reading refused.
@@ -119,12 +127,16 @@ def _columns(kind: KindSpec, reading: Reading) -> dict[str, object]:
 
 async def add_measurement(patient_id: int, kind: KindSpec, reading: Reading,
                           author_account_id: int,
-                          connection: BaseDBAsyncClient | None = None) -> Measurement:
-    """Store a reading that passed `check_reading`."""
+                          connection: BaseDBAsyncClient | None = None,
+                          claim: Claim | None = None) -> Measurement:
+    """Store a reading that passed `check_reading` (and the idempotency key of `claim`)."""
     values = {"patient_id": patient_id, "kind": kind.key, "unit": kind.ucum,
               **_columns(kind, reading)}
-    return await Measurement.create(**stamp_created(values, author_account_id),
-                                    using_db=connection)
+    entry = await Measurement.create(**stamp_created(values, author_account_id),
+                                     using_db=connection)
+    await store_key(claim, connection, "Measurement", entry.id)
+    await _journal(connection, entry, ChangeKind.CREATED)
+    return entry
 
 
 def current_reading(entry: Measurement) -> Reading:
@@ -148,12 +160,25 @@ async def update_measurement(entry: Measurement, reading: Reading, author_accoun
         setattr(entry, name, value)
     changed = stamp_updated(entry, author_account_id)
     await entry.save(update_fields=[*columns, *changed], using_db=connection)
+    await _journal(connection, entry, ChangeKind.UPDATED)
     return entry
+
+
+async def remove_measurement(entry: Measurement,
+                             connection: BaseDBAsyncClient | None = None) -> None:
+    await entry.delete(using_db=connection)
+    await _journal(connection, entry, ChangeKind.DELETED)
 
 
 def item_facts(entry: Measurement) -> ItemFacts:
     """What the policy needs to know about one measurement."""
     return ItemFacts(author_account_id=entry.created_by_id)  # type: ignore[attr-defined]
+
+
+async def _journal(connection: BaseDBAsyncClient | None, entry: Measurement,
+                   kind: ChangeKind) -> None:
+    await record_change(connection, patient_id=entry.patient_id, section=Section.MEASUREMENTS,
+                        item_id=entry.id, kind=kind, facts=item_facts(entry))
 
 
 async def measurement_to(info: Info, raw_id: strawberry.ID | str, action: Action) -> Measurement:

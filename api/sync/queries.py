@@ -1,0 +1,60 @@
+"""`changes(patientId, after)`: what changed in the record since a cursor.
+
+The viewer must reach the record (patient_reach), then sees the changes of the sections the
+policy lets it read, filtered like the sections' own lists. Rights are loaded for each
+request, so a revoked grant or a disconnected app stops the feed at the next request.
+"""
+# strawberry.field is untyped for mypy: keep the resolver typed anyway.
+# mypy: disable-error-code="untyped-decorator"
+
+from __future__ import annotations
+
+import strawberry
+
+from api import clock
+from api.consent.policy import patient_reach
+from api.consent.sections import Action
+from api.graphql.common import Page, PageInfo, page_size, parse_id
+from api.graphql.context import Info
+from api.graphql.errors import ConsentRequired, NotFound
+from api.graphql.permissions import OUT_OF_REACH, facts_for
+from api.identity.models import Patient
+from api.sync.feed import change_page, decode_position, encode_position, readable_sections
+from api.sync.types import ChangeType
+
+
+@strawberry.type
+class SyncQuery:
+    @strawberry.field(description=(
+        "Changes to the record after `after`, oldest first: which item of which section was "
+        "created, updated or deleted, and when; only in sections and items the viewer may "
+        "read. `pageInfo.endCursor` is always set: keep it and pass it as `after` next time. "
+        "Changes are kept 30 days: an older cursor gets the error CHANGES_CURSOR_EXPIRED "
+        "(fetch the record again, then follow the feed). `totalCount` counts the changes "
+        "after `after`."))
+    async def changes(self, info: Info, patient_id: strawberry.ID, after: str | None = None,
+                      first: int | None = None) -> Page[ChangeType]:
+        size = page_size(first)
+        position = decode_position(after, clock.now())
+        patient = await Patient.get_or_none(id=parse_id(patient_id, "patientId"))
+        if patient is None:
+            raise NotFound(OUT_OF_REACH)
+        viewer, rights = await facts_for(info.context, patient)
+        reach = patient_reach(viewer, rights)
+        if not reach.allowed:
+            if reach.not_found:
+                raise NotFound(OUT_OF_REACH)
+            reason = reach.reason.value if reach.reason else "denied"
+            raise ConsentRequired("The patient's consent no longer covers this record.",
+                                  reason=reason)
+        readable = readable_sections(viewer, rights)
+        for source, decision in readable:
+            info.context.note_access(patient.id, source.section, Action.READ, decision)
+        page = await change_page(patient.id, viewer, rights, [s for s, _ in readable],
+                                 position, size)
+        return Page(
+            items=[ChangeType.from_model(change) for change in page.changes],
+            page_info=PageInfo(has_next_page=page.has_next,
+                               end_cursor=encode_position(page.end)),
+            total_count=page.total,
+        )

@@ -98,6 +98,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "documents": ("api.documents.models", "api.documents.migrations"),
     "consent": ("api.consent.models", "api.consent.migrations"),
     "audit": ("api.audit.models", "api.audit.migrations"),
+    "oauth": ("api.oauth.models", "api.oauth.migrations"),
 }
 
 

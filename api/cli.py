@@ -1,4 +1,5 @@
-"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit verify."""
+"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit verify,
+apps register|approve|list."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from api import clock
 from api.db import apply_migrations, close_database, open_database
+from api.oauth.cli import add_app_commands
 from api.settings import Settings, SettingsError
 
 
@@ -153,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "SECRET_KEY); exit 1 if one is broken")
     verify.add_argument("--patient", type=int, default=None, help="check only this patient")
     verify.set_defaults(run=cmd_audit_verify)
+    add_app_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser
 
 

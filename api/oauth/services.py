@@ -11,7 +11,7 @@ from authlib.common.security import generate_token
 from api import clock
 from api.consent.policy import may_manage_consent
 from api.consent.rights import load_rights, load_viewer_facts
-from api.identity.models import Account, AccountStatus, Guardianship, Patient, Role
+from api.identity.models import Account, AccountStatus, Patient, Role
 from api.identity.viewer import Viewer
 from api.oauth.models import AppConnection, OAuthApp, OAuthToken
 from api.oauth.scopes import join_scopes, split_scopes
@@ -102,7 +102,7 @@ async def records_for(viewer: Viewer) -> list[RecordChoice]:
         return []
     own = await Patient.filter(account_id=viewer.account_id).first()
     children = await Patient.filter(
-        id__in=Guardianship.filter(guardian_id=viewer.account_id).values("patient_id")
+        guardians__guardian_id=viewer.account_id
     ).order_by("birth_date", "id")
     facts = await load_viewer_facts(viewer)
     choices = [RecordChoice(own.id, _display_name(own), True)] if own else []

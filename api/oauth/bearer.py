@@ -21,7 +21,7 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-class _Validator(BearerTokenValidator):  # type: ignore[misc]
+class _Validator(BearerTokenValidator):
     """authlib's checks (present, not expired, not revoked); the lookup is async, below."""
 
 

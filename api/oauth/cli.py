@@ -9,6 +9,7 @@ from typing import Any
 
 from api.oauth import services
 
+
 def _register(args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
     async def work() -> int:
         try:

@@ -6,7 +6,7 @@ database step hops back to the event loop with ``anyio.from_thread.run``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import anyio.from_thread
@@ -22,12 +22,12 @@ T = TypeVar("T")
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
 
-def on_loop(function: Callable[..., Awaitable[T]], *args: Any) -> T:
+def on_loop(function: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
     """Run a coroutine function on the event loop from authlib's worker thread."""
     return anyio.from_thread.run(function, *args)
 
 
-class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
+class S256CodeChallenge(CodeChallenge):
     """PKCE is required of every client, with S256; ``plain`` (or no method) is refused."""
 
     DEFAULT_CODE_CHALLENGE_METHOD = "S256"
@@ -42,7 +42,7 @@ class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
         super().validate_code_challenge(grant, redirect_uri)
 
 
-class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def save_authorization_code(self, code: str, request: Any) -> None:
@@ -63,7 +63,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         return authorization_code.authorizer()
 
 
-class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+class RefreshTokenGrant(grants.RefreshTokenGrant):
     """Each use gives a new refresh token and retires the old one (rotation)."""
 
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
@@ -81,7 +81,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
             raise InvalidGrantError("The refresh token was already used.")
 
 
-class TokenRevocationEndpoint(RevocationEndpoint):  # type: ignore[misc]
+class TokenRevocationEndpoint(RevocationEndpoint):
     """RFC 7009. Revoking either token of a family ends the whole family."""
 
     CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS

@@ -27,7 +27,7 @@ class Authorizer:
         return self.account_id
 
 
-class AppClient(ClientMixin):  # type: ignore[misc]
+class AppClient(ClientMixin):
     def __init__(self, app: OAuthApp) -> None:
         self.app = app
         self.redirect_uris = app.redirect_uris.split("\n")
@@ -70,7 +70,7 @@ class AppClient(ClientMixin):  # type: ignore[misc]
         return grant_type in GRANT_TYPES
 
 
-class CodeRecord(AuthorizationCodeMixin):  # type: ignore[misc]
+class CodeRecord(AuthorizationCodeMixin):
     def __init__(self, row: AuthorizationCode) -> None:
         self.row = row
         self.code_challenge = row.code_challenge
@@ -87,7 +87,7 @@ class CodeRecord(AuthorizationCodeMixin):  # type: ignore[misc]
         return Authorizer(self.row.connection.account_id, self.row.connection_id)
 
 
-class TokenRecord(TokenMixin):  # type: ignore[misc]
+class TokenRecord(TokenMixin):
     def __init__(self, row: OAuthToken) -> None:
         self.row = row
         self.family = row.family

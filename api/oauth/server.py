@@ -33,12 +33,12 @@ from api.oauth.scopes import ALL_SCOPES
 from api.oauth.tokens import ACCESS_TOKEN_LIFETIME
 
 AUTHORIZE_PATH = "/oauth/authorize"
-TOKEN_PATH = "/oauth/token"
+TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a secret
 REVOKE_PATH = "/oauth/revoke"
 METADATA_PATH = "/.well-known/oauth-authorization-server"
 
 
-class FormPayload(OAuth2Payload):  # type: ignore[misc]
+class FormPayload(OAuth2Payload):
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self._datalist: defaultdict[str, list[str]] = defaultdict(list)
         for key, value in pairs:
@@ -54,7 +54,7 @@ class FormPayload(OAuth2Payload):  # type: ignore[misc]
         return self._datalist
 
 
-class StarletteOAuth2Request(OAuth2Request):  # type: ignore[misc]
+class StarletteOAuth2Request(OAuth2Request):
     """An OAuth2Request whose parameters were read beforehand, on the event loop."""
 
     def __init__(self, method: str, uri: str, headers: dict[str, str],
@@ -94,7 +94,7 @@ async def oauth_request(request: Request, production: bool,
                                   dict(request.headers), args, form)
 
 
-class CarnetAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
+class CarnetAuthorizationServer(AuthorizationServer):
     def __init__(self, production: bool) -> None:
         super().__init__(scopes_supported=list(ALL_SCOPES))
         self.production = production

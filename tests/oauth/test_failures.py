@@ -12,8 +12,8 @@ from api.identity.models import Account
 from api.settings import Settings
 from tests.factories import make_patient, sign_in
 from tests.oauth.support import (
-    REDIRECT_URI,
     RECORD_QUERY,
+    REDIRECT_URI,
     app_client,
     authorize_url,
     bearer_query,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import httpx
-import pytest
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 
 from api.identity.models import Account
@@ -13,9 +12,9 @@ from api.settings import Settings
 from tests.factories import make_patient, sign_in
 from tests.oauth.support import (
     RECORD_QUERY,
+    app_client,
     authorize_url,
     bearer_query,
-    app_client,
     codes,
     consent,
     exchange,
@@ -24,7 +23,6 @@ from tests.oauth.support import (
     redirect_params,
     register,
 )
-
 
 
 async def test_an_app_reads_the_allergies_it_was_allowed_to(client: httpx.AsyncClient, app,

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.identity.viewer import viewer_from_request
 from api.oauth import services
 from api.oauth.scopes import split_scopes
-from api.identity.viewer import viewer_from_request
 from web.apps.words import scope_words
 from web.templating import language_of, render
 

@@ -39,8 +39,12 @@ def check_redirect_uri(uri: str) -> str:
 
 
 async def register_app(*, name: str, publisher: str, redirect_uris: list[str], scopes: str,
-                       confidential: bool) -> tuple[OAuthApp, str | None]:
-    """A new, not yet approved app; returns it with its client secret (None when public)."""
+                       confidential: bool, client_id: str | None = None
+                       ) -> tuple[OAuthApp, str | None]:
+    """A new, not yet approved app; returns it with its client secret (None when public).
+
+    ``client_id`` is generated unless given (the demo app has a fixed one).
+    """
     if not name.strip() or not publisher.strip():
         raise AppError("an app needs a name and a publisher")
     if not redirect_uris:
@@ -54,7 +58,7 @@ async def register_app(*, name: str, publisher: str, redirect_uris: list[str], s
         raise AppError("an app needs at least one scope")
     secret = generate_token(48) if confidential else None
     app = await OAuthApp.create(
-        client_id=generate_token(24), client_secret_hash=digest(secret) if secret else None,
+        client_id=client_id or generate_token(24), client_secret_hash=digest(secret) if secret else None,
         name=name.strip()[:100], publisher=publisher.strip()[:100],
         redirect_uris="\n".join(checked), scopes=join_scopes(wanted), created_at=clock.now(),
     )

@@ -58,7 +58,8 @@ async def register_app(*, name: str, publisher: str, redirect_uris: list[str], s
         raise AppError("an app needs at least one scope")
     secret = generate_token(48) if confidential else None
     app = await OAuthApp.create(
-        client_id=client_id or generate_token(24), client_secret_hash=digest(secret) if secret else None,
+        client_id=client_id or generate_token(24),
+        client_secret_hash=digest(secret) if secret else None,
         name=name.strip()[:100], publisher=publisher.strip()[:100],
         redirect_uris="\n".join(checked), scopes=join_scopes(wanted), created_at=clock.now(),
     )

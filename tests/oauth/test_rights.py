@@ -181,3 +181,24 @@ async def test_a_token_for_a_childs_record_does_not_reach_the_parents_own(
         own = (await bearer_query(http, tokens["access_token"], RECORD_QUERY,
                                   {"id": str(parent_patient.id)})).json()
     assert own["data"]["patient"] is None and codes(own) == ["NOT_FOUND"]
+
+
+async def test_an_app_sees_only_its_record_under_me_and_no_notifications(
+        client, app, settings) -> None:
+    _, parent = await _patient_signed_in(client, settings)
+    child = await make_patient(account=False, birth_date=date(2020, 5, 1), guardian=parent)
+    other_child = await make_patient(account=False, birth_date=date(2018, 5, 1), guardian=parent)
+    registered = await register("allergies.read")
+    query = """{ me { account { email } patient { id } represented { id } }
+                 unreadNotificationCount }"""
+    async with app_client(app) as http:
+        tokens = await connect_app(client, http, registered, "allergies.read",
+                                   record=child.id)
+        body = (await bearer_query(http, tokens["access_token"], query)).json()
+    me = body["data"]["me"]
+    assert me["patient"] is None  # the parent's own record was not connected
+    assert me["represented"] == [{"id": str(child.id)}]
+    assert str(other_child.id) not in str(me)
+    assert me["account"]["email"] is None  # no identity scope
+    assert body["data"]["unreadNotificationCount"] is None
+    assert _reason(body, "unreadNotificationCount") == "scope_missing"

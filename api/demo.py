@@ -23,6 +23,7 @@ from api.identity.models import (
     SecondFactor,
 )
 from api.identity.passwords import hash_password
+from api.oauth import demo as oauth_demo
 from api.settings import Settings
 
 DEMO_PASSWORD = "carnet-demo-2026"  # noqa: S105 - published demo credential
@@ -137,7 +138,6 @@ async def load_records(settings: Settings) -> None:
     access history of the visits they allowed; then the demo app, connected by Camille."""
     from api.consent import demo as consent_demo
     from api.documents import demo as documents_demo
-    from api.oauth import demo as oauth_demo
     from api.records.directives import demo as directives_demo
     from api.records.entries import demo as entries_demo
     from api.records.measurements import demo as measurements_demo

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from api.oauth import services
+from api.oauth.models import OAuthApp
 
 
 def _register(args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
@@ -46,8 +47,6 @@ def _approve(args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
 
 def _list(args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
     async def work() -> int:
-        from api.oauth.models import OAuthApp
-
         for app in await OAuthApp.all().order_by("id"):
             state = "approved" if app.approved_at else "pending"
             kind = "public" if app.client_secret_hash is None else "confidential"

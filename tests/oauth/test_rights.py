@@ -67,6 +67,7 @@ async def test_disconnecting_ends_the_app_at_its_next_request(client, app, setti
         assert first.status_code == 200
         page = await client.get("/apps/connected")
         assert "Pollen Diary" in page.text and "Pollen Labs" in page.text
+        assert "Dernière utilisation" in page.text  # it read a moment ago
         action = page.text.split('action="/apps/connected/')[1].split('"')[0]
         gone = await client.post(f"/apps/connected/{action}",
                                  data={"csrf_token": csrf_from(page.text)})

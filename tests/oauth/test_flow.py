@@ -113,3 +113,22 @@ async def test_a_confidential_app_authenticates_with_its_secret(client, app, set
         assert no_secret.json()["error"] == "invalid_client"
         tokens = await exchange(http, registered, code, verifier)
     assert tokens.status_code == 200, tokens.text
+
+
+async def test_with_a_bearer_token_the_session_cookie_is_not_used(client, app, settings) -> None:
+    patient = await make_patient(email="camille@test.invalid")
+    account = await Account.get(id=patient.account_id)
+    await sign_in(client, account, settings.secret_key)
+    registered = await register("allergies.read")
+    verifier, challenge = pkce()
+    answered = await consent(client, authorize_url(registered.client_id, "allergies.read",
+                                                   challenge))
+    async with app_client(app) as http:
+        tokens = (await exchange(http, registered, redirect_params(answered)["code"],
+                                 verifier)).json()
+    # The person's own client, cookie included, sends the app's token: the app answers.
+    as_app = await bearer_query(client, tokens["access_token"], "{ me { account { email } } }")
+    assert as_app.status_code == 200  # no CSRF token, yet no CSRF refusal
+    assert as_app.json()["data"]["me"]["account"]["email"] is None  # the app's view
+    bad = await bearer_query(client, "wrong", "{ me { account { email } } }")
+    assert bad.status_code == 401  # never a fall-back to the cookie

@@ -11,7 +11,7 @@ from authlib.common.security import generate_token
 from api import clock
 from api.consent.policy import may_manage_consent
 from api.consent.rights import load_rights, load_viewer_facts
-from api.identity.models import Account, AccountStatus, Patient, Role
+from api.identity.models import Patient, Role
 from api.identity.viewer import Viewer
 from api.oauth.models import AppConnection, OAuthApp, OAuthToken
 from api.oauth.scopes import join_scopes, split_scopes
@@ -180,6 +180,3 @@ async def disconnect(viewer: Viewer, connection_id: int) -> bool:
     )
     return True
 
-
-async def active_account(account_id: int) -> Account | None:
-    return await Account.filter(id=account_id, status=AccountStatus.ACTIVE).first()

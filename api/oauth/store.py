@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from api import clock
-from api.identity.models import Account
+from api.identity.models import Account, AccountStatus
 from api.oauth.models import AppConnection, AuthorizationCode, OAuthApp, OAuthToken
-from api.oauth.services import active_account
 from api.oauth.tokens import (
     ACCESS_TOKEN_LIFETIME,
     CODE_LIFETIME,
@@ -134,12 +133,13 @@ async def find_access_token(access_token: str) -> BearerAccess | None:
     """The token row, its connection, app and (active) account. Expiry and revocation are
     checked by the caller, with authlib's bearer validator.
     """
-    row = await OAuthToken.filter(access_token_hash=digest(access_token)).prefetch_related(
-        "connection__app").first()
+    # One statement: the token joined to its connection, app and account.
+    row = await OAuthToken.filter(access_token_hash=digest(access_token)).select_related(
+        "connection__app", "connection__account").first()
     if row is None:
         return None
-    account = await active_account(row.connection.account_id)
-    if account is None:
+    account = row.connection.account
+    if account.status is not AccountStatus.ACTIVE:
         return None
     return BearerAccess(token=row, connection=row.connection, app=row.connection.app,
                         account=account)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from api import clock
-from api.identity.models import Account
+from api.identity.models import Account, AccountStatus
 from api.settings import Settings
 from tests.factories import make_patient, sign_in
 from tests.oauth.support import (
@@ -212,3 +212,13 @@ async def test_another_app_cannot_use_the_refresh_token(client, app, person) -> 
         tokens = await connect_app(client, http, registered, "allergies.read")
         stolen = await refresh(http, other, tokens["refresh_token"])
     assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_grant"
+
+
+async def test_the_token_of_a_closed_account_is_401(client, app, person) -> None:
+    registered = await register("allergies.read")
+    async with app_client(app) as http:
+        tokens = await connect_app(client, http, registered, "allergies.read")
+        await Account.filter(id=person.account_id).update(status=AccountStatus.CLOSED)
+        response = await bearer_query(http, tokens["access_token"], RECORD_QUERY,
+                                      {"id": str(person.id)})
+    assert response.status_code == 401

@@ -8,7 +8,6 @@ from starlette.routing import Route
 from api.identity.models import Account
 from tests.factories import make_patient, sign_in
 
-
 # OAuth endpoints an app calls with its own credentials; cookies play no part there.
 APP_AUTHENTICATED = {"/oauth/token", "/oauth/revoke"}
 

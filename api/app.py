@@ -1,4 +1,4 @@
-"""Builds the ASGI application: /graphql, /healthz, security headers, database lifespan.
+"""Builds the ASGI application: /graphql, /healthz, OAuth, security headers, database lifespan.
 
 The web pages are added by `web.app`, which composes this app with its routes
 (api/ never imports web/).
@@ -20,6 +20,8 @@ from api.db import close_database, open_database
 from api.documents.routes import routes as document_routes
 from api.graphql.schema import build_schema
 from api.graphql.view import GraphQLEndpoint
+from api.oauth.routes import oauth_routes
+from api.oauth.server import CarnetAuthorizationServer
 from api.security.headers import SecurityHeadersMiddleware
 from api.settings import Settings
 
@@ -52,11 +54,13 @@ def build_app(
                 await close_database()
 
     graphql = GraphQLEndpoint(schema, settings)
+    oauth_server = CarnetAuthorizationServer(production=settings.production)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             *document_routes,
+            *oauth_routes(oauth_server),
             *routes,
         ],
         middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production)],
@@ -65,4 +69,5 @@ def build_app(
     )
     app.state.settings = settings
     app.state.schema = schema
+    app.state.oauth_server = oauth_server  # the consent pages (web/apps) answer through it
     return app

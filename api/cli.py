@@ -1,5 +1,5 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit verify,
-sync purge."""
+sync purge, apps register|approve|list."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from api import clock
 from api.db import apply_migrations, close_database, open_database
+from api.oauth.cli import add_app_commands
 from api.settings import Settings, SettingsError
 
 
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_sub.add_parser(
         "purge", help="delete idempotency keys older than 24 hours and changes older than 30 "
         "days (run it daily)").set_defaults(run=cmd_sync_purge)
+    add_app_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser
 
 

@@ -23,6 +23,7 @@ from api.identity.models import (
     SecondFactor,
 )
 from api.identity.passwords import hash_password
+from api.oauth import demo as oauth_demo
 from api.settings import Settings
 
 DEMO_PASSWORD = "carnet-demo-2026"  # noqa: S105 - published demo credential
@@ -134,7 +135,7 @@ async def load_demo() -> dict[str, int]:
 async def load_records(settings: Settings) -> None:
     """Fill each demo patient's record (each section's loader skips what exists), then
     the sharing: grants, a treating doctor, a block, a past emergency access, and the
-    access history of the visits they allowed."""
+    access history of the visits they allowed; then the demo app, connected by Camille."""
     from api.consent import demo as consent_demo
     from api.documents import demo as documents_demo
     from api.records.directives import demo as directives_demo
@@ -149,3 +150,4 @@ async def load_records(settings: Settings) -> None:
         await directives_demo.load(patient, author.id)
         await documents_demo.load(patient, author.id, settings)
     await consent_demo.load(settings)
+    await oauth_demo.load()

@@ -99,6 +99,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "consent": ("api.consent.models", "api.consent.migrations"),
     "audit": ("api.audit.models", "api.audit.migrations"),
     "sync": ("api.sync.models", "api.sync.migrations"),
+    "oauth": ("api.oauth.models", "api.oauth.migrations"),
 }
 
 

@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from api.app import build_app
 from api.settings import Settings
-from web import account, auth, dev, home, patient
+from web import account, apps, auth, dev, home, patient
 from web.graphql_client import validate_operations
 from web.templating import render
 
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         settings,
         routes=[
             *home.routes, *auth.routes, *account.routes, *dev.routes, *patient.routes,
+            *apps.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         manage_database=manage_database,

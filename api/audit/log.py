@@ -230,10 +230,13 @@ async def record_accesses(context: Context, connection: BaseDBAsyncClient | None
     if not groups:
         return []
     viewer = await _viewer_of(context)
+    # An app's accesses carry its name: the patient sees which app acted, for whom.
+    app_name = context.app.name if context.app is not None else ""
     pending = [
         PendingEvent(patient_id=patient_id, viewer=viewer, basis=Basis(basis),
                      sections=frozenset(sections), actions=frozenset(actions),
-                     request_kind=request_kind)
+                     request_kind=request_kind,
+                     detail=app_name if basis == Basis.APP.value else "")
         for (patient_id, basis), (sections, actions) in sorted(groups.items())
     ]
     return await append_events(pending, connection)

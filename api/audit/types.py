@@ -43,7 +43,8 @@ class AccessEventType:
     emergency: bool = strawberry.field(description="An emergency (break-glass) access.")
     request_kind: RequestKind
     detail: str | None = strawberry.field(
-        description="A note for some events, e.g. the reason given for an emergency access."
+        description="A note for some events: the reason given for an emergency access, "
+        "the app's name for an access by an app (basis APP)."
     )
     sequence: strawberry.Private[int]
 

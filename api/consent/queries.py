@@ -14,7 +14,7 @@ from api.consent.guard import managed_patient, reachable_patient
 from api.consent.handles import issue_handle
 from api.consent.models import Block, EmergencyAccess, Grant, Notification, TreatingDoctor
 from api.consent.policy import patient_reach
-from api.consent.sections import Action, Profession
+from api.consent.sections import Action, Profession, Refusal
 from api.consent.types import (
     BlockedProfessionalType,
     EmergencyAccessType,
@@ -26,10 +26,18 @@ from api.consent.types import (
 )
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
+from api.graphql.errors import ConsentRequired
 from api.graphql.permissions import facts_for
 from api.identity.models import Patient
 from api.identity.types import ProfessionalType
 from api.records.types import PatientType
+
+
+def _refuse_apps(info: Info, what: str) -> None:
+    """No scope covers this: it is about the person's every record and relation."""
+    if info.context.app is not None:
+        raise ConsentRequired(f"An app cannot read the person's {what}.",
+                              reason=Refusal.SCOPE_MISSING.value)
 
 
 def _by_id(item: object) -> str:
@@ -131,6 +139,7 @@ class ConsentQuery:
     async def notifications(self, info: Info, first: int | None = None, after: str | None = None,
                             unread_only: bool = False) -> Page[NotificationType] | None:
         account_id = info.context.require_viewer().account_id
+        _refuse_apps(info, "notifications")
         size, last = page_size(first), decode_number_cursor(after)
         query = Notification.filter(recipient_id=account_id)
         if unread_only:
@@ -145,6 +154,7 @@ class ConsentQuery:
     @strawberry.field(description="How many of the viewer's notifications are unread.")
     async def unread_notification_count(self, info: Info) -> int | None:
         account_id = info.context.require_viewer().account_id
+        _refuse_apps(info, "notifications")
         return await Notification.filter(recipient_id=account_id, read_at__isnull=True).count()
 
     @strawberry.field(description="The directory of professionals, to share the record: every "

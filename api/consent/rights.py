@@ -14,7 +14,7 @@ from typing import Any, cast
 from tortoise.queryset import QuerySet
 
 from api import clock
-from api.consent.facts import EmergencyFacts, GrantFacts, Rights, ViewerFacts
+from api.consent.facts import AppFacts, EmergencyFacts, GrantFacts, Rights, ViewerFacts
 from api.consent.models import (
     Block,
     ConsentSettings,
@@ -23,9 +23,9 @@ from api.consent.models import (
     TreatingDoctor,
     decode_sections,
 )
-from api.consent.sections import Profession
+from api.consent.sections import Action, Profession, Section
 from api.identity.models import Guardianship, Patient, Professional, Role
-from api.identity.viewer import Viewer
+from api.identity.viewer import AppIdentity, Viewer
 
 
 def eighteenth_birthday(birth_date: date) -> datetime:
@@ -60,8 +60,20 @@ def grant_facts(grant: Grant) -> GrantFacts:
     )
 
 
+def app_facts(app: AppIdentity) -> AppFacts:
+    """The app's scopes (``allergies.read``...) as the policy reads them."""
+    scopes: set[tuple[Section, Action]] = set()
+    for scope in app.scopes:
+        section, _, action = scope.partition(".")
+        try:
+            scopes.add((Section(section), Action(action)))
+        except ValueError:  # an unknown scope gives nothing
+            continue
+    return AppFacts(frozenset(scopes))
+
+
 async def load_rights(viewer: Viewer, patient: Patient) -> Rights:
-    """Everything that links this viewer to this patient, as of now."""
+    """Everything that links this viewer (and the app acting for them) to this patient."""
     return (await load_rights_many(viewer, [patient]))[patient.id]
 
 
@@ -96,8 +108,14 @@ async def load_rights_many(viewer: Viewer, patients: Sequence[Patient]) -> dict[
         opposed = await _patient_ids(
             ConsentSettings.filter(patient_id__in=ids, emergency_opposed=True)
         )
+    app = viewer.app
+    scoped = app_facts(app) if app is not None else None
     rights: dict[int, Rights] = {}
     for patient in patients:
+        if app is not None and app.patient_id is not None and patient.id != app.patient_id:
+            # The app was connected to another record: it has no relation to this one.
+            rights[patient.id] = Rights(patient_id=patient.id, now=now, app=scoped)
+            continue
         owner = owner_account_id(patient)
         rights[patient.id] = Rights(
             patient_id=patient.id,
@@ -111,5 +129,6 @@ async def load_rights_many(viewer: Viewer, patients: Sequence[Patient]) -> dict[
             is_blocked=patient.id in blocked,
             emergency=emergencies.get(patient.id),
             emergency_opposed=patient.id in opposed,
+            app=scoped,
         )
     return rights

@@ -19,7 +19,7 @@ from api.audit.log import record_event
 from api.audit.models import RequestKind
 from api.consent.policy import Decision, ItemFacts, decide
 from api.consent.rights import load_rights, load_viewer_facts
-from api.consent.sections import Action, Section
+from api.consent.sections import Action, Basis, Section
 from api.identity.models import Patient
 from api.identity.viewer import Viewer
 
@@ -44,9 +44,11 @@ async def record_access(
     """
     if decision.basis is None:  # pragma: no cover - an allowed decision always has one
         raise ValueError("only allowed accesses are recorded")
+    # An app's access names the app, as GraphQL's do (api/audit/log.py).
+    detail = viewer.app.name if viewer.app is not None and decision.basis is Basis.APP else ""
     await record_event(patient_id=patient_id, viewer_account_id=viewer.account_id,
                        basis=decision.basis, sections=(Section.DOCUMENTS,), actions=(action,),
-                       request_kind=request_kind, connection=connection)
+                       request_kind=request_kind, detail=detail, connection=connection)
 
 
 def recorded_transaction(viewer: Viewer, patient_id: int, action: Action, decision: Decision

@@ -36,6 +36,7 @@ from api.documents.storage import storage_for
 from api.graphql.view import request_language
 from api.identity.models import Patient
 from api.identity.viewer import Viewer, viewer_from_request
+from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.security import csrf
 from api.settings import Settings
 
@@ -77,7 +78,11 @@ def _id_of(raw: str) -> int | None:
 async def download(request: Request) -> Response:
     """The bytes of a document; anything the viewer may not see is simply not found."""
     settings: Settings = request.app.state.settings
-    viewer = await viewer_from_request(request, settings.secret_key)
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        viewer = await viewer_from_request(request, settings.secret_key)
+    elif (viewer := await viewer_for_token(token)) is None:
+        return invalid_token_response()  # an app's token, not valid: never the cookie
     document_id = _id_of(request.path_params["document_id"])
     if viewer is None or document_id is None:
         raise HTTPException(404)

@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from api.graphql.errors import NotAuthenticated
-from api.identity.viewer import Viewer
+from api.identity.viewer import AppIdentity, Viewer
 from api.settings import Settings
 
 
@@ -30,6 +30,11 @@ class Context:
     def note_access(self, patient_id: int, section: Any, action: Any, decision: Any) -> None:
         basis = decision.basis.value if decision.basis is not None else ""
         self.accesses.add((patient_id, str(section.value), str(action.value), basis))
+
+    @property
+    def app(self) -> AppIdentity | None:
+        """The app acting for the viewer, on a bearer request; None otherwise."""
+        return self.viewer.app if self.viewer is not None else None
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

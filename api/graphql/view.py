@@ -12,6 +12,7 @@ from strawberry.asgi import GraphQL
 from api.documents.limits import announced_too_large, is_multipart, limited_receive
 from api.graphql.context import Context
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
+from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.security import csrf
 from api.settings import Settings
 
@@ -30,13 +31,23 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
-        viewer = await viewer_from_request(request, self.settings.secret_key)
+        # A bearer request is the app's alone: its session cookie, if any, is not looked at.
+        viewer = request.scope.get("state", {}).get("bearer_viewer") or await viewer_from_request(
+            request, self.settings.secret_key)
         return Context(settings=self.settings, viewer=viewer, language=request_language(request))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
-            cookie_authenticated = bool(request.cookies.get(SESSION_COOKIE))
+            token = bearer_token(request.headers.get("authorization"))
+            if token is not None:
+                bearer_viewer = await viewer_for_token(token)
+                if bearer_viewer is None:
+                    await invalid_token_response()(scope, receive, send)
+                    return
+                scope.setdefault("state", {})["bearer_viewer"] = bearer_viewer
+            # A bearer request carries no cookie credential, so it needs no CSRF token.
+            cookie_authenticated = token is None and bool(request.cookies.get(SESSION_COOKIE))
             if (
                 request.method not in csrf.SAFE_METHODS
                 and cookie_authenticated

@@ -34,8 +34,18 @@ class IdentityQuery:
         patient = await models.Patient.filter(account_id=account.id).first()
         professional = await models.Professional.filter(account_id=account.id).first()
         children = await models.Patient.filter(guardians__guardian_id=account.id).order_by("id")
+        account_type = AccountType.from_model(account)
+        app = info.context.app
+        if app is not None:
+            # An app sees only the record it was connected to, and the person's e-mail
+            # address only with the identity scope.
+            if app.patient_id is not None:
+                patient = patient if patient is not None and patient.id == app.patient_id else None
+                children = [child for child in children if child.id == app.patient_id]
+            if "identity.read" not in app.scopes:
+                account_type.email = None
         return MeType(
-            account=AccountType.from_model(account),
+            account=account_type,
             patient=PatientType.from_model(patient) if patient else None,
             professional=ProfessionalType.from_model(professional) if professional else None,
             represented=await represented_records(info, list(children)),

@@ -13,9 +13,25 @@ SESSION_COOKIE = "carnet_session"
 
 
 @dataclass(frozen=True)
+class AppIdentity:
+    """An OAuth app acting for the viewer (bearer requests only).
+
+    ``scopes`` are ``<section>.<action>`` strings; ``patient_id`` is the one record the
+    person connected the app to, or None when it acts for a professional on every record
+    they may reach.
+    """
+
+    client_id: str
+    name: str
+    scopes: frozenset[str]
+    patient_id: int | None
+
+
+@dataclass(frozen=True)
 class Viewer:
     account: Account
     session: Session | None
+    app: AppIdentity | None = None
 
     @property
     def account_id(self) -> int:

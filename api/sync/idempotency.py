@@ -58,9 +58,8 @@ def input_hash(operation: str, values: dict[str, Any]) -> str:
 
 
 def _client_id(context: Context) -> str:
-    # The OAuth client acting for the person, once requests carry one; "" otherwise.
-    app = getattr(context, "app", None)
-    return str(getattr(app, "client_id", "") or "") if app is not None else ""
+    # The OAuth client acting for the person; "" for the person's own pages and cookies.
+    return context.app.client_id if context.app is not None else ""
 
 
 def claim_for(info: Info, key: str | None, operation: str,

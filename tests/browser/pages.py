@@ -14,6 +14,14 @@ from tests.browser.signin import DEMO_ACCOUNTS, password_step_without_loading
 
 ANONYMOUS, PATIENT, PROFESSIONAL = "anonymous", "patient", "professional"
 
+# The demo app asks for its scopes (PKCE challenge from RFC 7636's example).
+CONSENT_PATH = (
+    "/oauth/authorize?response_type=code&client_id=demo-pollen-diary"
+    "&redirect_uri=http%3A%2F%2Flocalhost%3A8765%2Fcallback"
+    "&scope=allergies.read+treatments.read+measurements.read+measurements.write&state=demo"
+    "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+)
+
 # Run in the browser context before the page is opened (e.g. a step of a journey).
 Reach = Callable[[Any, str], Awaitable[None]]
 
@@ -77,6 +85,9 @@ PAGES: list[CheckedPage] = [
     at("/records/2", PATIENT),  # the son's record overview, switched to from the mother's
     at("/records/1/documents", PATIENT),
     at("/records/1/documents/1", PATIENT),  # the demo lab report (a PDF)
+    at("/apps", ANONYMOUS, PATIENT),
+    at("/apps/connected", PATIENT, PROFESSIONAL),  # the demo app is connected by Camille
+    at(CONSENT_PATH, PATIENT, PROFESSIONAL, label="/oauth/authorize (consent screen)"),
     at("/no-such-page", ANONYMOUS, PATIENT, status=404),
 ]
 

@@ -8,6 +8,9 @@ from starlette.routing import Route
 from api.identity.models import Account
 from tests.factories import make_patient, sign_in
 
+# OAuth endpoints an app calls with its own credentials; cookies play no part there.
+APP_AUTHENTICATED = {"/oauth/token", "/oauth/revoke"}
+
 
 def _post_routes(app):
     found = []
@@ -25,6 +28,11 @@ async def test_every_form_route_refuses_a_post_without_the_csrf_token(app, clien
     assert "/signin" in paths and "/account/password" in paths
     for path in paths:
         response = await client.post(path, data={"anything": "x"})
+        if path in APP_AUTHENTICATED:
+            # These authenticate the app (client id, secret, PKCE), never the cookie.
+            assert response.status_code in (400, 401), f"{path} accepted an unknown client"
+            assert response.json()["error"] in ("invalid_client", "unsupported_grant_type")
+            continue
         assert response.status_code in (403, 404), f"{path} accepted a post without CSRF token"
         if response.status_code == 404:
             pytest.fail(f"{path}: fix the placeholder id in this test")

@@ -27,6 +27,14 @@ class Context:
     # back): api.audit.log writes only the rest.
     audited: set[tuple[int, str, str, str]] = field(default_factory=set)
 
+    # Set for requests over HTTP only; pages run their operations in-process without them.
+    # The registered app behind a bearer token (None: a browser session or no one).
+    client_app: str | None = None
+    # The response being built: extensions add headers (RateLimit) and the status (429).
+    http_response: Any = None
+    # The cost points left to this app for this person (api.graphql.ratelimit.CostBudget).
+    cost_budget: Any = None
+
     def note_access(self, patient_id: int, section: Any, action: Any, decision: Any) -> None:
         basis = decision.basis.value if decision.basis is not None else ""
         self.accesses.add((patient_id, str(section.value), str(action.value), basis))

@@ -23,7 +23,9 @@ from api.consent.mutations import ConsentMutation
 from api.consent.queries import ConsentQuery
 from api.documents.mutations import DocumentsMutation
 from api.documents.queries import DocumentsQuery
+from api.graphql.cost_extension import CostExtension
 from api.graphql.errors import own_error, should_mask_error
+from api.graphql.introspection import ProductionIntrospectionGuard
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
 from api.records.directives.mutations import DirectivesMutation
@@ -33,10 +35,13 @@ from api.records.measurements.mutations import MeasurementsMutation
 from api.records.measurements.queries import MeasurementsQuery
 
 MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+MAX_BATCH_OPERATIONS = 10
 # Built once: a rule class made per request would defeat the validation cache.
 _LIMIT_RULES = [
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]
 
 
@@ -78,13 +83,16 @@ def build_schema(*, production: bool = False) -> CarnetSchema:
     return CarnetSchema(
         query=Query,
         mutation=Mutation,
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(disable_field_suggestions=production,
+                                batching_config={"max_operations": MAX_BATCH_OPERATIONS}),
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: AddValidationRules(_LIMIT_RULES),
-            lambda: MaxTokensLimiter(max_token_count=2000),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: OwnErrorExtensions(should_mask_error=should_mask_error),
+            *([ProductionIntrospectionGuard] if production else []),
+            CostExtension,
             AccessLogExtension,
         ],
     )

@@ -8,9 +8,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from api.documents.limits import announced_too_large, is_multipart, limited_receive
 from api.graphql.context import Context
+from api.graphql.http_caching import answer_with_etag
+from api.graphql.persisted import resolve_persisted_query, store_from_uri
+from api.graphql.ratelimit import RateLimits, token_key
+from api.graphql.schema import MAX_BATCH_OPERATIONS
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.security import csrf
 from api.settings import Settings
@@ -21,6 +27,34 @@ def request_language(request: Request) -> str:
     return "en" if lang == "en" else "fr"
 
 
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def request_token(request: Request) -> str | None:
+    """The credential a request carries (session cookie or bearer token), as a rate key."""
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return token_key(authorization[7:].strip())
+    return token_key(request.cookies.get(SESSION_COOKIE))
+
+
+def coded_error(message: str, code: str, status: int, headers: dict[str, str] | None = None,
+                **extensions: object) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message,
+                                     "extensions": {"code": code, **extensions}}]},
+                        status_code=status, headers=headers)
+
+
+class RequestRefused(Exception):
+    """Raised while reading a request to answer it at once with `response`."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
     def __init__(self, schema: Any, settings: Settings) -> None:
         # No in-browser IDE: it loads its code from a CDN, which the CSP forbids.
@@ -28,14 +62,60 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide=None, allow_queries_via_get=True,
                          multipart_uploads_enabled=True)
         self.settings = settings
+        limits = settings.api_limits
+        self.rate_limits = RateLimits(limits)
+        self.persisted_queries = store_from_uri(limits.persisted_query_storage,
+                                                limits.key_prefix)
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         viewer = await viewer_from_request(request, self.settings.secret_key)
-        return Context(settings=self.settings, viewer=viewer, language=request_language(request))
+        person = (f"account:{viewer.account_id}" if viewer
+                  else f"address:{client_address(request.scope)}")
+        request.state.etag_viewer = person
+        client_app = None  # the registered app behind a bearer token, once OAuth lands
+        return Context(settings=self.settings, viewer=viewer, language=request_language(request),
+                       client_app=client_app, http_response=response,
+                       cost_budget=self.rate_limits.budget(client_app, person))
+
+    async def execute_single(
+        self, request: Request, request_adapter: Any, sub_response: Any, context: Context,
+        root_value: Any, request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        refused = await resolve_persisted_query(request_data, self.persisted_queries,
+                                                context.client_app)
+        if refused is not None:
+            return refused
+        return await super().execute_single(request, request_adapter, sub_response, context,
+                                            root_value, request_data)
+
+    def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
+        if len(request_data) > MAX_BATCH_OPERATIONS:
+            raise RequestRefused(coded_error(
+                f"A batch may hold at most {MAX_BATCH_OPERATIONS} operations.",
+                "TOO_MANY_OPERATIONS", 400, maximum=MAX_BATCH_OPERATIONS))
+        super()._validate_batch_request(request_data, protocol)
+
+    async def rate_limited(self, request: Request) -> Response | None:
+        refusal = await self.rate_limits.check_request(request_token(request),
+                                                       client_address(request.scope))
+        if refusal is None:
+            return None
+        return coded_error(refusal.message, "RATE_LIMITED", 429,
+                           headers={"Retry-After": str(refusal.retry_after)},
+                           limit=refusal.limit, retryAfter=refusal.retry_after)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self._serve(scope, receive, send)
+        except RequestRefused as refused:
+            await refused.response(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
+            if (limited := await self.rate_limited(request)) is not None:
+                await limited(scope, receive, send)
+                return
             cookie_authenticated = bool(request.cookies.get(SESSION_COOKIE))
             if (
                 request.method not in csrf.SAFE_METHODS
@@ -57,4 +137,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                                        status_code=413)(scope, receive, send)
                     return
                 receive = limited_receive(receive)
+            if request.method == "GET":
+                await answer_with_etag(super().__call__, scope, receive, send)
+                return
         await super().__call__(scope, receive, send)

@@ -77,6 +77,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                        client_app=client_app, http_response=response,
                        cost_budget=self.rate_limits.budget(client_app, person))
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # No IDE to render; a GET carrying only a persisted query's hash is a query.
+        return False
+
     async def execute_single(
         self, request: Request, request_adapter: Any, sub_response: Any, context: Context,
         root_value: Any, request_data: GraphQLRequestData,

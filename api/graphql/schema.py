@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -14,7 +16,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.audit.extension import AccessLogExtension
 from api.audit.queries import AuditQuery
@@ -26,6 +28,7 @@ from api.documents.queries import DocumentsQuery
 from api.graphql.cost_extension import CostExtension
 from api.graphql.errors import own_error, should_mask_error
 from api.graphql.introspection import ProductionIntrospectionGuard
+from api.graphql.limit_codes import add_limit_codes
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
 from api.records.directives.mutations import DirectivesMutation
@@ -58,6 +61,12 @@ class Mutation(EntriesMutation, MeasurementsMutation, DirectivesMutation, Docume
 
 
 class CarnetSchema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(*args, **kwargs)
+        # Here, not in an extension: a parse error (too many tokens) skips their hooks.
+        add_limit_codes(result.errors or [])
+        return result
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

@@ -47,6 +47,18 @@ def coded_error(message: str, code: str, status: int, headers: dict[str, str] | 
                         status_code=status, headers=headers)
 
 
+def csrf_refused(request: Request) -> bool:
+    """A cookie request without its CSRF token: refused for every method, GET included.
+
+    A query over GET is not free of effects (a professional's read is written to the
+    patient's access history), and a SameSite=Lax cookie rides along on a cross-site
+    link; so a cookie GET carries the token too. Bearer and anonymous requests need none.
+    """
+    if not request.cookies.get(SESSION_COOKIE):
+        return False
+    return not csrf.token_matches(request, request.headers.get(csrf.HEADER))
+
+
 class RequestRefused(Exception):
     """Raised while reading a request to answer it at once with `response`."""
 
@@ -120,12 +132,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             if (limited := await self.rate_limited(request)) is not None:
                 await limited(scope, receive, send)
                 return
-            cookie_authenticated = bool(request.cookies.get(SESSION_COOKIE))
-            if (
-                request.method not in csrf.SAFE_METHODS
-                and cookie_authenticated
-                and not csrf.token_matches(request, request.headers.get(csrf.HEADER))
-            ):
+            if csrf_refused(request):
                 response: Response = JSONResponse(
                     {"errors": [{"message": "CSRF token missing or wrong.",
                                  "extensions": {"code": "CSRF"}}]},

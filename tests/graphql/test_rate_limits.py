@@ -90,11 +90,10 @@ async def test_every_answer_carries_the_ratelimit_header_of_its_budget(limited_c
 
 async def test_pages_run_their_operations_outside_the_api_limits(limited_client, settings):
     client = limited_client(per_address="2/hour", per_token="2/hour", cost_budget="1/hour")
-    await CALLER_KINDS["cookie"](client, settings)
+    caller = await CALLER_KINDS["cookie"](client, settings)
     for _ in range(4):
         page = await client.get("/", follow_redirects=True)
         assert page.status_code == 200
-    caller = Caller("cookie", client)
     assert (await caller.get("{ __typename }")).status_code == 200
 
 

@@ -119,8 +119,8 @@ async def resolve_persisted_query(
     if request.query is None:
         try:
             request.query = await store.get(sha256)
-        except Exception:  # an unreachable store: the client sends the text again
-            log.exception("persisted-query store unreachable")
+        except Exception as error:  # an unreachable store: the client sends the text again
+            log.warning("persisted-query store unreachable (%s)", error)
         if request.query is None:
             return _refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
         return None
@@ -130,6 +130,6 @@ async def resolve_persisted_query(
     if len(request.query) <= PERSISTED_QUERY_MAX_LENGTH:
         try:
             await store.put(sha256, request.query)
-        except Exception:
-            log.exception("persisted-query store unreachable")
+        except Exception as error:
+            log.warning("persisted-query store unreachable (%s)", error)
     return None

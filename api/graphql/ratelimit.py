@@ -61,9 +61,11 @@ def token_key(raw: str | None) -> str | None:
 class RateLimits:
     def __init__(self, settings: ApiLimits) -> None:
         uri = async_storage_uri(settings.storage)
-        options: dict[str, str] = {}
+        options: dict[str, float | str] = {}
         if "redis" in uri:
-            options = {"implementation": "redispy", "key_prefix": settings.key_prefix}
+            # Short timeouts: an unreachable Redis must not hold every request up.
+            options = {"implementation": "redispy", "key_prefix": settings.key_prefix,
+                       "socket_connect_timeout": 1.0, "socket_timeout": 1.0}
         self.storage = storage_from_string(uri, **options)
         self.requests = MovingWindowRateLimiter(self.storage)
         self.budgets = FixedWindowRateLimiter(self.storage)
@@ -81,8 +83,9 @@ class RateLimits:
                 if await self.requests.hit(item, kind, key):
                     continue
                 stats = await self.requests.get_window_stats(item, kind, key)
-            except Exception:  # the storage is down: let the request through
-                log.exception("rate-limit storage unreachable; %s limit not applied", kind)
+            except Exception as error:  # the storage is down: let the request through
+                log.warning("rate-limit storage unreachable; %s limit not applied (%s)",
+                            kind, error)
                 continue
             return Refusal(kind, _retry_after(stats.reset_time))
         return None
@@ -107,8 +110,8 @@ class CostBudget:
         item = self.limits.cost_budget
         try:
             stats = await self.limits.budgets.get_window_stats(item, *self._key)
-        except Exception:
-            log.exception("rate-limit storage unreachable; cost budget not applied")
+        except Exception as error:
+            log.warning("rate-limit storage unreachable; cost budget not applied (%s)", error)
             return None
         return BudgetState(item.amount, stats.remaining, _retry_after(stats.reset_time))
 
@@ -116,7 +119,7 @@ class CostBudget:
         if cost > 0:
             try:
                 await self.limits.budgets.hit(self.limits.cost_budget, *self._key, cost=cost)
-            except Exception:
-                log.exception("rate-limit storage unreachable; cost not charged")
+            except Exception as error:
+                log.warning("rate-limit storage unreachable; cost not charged (%s)", error)
                 return None
         return await self.state()

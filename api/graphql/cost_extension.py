@@ -88,6 +88,7 @@ class CostExtension(SchemaExtension):
         if self.state is None and budget is not None:
             # Refused before execution (syntax, validation): still say what is left.
             self.state = await budget.state()
+            self._set_headers()
         state = self.state
         return {"cost": {
             "requested": self.requested,

@@ -109,3 +109,14 @@ async def test_queries_kept_in_redis_are_found_by_every_process():
         await one.redis.delete(one.prefix + sha)
         await one.redis.aclose()
         await two.redis.aclose()
+
+
+async def test_an_unreachable_store_still_answers_queries_sent_with_their_text(
+        limited_client, settings):
+    client = limited_client(persisted_query_storage="redis://127.0.0.1:1/0")
+    caller = Caller("anonymous", client)
+    query = "query Unreachable { __typename }"
+    answered = await caller.query(query, extensions=persisted(query))
+    assert answered.json()["data"] == {"__typename": "Query"}
+    alone = await caller.post({"extensions": persisted(query)})
+    assert codes(alone.json()) == ["PERSISTED_QUERY_NOT_FOUND"]

@@ -86,6 +86,9 @@ async def test_every_answer_carries_the_ratelimit_header_of_its_budget(limited_c
     match = re.fullmatch(r'"cost";r=(\d+);t=(\d+)', response.headers["ratelimit"])
     assert match and int(match.group(1)) == 97 == response.json()["extensions"]["cost"]["remaining"]
     assert 0 < int(match.group(2)) <= 3600
+    invalid = await caller.query("{ noSuchField }")
+    assert invalid.json()["extensions"]["cost"]["remaining"] == 97
+    assert invalid.headers["ratelimit"].startswith('"cost";r=97;')
 
 
 async def test_pages_run_their_operations_outside_the_api_limits(limited_client, settings):

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any, Protocol
 
 from graphql import GraphQLError
+from redis.asyncio import Redis
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
@@ -60,8 +61,6 @@ class RedisPersistedQueries:
     """Shared by every server process; each entry expires unused after a week."""
 
     def __init__(self, url: str, prefix: str) -> None:
-        from redis.asyncio import Redis
-
         self.redis = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         self.prefix = f"{prefix}:apq:"
 

@@ -1,4 +1,4 @@
-"""The /graphql endpoint: builds the context and guards cookie-authenticated posts."""
+"""The /graphql endpoint: builds the context, guards cookie requests, limits and caches."""
 
 from __future__ import annotations
 
@@ -45,18 +45,6 @@ def coded_error(message: str, code: str, status: int, headers: dict[str, str] | 
     return JSONResponse({"errors": [{"message": message,
                                      "extensions": {"code": code, **extensions}}]},
                         status_code=status, headers=headers)
-
-
-def csrf_refused(request: Request) -> bool:
-    """A cookie request without its CSRF token: refused for every method, GET included.
-
-    A query over GET is not free of effects (a professional's read is written to the
-    patient's access history), and a SameSite=Lax cookie rides along on a cross-site
-    link; so a cookie GET carries the token too. Bearer and anonymous requests need none.
-    """
-    if not request.cookies.get(SESSION_COOKIE):
-        return False
-    return not csrf.token_matches(request, request.headers.get(csrf.HEADER))
 
 
 class RequestRefused(Exception):
@@ -121,18 +109,18 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                            limit=refusal.limit, retryAfter=refusal.retry_after)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await self._serve(scope, receive, send)
-        except RequestRefused as refused:
-            await refused.response(scope, receive, send)
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
             if (limited := await self.rate_limited(request)) is not None:
                 await limited(scope, receive, send)
                 return
-            if csrf_refused(request):
+            cookie_authenticated = bool(request.cookies.get(SESSION_COOKIE))
+            # Every method, GET included: a query's reads are written to the access history,
+            # and a SameSite=Lax cookie rides along on a cross-site link.
+            if (
+                cookie_authenticated
+                and not csrf.token_matches(request, request.headers.get(csrf.HEADER))
+            ):
                 response: Response = JSONResponse(
                     {"errors": [{"message": "CSRF token missing or wrong.",
                                  "extensions": {"code": "CSRF"}}]},
@@ -149,6 +137,13 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     return
                 receive = limited_receive(receive)
             if request.method == "GET":
-                await answer_with_etag(super().__call__, scope, receive, send)
+                await answer_with_etag(self.answer, scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        await self.answer(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's answer, or the refusal raised while it read the request."""
+        try:
+            await super().__call__(scope, receive, send)
+        except RequestRefused as refused:
+            await refused.response(scope, receive, send)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
 from tests.graphql.redis_support import REDIS_URL, redis_reachable
 
@@ -78,8 +79,6 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
 
 def _forget(prefix: str) -> None:
-    import redis
-
     client = redis.Redis.from_url(REDIS_URL)
     keys = list(client.scan_iter(f"{prefix}*"))
     if keys:

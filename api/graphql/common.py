@@ -45,7 +45,9 @@ class Page(Generic[T]):
     items: list[T]
     page_info: PageInfo
     total_count: int
-    edges: list[Edge[T]] = strawberry.field(default_factory=list)
+    # No default: a page built without its edges would answer an empty list. Build
+    # pages with `page_of` or `build_page`.
+    edges: list[Edge[T]]
 
 
 def page_size(first: int | None) -> int:

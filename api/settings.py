@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from limits import parse
+
 log = logging.getLogger(__name__)
 
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
@@ -52,6 +54,15 @@ class ApiLimits:
             persisted_query_storage=env.get("PERSISTED_QUERY_STORAGE",
                                             cls.persisted_query_storage),
         )
+
+    def check(self) -> None:
+        """Refuse a rate `limits` cannot read, at start rather than on the first request."""
+        for name in ("per_token", "per_address", "cost_budget"):
+            value = getattr(self, name)
+            try:
+                parse(value)
+            except ValueError:
+                raise SettingsError(f"{name} must read like 300/minute, not {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,8 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        """Refuse settings that would be unsafe in production."""
+        """Refuse settings that cannot work, and those that would be unsafe in production."""
+        self.api_limits.check()
         if not self.production:
             return
         if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from limits import parse
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,43 @@ def _default_database_url() -> str:
 
 
 @dataclass(frozen=True)
+class ApiLimits:
+    """Rate limits and cost budgets of the HTTP API (docs/api.md, "Limits").
+
+    Rates are `limits` strings ("300/minute"). The storage is `memory://` (one process)
+    or a Redis URL, so that several server processes share the counts.
+    """
+
+    storage: str = "memory://"
+    key_prefix: str = "carnet"
+    per_token: str = "300/minute"  # noqa: S105 - a rate, not a secret
+    per_address: str = "600/minute"
+    cost_budget: str = "20000/minute"
+    persisted_query_storage: str = "memory://"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ApiLimits:
+        return cls(
+            storage=env.get("RATE_LIMIT_STORAGE", cls.storage),
+            key_prefix=env.get("RATE_LIMIT_KEY_PREFIX", cls.key_prefix),
+            per_token=env.get("RATE_LIMIT_PER_TOKEN", cls.per_token),
+            per_address=env.get("RATE_LIMIT_PER_ADDRESS", cls.per_address),
+            cost_budget=env.get("COST_BUDGET", cls.cost_budget),
+            persisted_query_storage=env.get("PERSISTED_QUERY_STORAGE",
+                                            cls.persisted_query_storage),
+        )
+
+    def check(self) -> None:
+        """Refuse a rate `limits` cannot read, at start rather than on the first request."""
+        for name in ("per_token", "per_address", "cost_budget"):
+            value = getattr(self, name)
+            try:
+                parse(value)
+            except ValueError:
+                raise SettingsError(f"{name} must read like 300/minute, not {value!r}") from None
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str = "development"
     database_url: str = field(default_factory=_default_database_url)
@@ -39,6 +79,7 @@ class Settings:
     smtp_starttls: bool = True
     # Where sign-in codes go in development: kept in the database, shown at /dev/outbox.
     mail_backend: str = "outbox"
+    api_limits: ApiLimits = field(default_factory=ApiLimits)
 
     @property
     def production(self) -> bool:
@@ -68,12 +109,14 @@ class Settings:
             smtp_from=env.get("SMTP_FROM", cls.smtp_from),
             smtp_starttls=env.get("SMTP_STARTTLS", "true").lower() != "false",
             mail_backend="smtp" if smtp_host else "outbox",
+            api_limits=ApiLimits.from_env(env),
         )
         settings.check()
         return settings
 
     def check(self) -> None:
-        """Refuse settings that would be unsafe in production."""
+        """Refuse settings that cannot work, and those that would be unsafe in production."""
+        self.api_limits.check()
         if not self.production:
             return
         if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
@@ -82,6 +125,9 @@ class Settings:
             )
         if self.mail_backend != "smtp":
             raise SettingsError("SMTP_HOST must be set in production: sign-in codes go by e-mail")
+        if self.api_limits.storage.startswith("memory"):
+            log.warning("Rate limits are kept in memory: with several server processes, "
+                        "set RATE_LIMIT_STORAGE=redis://… so that they hold across them")
         if self.is_sqlite:
             log.warning("Running in production on SQLite: use PostgreSQL (DATABASE_URL=postgres://…)")
 

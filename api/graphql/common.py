@@ -23,17 +23,31 @@ class UserError:
     message: str = strawberry.field(description="In the viewer's language.")
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its list (Relay's PageInfo).")
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None
+    has_previous_page: bool = strawberry.field(
+        default=False,
+        description="Always false: lists are read forwards, with `first` and `after`.")
+    start_cursor: str | None = None
 
 
-@strawberry.type(description="A page of results; pass `endCursor` as `after` for the next one.")
+@strawberry.type(description="One element of a page with its cursor (Relay's edge).")
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of results; pass `endCursor` as `after` for the next one. "
+                 "The elements are both `items` and Relay's `edges { cursor node }`.")
 class Page(Generic[T]):
     items: list[T]
     page_info: PageInfo
     total_count: int
+    # No default: a page built without its edges would answer an empty list. Build
+    # pages with `page_of` or `build_page`.
+    edges: list[Edge[T]]
 
 
 def page_size(first: int | None) -> int:
@@ -80,14 +94,22 @@ def parse_id(raw: str | int, what: str = "id") -> int:
     return int(text)
 
 
-def page_of(rows: Sequence[T], size: int, total: int, cursor_of: Any) -> Page[T]:
-    """Build a page from `size + 1` fetched rows (the extra one tells there is more)."""
-    items = list(rows[:size])
+def build_page(items: Sequence[T], cursors: Sequence[str], has_next: bool, total: int
+               ) -> Page[T]:
+    """A page of `items`, each with its cursor in `cursors`."""
     return Page(
-        items=items,
+        items=list(items),
+        edges=[Edge(cursor=cursor, node=item) for item, cursor in zip(items, cursors, strict=True)],
         page_info=PageInfo(
-            has_next_page=len(rows) > size,
-            end_cursor=cursor_of(items[-1]) if items else None,
+            has_next_page=has_next,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
         ),
         total_count=total,
     )
+
+
+def page_of(rows: Sequence[T], size: int, total: int, cursor_of: Any) -> Page[T]:
+    """Build a page from `size + 1` fetched rows (the extra one tells there is more)."""
+    items = list(rows[:size])
+    return build_page(items, [cursor_of(item) for item in items], len(rows) > size, total)

@@ -27,6 +27,12 @@ class Context:
     # back): api.audit.log writes only the rest.
     audited: set[tuple[int, str, str, str]] = field(default_factory=set)
 
+    # Set for requests over HTTP only; pages run their operations in-process without them.
+    # The response being built: extensions add headers (RateLimit) and the status (429).
+    http_response: Any = None
+    # The cost points left to this app for this person (api.graphql.ratelimit.CostBudget).
+    cost_budget: Any = None
+
     def note_access(self, patient_id: int, section: Any, action: Any, decision: Any) -> None:
         basis = decision.basis.value if decision.basis is not None else ""
         self.accesses.add((patient_id, str(section.value), str(action.value), basis))
@@ -35,6 +41,11 @@ class Context:
     def app(self) -> AppIdentity | None:
         """The app acting for the viewer, on a bearer request; None otherwise."""
         return self.viewer.app if self.viewer is not None else None
+
+    @property
+    def client_app(self) -> str | None:
+        """The client id of the app behind a bearer token (None: a browser session or no one)."""
+        return self.app.client_id if self.app is not None else None
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -14,7 +16,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.audit.extension import AccessLogExtension
 from api.audit.queries import AuditQuery
@@ -23,7 +25,10 @@ from api.consent.mutations import ConsentMutation
 from api.consent.queries import ConsentQuery
 from api.documents.mutations import DocumentsMutation
 from api.documents.queries import DocumentsQuery
+from api.graphql.cost_extension import CostExtension
 from api.graphql.errors import own_error, should_mask_error
+from api.graphql.introspection import ProductionIntrospectionGuard
+from api.graphql.limit_codes import add_limit_codes
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
 from api.records.directives.mutations import DirectivesMutation
@@ -34,10 +39,13 @@ from api.records.measurements.queries import MeasurementsQuery
 from api.sync.queries import SyncQuery
 
 MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+MAX_BATCH_OPERATIONS = 10
 # Built once: a rule class made per request would defeat the validation cache.
 _LIMIT_RULES = [
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]
 
 
@@ -54,6 +62,12 @@ class Mutation(EntriesMutation, MeasurementsMutation, DirectivesMutation, Docume
 
 
 class CarnetSchema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(*args, **kwargs)
+        # Here, not in an extension: a parse error (too many tokens) skips their hooks.
+        add_limit_codes(result.errors or [])
+        return result
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -79,13 +93,16 @@ def build_schema(*, production: bool = False) -> CarnetSchema:
     return CarnetSchema(
         query=Query,
         mutation=Mutation,
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(disable_field_suggestions=production,
+                                batching_config={"max_operations": MAX_BATCH_OPERATIONS}),
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: AddValidationRules(_LIMIT_RULES),
-            lambda: MaxTokensLimiter(max_token_count=2000),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: OwnErrorExtensions(should_mask_error=should_mask_error),
+            *([ProductionIntrospectionGuard] if production else []),
+            CostExtension,
             AccessLogExtension,
         ],
     )

@@ -1,4 +1,4 @@
-"""The /graphql endpoint: builds the context and guards cookie-authenticated posts."""
+"""The /graphql endpoint: builds the context, guards cookie requests, limits and caches."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from api.documents.limits import announced_too_large, is_multipart, limited_receive
 from api.graphql.context import Context
+from api.graphql.http_caching import answer_with_etag
+from api.graphql.persisted import resolve_persisted_query, store_from_uri
+from api.graphql.ratelimit import RateLimits, token_key
+from api.graphql.schema import MAX_BATCH_OPERATIONS
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.security import csrf
@@ -22,6 +28,34 @@ def request_language(request: Request) -> str:
     return "en" if lang == "en" else "fr"
 
 
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def request_token(request: Request) -> str | None:
+    """The credential a request carries (session cookie or bearer token), as a rate key."""
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return token_key(authorization[7:].strip())
+    return token_key(request.cookies.get(SESSION_COOKIE))
+
+
+def coded_error(message: str, code: str, status: int, headers: dict[str, str] | None = None,
+                **extensions: object) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message,
+                                     "extensions": {"code": code, **extensions}}]},
+                        status_code=status, headers=headers)
+
+
+class RequestRefused(Exception):
+    """Raised while reading a request to answer it at once with `response`."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
     def __init__(self, schema: Any, settings: Settings) -> None:
         # No in-browser IDE: it loads its code from a CDN, which the CSP forbids.
@@ -29,16 +63,60 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide=None, allow_queries_via_get=True,
                          multipart_uploads_enabled=True)
         self.settings = settings
+        limits = settings.api_limits
+        self.rate_limits = RateLimits(limits)
+        self.persisted_queries = store_from_uri(limits.persisted_query_storage,
+                                                limits.key_prefix)
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         # A bearer request is the app's alone: its session cookie, if any, is not looked at.
         viewer = request.scope.get("state", {}).get("bearer_viewer") or await viewer_from_request(
             request, self.settings.secret_key)
-        return Context(settings=self.settings, viewer=viewer, language=request_language(request))
+        person = (f"account:{viewer.account_id}" if viewer
+                  else f"address:{client_address(request.scope)}")
+        request.state.etag_viewer = person
+        context = Context(settings=self.settings, viewer=viewer,
+                          language=request_language(request), http_response=response)
+        context.cost_budget = self.rate_limits.budget(context.client_app, person)
+        return context
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # No IDE to render; a GET carrying only a persisted query's hash is a query.
+        return False
+
+    async def execute_single(
+        self, request: Request, request_adapter: Any, sub_response: Any, context: Context,
+        root_value: Any, request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        refused = await resolve_persisted_query(request_data, self.persisted_queries,
+                                                context.client_app)
+        if refused is not None:
+            return refused
+        return await super().execute_single(request, request_adapter, sub_response, context,
+                                            root_value, request_data)
+
+    def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
+        if len(request_data) > MAX_BATCH_OPERATIONS:
+            raise RequestRefused(coded_error(
+                f"A batch may hold at most {MAX_BATCH_OPERATIONS} operations.",
+                "TOO_MANY_OPERATIONS", 400, maximum=MAX_BATCH_OPERATIONS))
+        super()._validate_batch_request(request_data, protocol)
+
+    async def rate_limited(self, request: Request) -> Response | None:
+        refusal = await self.rate_limits.check_request(request_token(request),
+                                                       client_address(request.scope))
+        if refusal is None:
+            return None
+        return coded_error(refusal.message, "RATE_LIMITED", 429,
+                           headers={"Retry-After": str(refusal.retry_after)},
+                           limit=refusal.limit, retryAfter=refusal.retry_after)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
+            if (limited := await self.rate_limited(request)) is not None:
+                await limited(scope, receive, send)
+                return
             token = bearer_token(request.headers.get("authorization"))
             if token is not None:
                 bearer_viewer = await viewer_for_token(token)
@@ -46,11 +124,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     await invalid_token_response()(scope, receive, send)
                     return
                 scope.setdefault("state", {})["bearer_viewer"] = bearer_viewer
-            # A bearer request carries no cookie credential, so it needs no CSRF token.
+            # A bearer request carries no cookie credential, so it needs no CSRF token. Cookie
+            # requests need it on every method, GET included: a query's reads are written to
+            # the access history, and a SameSite=Lax cookie rides along on a cross-site link.
             cookie_authenticated = token is None and bool(request.cookies.get(SESSION_COOKIE))
             if (
-                request.method not in csrf.SAFE_METHODS
-                and cookie_authenticated
+                cookie_authenticated
                 and not csrf.token_matches(request, request.headers.get(csrf.HEADER))
             ):
                 response: Response = JSONResponse(
@@ -68,4 +147,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                                        status_code=413)(scope, receive, send)
                     return
                 receive = limited_receive(receive)
-        await super().__call__(scope, receive, send)
+            if request.method == "GET":
+                await answer_with_etag(self.answer, scope, receive, send)
+                return
+        await self.answer(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's answer, or the refusal raised while it read the request."""
+        try:
+            await super().__call__(scope, receive, send)
+        except RequestRefused as refused:
+            await refused.response(scope, receive, send)

@@ -14,12 +14,18 @@ import strawberry
 from api import clock
 from api.consent.policy import patient_reach
 from api.consent.sections import Action
-from api.graphql.common import Page, PageInfo, page_size, parse_id
+from api.graphql.common import Page, build_page, page_size, parse_id
 from api.graphql.context import Info
 from api.graphql.errors import ConsentRequired, NotFound
 from api.graphql.permissions import OUT_OF_REACH, facts_for
 from api.identity.models import Patient
-from api.sync.feed import change_page, decode_position, encode_position, readable_sections
+from api.sync.feed import (
+    Position,
+    change_page,
+    decode_position,
+    encode_position,
+    readable_sections,
+)
 from api.sync.types import ChangeType
 
 
@@ -52,9 +58,10 @@ class SyncQuery:
             info.context.note_access(patient.id, source.section, Action.READ, decision)
         page = await change_page(patient.id, viewer, rights, [s for s, _ in readable],
                                  position, size)
-        return Page(
-            items=[ChangeType.from_model(change) for change in page.changes],
-            page_info=PageInfo(has_next_page=page.has_next,
-                               end_cursor=encode_position(page.end)),
-            total_count=page.total,
-        )
+        cursors = [encode_position(Position(change.id, change.occurred_at))
+                   for change in page.changes]
+        built = build_page([ChangeType.from_model(change) for change in page.changes], cursors,
+                           page.has_next, page.total)
+        # The end cursor is set even on an empty page: the client stores it and comes back.
+        built.page_info.end_cursor = encode_position(page.end)
+        return built

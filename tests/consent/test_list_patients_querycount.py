@@ -24,10 +24,13 @@ from tests.consent.support import patients_granting, session
 from tests.factories import make_professional
 from tests.querycount import count_queries
 
-ALLERGIES = "{ patients(first: 100) { items { allergies { totalCount items { substance } } } } }"
-EVERY_LIST = """{ patients(first: 100) { items {
-  allergies { totalCount items { substance provenance { createdBy { name } } } }
-  vaccinations { totalCount items { vaccineCode } }
+# Page sizes are given: with the defaults (50 per list) these queries would ask for more
+# objects than a query may cost (QUERY_TOO_COSTLY).
+ALLERGIES = ("{ patients(first: 50) { items { allergies(first: 10) "
+             "{ totalCount items { substance } } } } }")
+EVERY_LIST = """{ patients(first: 50) { items {
+  allergies(first: 10) { totalCount items { substance provenance { createdBy { name } } } }
+  vaccinations(first: 10) { totalCount items { vaccineCode } }
   measurements(kind: WEIGHT, first: 2) { totalCount pageInfo { hasNextPage } items { value } }
   documents(first: 5) { totalCount items { title } }
 } } }"""

@@ -27,7 +27,7 @@ from tortoise.queryset import QuerySet
 from api import per_patient
 from api.consent.policy import ItemFacts, Rights, ViewerFacts, decide
 from api.consent.sections import Action, Section
-from api.graphql.common import Page, PageInfo, decode_cursor, encode_cursor, page_size
+from api.graphql.common import Page, build_page, decode_cursor, encode_cursor, page_size
 from api.graphql.context import Context, Info
 from api.graphql.errors import CarnetError
 from api.graphql.permissions import facts_for
@@ -209,11 +209,5 @@ async def section_page(
         with_confidential=await sees_confidential_entries(info, patient, rows.section),
     )
     page = await section_page_loader(info.context).load(request)
-    return Page(
-        items=[convert(entry) for entry in page.rows],
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            end_cursor=_cursor_of(rows, page.rows[-1]) if page.rows else None,
-        ),
-        total_count=page.total,
-    )
+    return build_page([convert(entry) for entry in page.rows],
+                      [_cursor_of(rows, entry) for entry in page.rows], page.has_next, page.total)

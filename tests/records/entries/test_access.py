@@ -127,7 +127,8 @@ async def test_an_entry_says_which_record_it_belongs_to(parent, section, values)
     field = SECTIONS[section].payload_field
     body = await parent.run(f"query($id: ID!) {{ {field}(id: $id) {{ id patientId }} }}",
                             {"id": entry["id"]})
-    assert body == {"data": {field: {"id": entry["id"], "patientId": str(parent.patient.id)}}}
+    assert "errors" not in body
+    assert body["data"] == {field: {"id": entry["id"], "patientId": str(parent.patient.id)}}
     listed = await parent.run(
         f"{{ me {{ represented {{ {SECTIONS[section].field} {{ items {{ patientId }} }} }} }} }}")
     [record] = listed["data"]["me"]["represented"]

@@ -127,7 +127,7 @@ def _marks(dialect: str, count: int, start: int) -> str:
 
 
 def _tip_sql(dialect: str, start: int) -> str:
-    return ('INSERT INTO "access_register_tip" ("id","position","hash","seal") '
+    return ('INSERT INTO "access_register_tip" ("id","position","hash","seal") '  # noqa: S608
             f'VALUES ({_marks(dialect, 4, start)}) ON CONFLICT ("id") DO UPDATE SET '
             '"position"=excluded."position","hash"=excluded."hash","seal"=excluded."seal"')
 

@@ -45,7 +45,7 @@ from api import clock
 from api.audit.chain import EventContent, event_hash
 from api.audit.heads import NEW_CHAIN, chain_ends, move_heads
 from api.audit.models import AccessEvent, RequestKind
-from api.audit.register import append_entries, chain_entries
+from api.audit.register import REGISTER_LOCK, append_entries, chain_entries
 from api.audit.seal import sealing_key
 from api.consent.sections import Action, Basis, Section
 from api.graphql.context import Context
@@ -123,19 +123,32 @@ def _content(event: PendingEvent, sequence: int, moment: datetime) -> EventConte
     )
 
 
+# Take each chain's lock in patient order; then, only if one of the chains has no head yet
+# (it may start, and be registered), the register's lock. The count makes every chain lock
+# come first; the register lock is last and alone, so no two appends wait on each other.
+# (The condition stays in the select list: in a WHERE clause, PostgreSQL would test it first
+# and, when false, skip the chain locks too.)
+_LOCK_SQL = (
+    "WITH chains AS MATERIALIZED (SELECT pg_advisory_xact_lock($1, chain) "
+    "FROM (SELECT unnest($2::int[]) AS chain ORDER BY 1) AS ordered) "
+    "SELECT CASE WHEN EXISTS (SELECT 1 FROM unnest($2::int[]) AS chain(id) WHERE NOT EXISTS ("
+    'SELECT 1 FROM "access_chain_head" "head" WHERE "head"."patient_id" = chain.id)) '
+    "THEN pg_advisory_xact_lock($3, 0) END FROM (SELECT count(*) FROM chains) AS locked"
+)
+
+
 async def _lock_chains(connection: BaseDBAsyncClient, patient_ids: list[int]) -> None:
-    """On PostgreSQL, lock these patients' chains until the transaction ends.
+    """On PostgreSQL, lock these patients' chains until the transaction ends, and the
+    register of chains too when one of them may start.
 
     Concurrent appends to a chain wait here. The locks are taken in patient order (the
     subquery's), so two appends never hold one lock each while waiting for the other's.
+    Appends to chains that exist never take the register's lock: only chains that start
+    (a patient's first access) wait for each other there.
     """
     if connection.capabilities.dialect != "postgres":
         return
-    await connection.execute_query(
-        "SELECT pg_advisory_xact_lock($1, chain) "
-        "FROM (SELECT unnest($2::int[]) AS chain ORDER BY 1) AS chains",
-        [_LOCK_NAMESPACE, patient_ids],
-    )
+    await connection.execute_query(_LOCK_SQL, [_LOCK_NAMESPACE, patient_ids, REGISTER_LOCK])
 
 
 async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]

@@ -7,9 +7,11 @@ the entry before it, like the events (api/audit/chain.py); the register's end is
 sealed tip (one row), moved in the same transaction, so deleting the newest entries shows.
 
 The register is written only when a chain starts or an anchor is taken, never on the usual
-append to an existing chain: no request waits on a global lock. Two transactions that start
-chains at the same time pick the same position; the unique position refuses the second,
-which retries (api/audit/log.py).
+append to an existing chain: no request to a chain that exists waits on a global lock. On
+PostgreSQL, appends that may start a chain, and anchors, take the register's advisory lock
+(REGISTER_LOCK) before reading where it ends. Should two writers still pick the same
+position (SQLite with several processes), the unique position refuses the second, which
+retries (api/audit/log.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from api.audit.models import RegisterEntry, RegisterKind
 from api.audit.seal import seal_tip, tip_seal_matches
 
 logger = logging.getLogger(__name__)
+
+# pg_advisory_xact_lock(REGISTER_LOCK, 0): the register's lock, held by who appends to it.
+REGISTER_LOCK = 0x72656769
 
 # The columns that say where the register ends and where its tip says it ends; joined into
 # the statement that reads the chain ends (api/audit/heads.py) so a first event costs no read.
@@ -93,6 +98,9 @@ def register_end(key: bytes, row: dict[str, Any]) -> RegisterEnd:
 
 
 async def read_register_end(connection: BaseDBAsyncClient, key: bytes) -> RegisterEnd:
+    """Where the register ends; on PostgreSQL, after taking its lock (for the transaction)."""
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query("SELECT pg_advisory_xact_lock($1, 0)", [REGISTER_LOCK])
     (row,) = await connection.execute_query_dict(_END_SQL)
     return register_end(key, row)
 

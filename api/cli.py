@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -174,6 +175,34 @@ def cmd_audit_anchor(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_database(settings, work))
 
 
+def cmd_audit_reseal(args: argparse.Namespace, settings: Settings) -> int:
+    from api.audit.reseal import reseal
+
+    old_secret = os.environ.get("OLD_SECRET_KEY", "")
+    if not old_secret:
+        print("error: set OLD_SECRET_KEY to the secret the history was sealed with (and "
+              "SECRET_KEY to the new one)", file=sys.stderr)
+        return 2
+    if old_secret == settings.secret_key:
+        print("error: OLD_SECRET_KEY and SECRET_KEY are the same: nothing to reseal",
+              file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        report, resealed = await reseal(settings, old_secret)
+        summary, *breaks = report.lines()
+        print(summary)
+        if resealed is None:
+            _print_broken(breaks)
+            print("Nothing resealed: the history does not verify with OLD_SECRET_KEY.",
+                  file=sys.stderr)
+            return 1
+        print(f"Resealed {resealed} chain heads and the register's tip with SECRET_KEY.")
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carnet", description="Carnet, a personal health record.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -214,6 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
         "anchor", help="verify the history, then anchor every chain's length and print the "
         "digest to keep outside the database (on stdout); exit 1 if the history is broken")
     anchor.set_defaults(run=cmd_audit_anchor)
+    audit_sub.add_parser(
+        "reseal", help="after a change of SECRET_KEY, with the server stopped: verify the "
+        "history with OLD_SECRET_KEY, then seal the heads again with SECRET_KEY; exit 1 "
+        "(and change nothing) if it does not verify").set_defaults(run=cmd_audit_reseal)
     return parser
 
 

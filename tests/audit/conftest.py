@@ -45,10 +45,12 @@ _APPEND_ONLY = (
 )
 
 
-def carnet(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the `carnet` command as an operator would, on the test database."""
+def carnet(settings: Settings, *args: str, **environment: str
+           ) -> subprocess.CompletedProcess[str]:
+    """Run the `carnet` command as an operator would, on the test database (``environment``
+    adds to or overrides its environment, e.g. ``SECRET_KEY=...``)."""
     env = {**os.environ, "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
-           "CARNET_VAR_DIR": str(settings.var_dir), "CARNET_ENV": "development"}
+           "CARNET_VAR_DIR": str(settings.var_dir), "CARNET_ENV": "development", **environment}
     return subprocess.run(
         [sys.executable, "-m", "api.cli", *args], env=env, cwd=Path(PROJECT_ROOT),
         capture_output=True, text=True, timeout=120, check=False,

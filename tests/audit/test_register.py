@@ -9,6 +9,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 from tortoise import connections
 from tortoise.exceptions import BaseORMException
@@ -18,10 +19,10 @@ from api.audit.log import PendingEvent, ViewerSnapshot, append_events
 from api.audit.models import AccessChainHead, AccessEvent, RegisterEntry, RegisterTip, RequestKind
 from api.audit.seal import key_for, seal_tip
 from api.audit.verify import verify_chains
-from api.consent.sections import Basis
+from api.consent.sections import Basis, Section
 from api.settings import Settings
-from tests.audit.conftest import seed
-from tests.factories import make_patient, make_professional
+from tests.audit.conftest import grant, seed
+from tests.factories import graphql, make_patient, make_professional, sign_in
 from tests.querycount import count_queries
 
 
@@ -183,3 +184,34 @@ async def test_postgresql_refuses_to_change_or_delete_the_register(
                       "DELETE FROM access_anchor_chain"):
         with pytest.raises(BaseORMException, match="append-only"):
             await conn.execute_script(statement)
+
+
+ALLERGIES = """query Read($patientId: ID!) { patient(id: $patientId) {
+  allergies { items { substance } } } }"""
+
+
+async def _read(client: httpx.AsyncClient, csrf: str, patient_id: int) -> list[str]:
+    """The statements of one professional read of a record, over HTTP."""
+    with count_queries() as log:
+        body = await graphql(client, csrf, ALLERGIES, {"patientId": str(patient_id)})
+    assert "errors" not in body, body
+    return log.statements
+
+
+async def test_a_professional_read_costs_one_statement_more_on_the_first_visit_only(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    nurse = await make_professional("nurse")
+    warm, patient = await make_patient(), await make_patient()
+    for record in (warm, patient):
+        await grant(record, nurse, Section.ALLERGIES)
+    csrf = await sign_in(client, await nurse.account, settings.secret_key)  # type: ignore[arg-type]
+    await _read(client, csrf, warm.id)  # caches that are not per request
+    first = await _read(client, csrf, patient.id)
+    second = await _read(client, csrf, patient.id)
+    register = [s for s in first if "access_register" in s and "INSERT" in s]
+    print(f"professional read: {len(first)} statements on the first visit, {len(second)} after")
+    assert len(register) == (1 if _postgres() else 2)
+    assert len(first) == len(second) + len(register), (first, second)
+    assert not [s for s in second if "INSERT INTO \"access_register" in s]
+    assert await _register() == [(1, "chain", warm.id), (2, "chain", patient.id)]

@@ -163,6 +163,7 @@ async def append_entries(connection: BaseDBAsyncClient, key: bytes, end: Registe
                + _tip_sql(dialect, len(values) + 1))
         await connection.execute_query(sql, values + tip)
         return
-    await RegisterEntry.bulk_create(entries, using_db=connection)
+    # Plain SQL, not the ORM: migration 0004 appends through here before the models are set up.
+    await connection.execute_query(_entries_sql(dialect, len(entries)), values)
     if end.tip_in_step:
         await connection.execute_query(_tip_sql(dialect, 1), tip)

@@ -176,9 +176,10 @@ async def _check_heads(connection: BaseDBAsyncClient, report: VerifyReport, key:
 
 async def _check_register(connection: BaseDBAsyncClient, report: VerifyReport,
                           walk: register_check.RegisterWalk, chains: set[int],
-                          patient_id: int | None) -> None:
+                          patient_id: int | None) -> set[int]:
     """Each registered chain still there, each chain registered, once (its first problem
-    only for a patient whose chain was already found broken)."""
+    only for a patient whose chain was already found broken). The patients whose history
+    went with their deleted record."""
     problems, gone = register_check.coverage_problems(walk, chains, patient_id)
     deleted = await register_check.records_deleted(connection, gone)
     report.records_deleted = len(deleted)
@@ -187,16 +188,18 @@ async def _check_register(connection: BaseDBAsyncClient, report: VerifyReport,
             f"the register says its chain started (entry {walk.started[patient][0]}) but its "
             "events and head are gone: the whole history was erased"))
     _add_breaks(report, problems)
+    return deleted
 
 
 def _check_anchored(report: VerifyReport, anchor: register_check.AnchorCheck,
-                    found: dict[tuple[int, int], str]) -> None:
-    """Each chain the anchor lists still holds the event it ended at then."""
+                    found: dict[tuple[int, int], str], deleted: set[int]) -> None:
+    """Each chain the anchor lists still holds the event it ended at then (unless it went
+    with its deleted record)."""
     report.anchor = anchor.position
     report.register_problems += anchor.problems
     problems = {}
     for (patient, sequence), anchored_hash in anchor.expected.items():
-        if found.get((patient, sequence)) != anchored_hash:
+        if patient not in deleted and found.get((patient, sequence)) != anchored_hash:
             problems[patient] = register_check.anchor_problem(
                 anchor.position or 0, sequence, report.heads.get(patient),
                 found.get((patient, sequence)))
@@ -236,7 +239,8 @@ async def verify_chains(settings: Settings, *, patient_id: int | None = None,
         walker = _Walker(report, anchored.expected)
         with_events = await _walk_events(connection, walker, patient_id, page)
         with_head = await _check_heads(connection, report, key, with_events, patient_id, page)
-        await _check_register(connection, report, walk, with_events | with_head, patient_id)
-        _check_anchored(report, anchored, walker.found)
+        deleted = await _check_register(connection, report, walk, with_events | with_head,
+                                        patient_id)
+        _check_anchored(report, anchored, walker.found, deleted)
     report.breaks.sort(key=lambda broken: broken.patient_id)
     return report

@@ -145,10 +145,14 @@ async def test_a_history_that_went_with_its_deleted_record_is_no_break(
     patient = await make_patient()
     nurse = (await make_professional("nurse")).account_id
     await seed(patient.id, nurse, 2)
+    _, anchor = await write_anchor(settings)
+    assert anchor is not None
+    await seed((await make_patient()).id, nurse, 1)
     await patient.delete()  # the record is destroyed: its events and head go with it
-    report = await verify_chains(settings)
+    report = await verify_chains(settings, anchor=anchor)
     assert report.ok, report.lines()
     assert "1 history went with a deleted patient record." in report.notes()
+    assert report.anchor == anchor.position == 2
 
 
 async def test_the_migration_registers_the_chains_written_before_it(

@@ -13,10 +13,13 @@ import httpx
 import pytest
 from tortoise import connections
 from tortoise.exceptions import BaseORMException
+from tortoise.transactions import in_transaction
 
 from api.audit.anchoring import write_anchor
+from api.audit.locks import lock_chains
 from api.audit.log import PendingEvent, ViewerSnapshot, append_events
 from api.audit.models import AccessChainHead, AccessEvent, RegisterEntry, RegisterTip, RequestKind
+from api.audit.register import REGISTER_LOCK
 from api.audit.seal import key_for, seal_tip
 from api.audit.verify import verify_chains
 from api.consent.sections import Basis, Section
@@ -219,3 +222,23 @@ async def test_a_professional_read_costs_one_statement_more_on_the_first_visit_o
     assert len(first) == len(second) + len(register), (first, second)
     assert not [s for s in second if "INSERT INTO \"access_register" in s]
     assert await _register() == [(1, "chain", warm.id), (2, "chain", patient.id)]
+
+
+_ADVISORY_LOCKS = ("SELECT classid FROM pg_locks WHERE locktype = 'advisory' "
+                   "AND pid = pg_backend_pid()")
+
+
+async def test_on_postgresql_only_an_append_that_may_start_a_chain_locks_the_register(
+    db: None, settings: Settings
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("SQLite serialises writers itself: no advisory locks")
+    existing, new = await make_patient(), await make_patient()
+    await seed(existing.id, (await make_professional("nurse")).account_id)
+    for patients, register_locked in (([existing.id], False), ([existing.id, new.id], True)):
+        async with in_transaction() as connection:
+            await lock_chains(connection, patients)
+            held = [row["classid"] for row in await connection.execute_query_dict(
+                _ADVISORY_LOCKS)]
+        assert len(held) == len(patients) + register_locked
+        assert (REGISTER_LOCK in held) is register_locked

@@ -66,7 +66,8 @@ def _tip_problem(key: bytes, tip: RegisterTip | None, walk: RegisterWalk) -> str
                 f"entry {newest[0]}: entries {newest[0] + 1} to {tip.position} were deleted")
     if tip.position < newest[0]:
         return (f"the register's tip names entry {tip.position} but the register goes on to "
-                f"entry {newest[0]}: entries were added that Carnet did not write")
+                f"entry {newest[0]}: the tip was put back from an older copy, or entries were "
+                "added that Carnet did not write")
     if tip.hash != newest[1]:
         return f"the register's tip does not match entry {tip.position}: entries were replaced"
     return None

@@ -37,6 +37,7 @@ class Story:
     nurse: int
     events: list[AccessEvent]
     old_head: tuple[int, str, str]
+    old_tip: tuple[int, str, str]
     anchor: str
 
 
@@ -47,10 +48,11 @@ async def _story(settings: Settings) -> Story:
     head = await AccessChainHead.get(patient_id=a.id)
     await seed(a.id, nurse, 2)
     await seed(b.id, nurse, 3)
+    tip = await RegisterTip.get(id=1)
     anchored = carnet(settings, "audit", "anchor")
     assert anchored.returncode == 0, anchored.stderr
     return Story(a.id, b.id, nurse, await chain_of(a.id), (head.sequence, head.hash, head.seal),
-                 anchored.stdout.strip())
+                 (tip.position, tip.hash, tip.seal), anchored.stdout.strip())
 
 
 async def _edit_event(s: Story) -> None:
@@ -94,6 +96,16 @@ async def _rewrite_newest_event(s: Story) -> None:
         hash=event_hash(EventContent.of(newest), newest.prev_hash))
 
 
+async def _add_event_at_the_end(s: Story) -> None:
+    newest = s.events[-1]
+    added = AccessEvent(**{name: getattr(newest, name) for name in (
+        "patient_id", "occurred_at", "viewer_account_id", "viewer_professional_id",
+        "viewer_name", "viewer_profession", "basis", "sections", "actions", "emergency",
+        "request_kind", "detail")}, sequence=6, prev_hash=newest.hash)
+    added.hash = event_hash(EventContent.of(added), newest.hash)
+    await added.save()
+
+
 async def _erase_chain_and_head(s: Story) -> None:
     await AccessEvent.filter(patient_id=s.a).delete()
     await AccessChainHead.filter(patient_id=s.a).delete()
@@ -113,6 +125,19 @@ async def _cut_back_to_an_old_head(s: Story) -> None:
 async def _erase_chain_head_and_register_entry(s: Story) -> None:
     await _erase_chain_and_head(s)
     await RegisterEntry.filter(patient_id=s.a).delete()
+
+
+async def _alter_register_entry(s: Story) -> None:
+    await RegisterEntry.filter(position=1).update(patient_id=s.b)
+
+
+async def _delete_register_tip(s: Story) -> None:
+    await RegisterTip.filter(id=1).delete()
+
+
+async def _put_register_tip_back(s: Story) -> None:
+    position, last, seal = s.old_tip
+    await RegisterTip.filter(id=1).update(position=position, hash=last, seal=seal)
 
 
 async def _forge_register_tip(s: Story) -> None:
@@ -149,6 +174,8 @@ TAMPERING: list[tuple[str, Tamper, str]] = [
     ("head without events", _delete_every_event,
      "remains but the patient has no events: events 1 to 5 were deleted"),
     ("rewritten newest event", _rewrite_newest_event, "the newest events were replaced"),
+    ("event added at the end", _add_event_at_the_end,
+     "is behind the newest event (sequence 6): event 6 was not written by Carnet"),
     ("one chain and its head erased", _erase_chain_and_head,
      "its events and head are gone: the whole history was erased"),
     ("chain erased, then started again", _erase_then_start_again,
@@ -157,6 +184,12 @@ TAMPERING: list[tuple[str, Tamper, str]] = [
      "holds 3 events but held 5 at anchor 3: events 4 to 5 were deleted"),
     ("chain, head and register entry erased", _erase_chain_head_and_register_entry,
      "register: register entry 2 comes where 1 was expected"),
+    ("register entry altered", _alter_register_entry,
+     "register: register entry 1 no longer matches its hash: it was altered"),
+    ("register tip deleted", _delete_register_tip,
+     "register: the register's tip is missing (the register holds 3 entries)"),
+    ("register tip put back from an old copy", _put_register_tip_back,
+     "the register's tip names entry 2 but the register goes on to entry 3"),
     ("forged register tip", _forge_register_tip, "the register's tip (entry 3) has a wrong seal"),
     ("register cut back below the anchor", _cut_register_back,
      "the register ends at entry 2, but the anchor names entry 3"),

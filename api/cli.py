@@ -229,8 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the access history")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser(
-        "verify", help="check every hash chain and its sealed head (needs the server's "
-        "SECRET_KEY); exit 1 if one is broken")
+        "verify", help="check every hash chain and its sealed head, the register of chains "
+        "and an anchor (needs the server's SECRET_KEY); exit 1 if something is broken, 2 if "
+        "the anchor digest cannot be read")
     verify.add_argument("--patient", type=int, default=None, help="check only this patient")
     kept = verify.add_mutually_exclusive_group()
     kept.add_argument("--anchor", metavar="DIGEST",

@@ -1,19 +1,24 @@
-"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit verify,
+"""The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
 sync purge, apps register|approve|list."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api import clock
 from api.db import apply_migrations, close_database, open_database
 from api.oauth.cli import add_app_commands
 from api.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from api.audit.anchors import Anchor
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
@@ -111,15 +116,42 @@ def cmd_totp_code(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_database(settings, work))
 
 
+def _kept_anchor(args: argparse.Namespace) -> Anchor | None:
+    """The anchor digest given with --anchor or --anchor-file (None if neither)."""
+    from api.audit.anchors import Anchor
+
+    if args.anchor is not None:
+        return Anchor.parse(args.anchor)
+    if args.anchor_file is not None:
+        return Anchor.from_file(Path(args.anchor_file))
+    return None
+
+
+def _print_broken(lines: list[str]) -> None:
+    for line in lines:
+        print(f"BROKEN {line}", file=sys.stderr)
+
+
 def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from api.audit.anchors import AnchorError
     from api.audit.verify import verify_chains
 
+    try:
+        anchor = _kept_anchor(args)
+    except AnchorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
     async def work() -> int:
-        report = await verify_chains(settings, patient_id=args.patient)
+        report = await verify_chains(settings, patient_id=args.patient, anchor=anchor)
         summary, *breaks = report.lines()
         print(summary)
-        for line in breaks:
-            print(f"BROKEN {line}", file=sys.stderr)
+        for note in report.notes():
+            print(note)
+        if anchor is None:
+            print("No anchor given: a history erased with its register would go unseen. "
+                  "Keep the digest `carnet audit anchor` prints and pass it with --anchor.")
+        _print_broken(breaks)
         return 0 if report.ok else 1
 
     return asyncio.run(_with_database(settings, work))
@@ -132,6 +164,54 @@ def cmd_sync_purge(args: argparse.Namespace, settings: Settings) -> int:
         purged = await purge_sync()
         print(f"Deleted {purged.keys} expired idempotency keys and {purged.changes} changes "
               "older than the feed's retention.")
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def cmd_audit_anchor(args: argparse.Namespace, settings: Settings) -> int:
+    from api.audit.anchoring import write_anchor
+
+    async def work() -> int:
+        report, anchor = await write_anchor(settings)
+        summary, *breaks = report.lines()
+        print(summary, file=sys.stderr)
+        if anchor is None:
+            _print_broken(breaks)
+            print("No anchor written: the history does not verify.", file=sys.stderr)
+            return 1
+        print(f"Anchor {anchor.position} written over {report.chains} chains. Keep the line "
+              "below outside the database; check against it with `carnet audit verify "
+              "--anchor DIGEST` (or --anchor-file FILE).", file=sys.stderr)
+        print(anchor.digest)
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def cmd_audit_reseal(args: argparse.Namespace, settings: Settings) -> int:
+    from api.audit.reseal import reseal
+
+    old_secret = os.environ.get("OLD_SECRET_KEY", "")
+    if not old_secret:
+        print("error: set OLD_SECRET_KEY to the secret the history was sealed with (and "
+              "SECRET_KEY to the new one)", file=sys.stderr)
+        return 2
+    if old_secret == settings.secret_key:
+        print("error: OLD_SECRET_KEY and SECRET_KEY are the same: nothing to reseal",
+              file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        report, resealed = await reseal(settings, old_secret)
+        summary, *breaks = report.lines()
+        print(summary)
+        if resealed is None:
+            _print_broken(breaks)
+            print("Nothing resealed: the history does not verify with OLD_SECRET_KEY.",
+                  file=sys.stderr)
+            return 1
+        print(f"Resealed {resealed} chain heads and the register's tip with SECRET_KEY.")
         return 0
 
     return asyncio.run(_with_database(settings, work))
@@ -163,10 +243,25 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the access history")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser(
-        "verify", help="check every hash chain and its sealed head (needs the server's "
-        "SECRET_KEY); exit 1 if one is broken")
+        "verify", help="check every hash chain and its sealed head, the register of chains "
+        "and an anchor (needs the server's SECRET_KEY); exit 1 if something is broken, 2 if "
+        "the anchor digest cannot be read")
     verify.add_argument("--patient", type=int, default=None, help="check only this patient")
+    kept = verify.add_mutually_exclusive_group()
+    kept.add_argument("--anchor", metavar="DIGEST",
+                      help="an anchor digest printed by `carnet audit anchor` (POSITION:HASH)")
+    kept.add_argument("--anchor-file", metavar="FILE",
+                      help="a file of anchor digests (`carnet audit anchor >> FILE`): the "
+                      "last one is checked")
     verify.set_defaults(run=cmd_audit_verify)
+    anchor = audit_sub.add_parser(
+        "anchor", help="verify the history, then anchor every chain's length and print the "
+        "digest to keep outside the database (on stdout); exit 1 if the history is broken")
+    anchor.set_defaults(run=cmd_audit_anchor)
+    audit_sub.add_parser(
+        "reseal", help="after a change of SECRET_KEY, with the server stopped: verify the "
+        "history with OLD_SECRET_KEY, then seal the heads again with SECRET_KEY; exit 1 "
+        "(and change nothing) if it does not verify").set_defaults(run=cmd_audit_reseal)
     sync = sub.add_parser("sync", help="idempotency keys and the change feed")
     sync_sub = sync.add_subparsers(dest="sync_command", required=True)
     sync_sub.add_parser(

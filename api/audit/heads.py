@@ -20,6 +20,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from api.audit.chain import GENESIS_HASH
+from api.audit.register import END_COLUMNS, END_JOINS, RegisterEnd, register_end
 from api.audit.seal import seal, seal_matches
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,11 @@ class ChainEnd:
     sequence: int
     hash: str
     head_in_step: bool
+
+    @property
+    def starts(self) -> bool:
+        """No event and no head yet: the next append starts this chain."""
+        return self.sequence == 0 and self.head_in_step
 
 
 NEW_CHAIN = ChainEnd(0, GENESIS_HASH, True)
@@ -48,12 +54,12 @@ def _ends_sql(dialect: str, count: int) -> str:
     # however long the chains are. Only placeholders are formatted in: ids are parameters.
     return ('SELECT "chain"."id" AS "patient_id","event"."sequence","event"."hash",'  # noqa: S608
             '"head"."sequence" AS "head_sequence","head"."hash" AS "head_hash",'
-            '"head"."seal" AS "head_seal" FROM "patient" "chain" '
+            f'"head"."seal" AS "head_seal",{END_COLUMNS} FROM "patient" "chain" '
             'LEFT JOIN "access_event" "event" ON "event"."id"=('
             'SELECT "last"."id" FROM "access_event" "last" '
             'WHERE "last"."patient_id"="chain"."id" ORDER BY "last"."sequence" DESC LIMIT 1) '
             'LEFT JOIN "access_chain_head" "head" ON "head"."patient_id"="chain"."id" '
-            f'WHERE "chain"."id" IN ({marks})')
+            f'{END_JOINS} WHERE "chain"."id" IN ({marks})')
 
 
 def _in_step(key: bytes, row: dict[str, Any]) -> bool:
@@ -66,18 +72,23 @@ def _in_step(key: bytes, row: dict[str, Any]) -> bool:
 
 
 async def chain_ends(connection: BaseDBAsyncClient, patient_ids: Sequence[int], key: bytes
-                     ) -> dict[int, ChainEnd]:
-    """Where each chain ends, and whether its head is in step, in one statement."""
+                     ) -> tuple[dict[int, ChainEnd], RegisterEnd | None]:
+    """Where each chain ends, and whether its head is in step, in one statement; with where
+    the register of chains ends (None if none of the patients exists), for chains that start.
+    """
     sql = _ends_sql(connection.capabilities.dialect, len(patient_ids))
     ends = {}
-    for row in await connection.execute_query_dict(sql, list(patient_ids)):
+    rows = await connection.execute_query_dict(sql, list(patient_ids))
+    starting = any(row["sequence"] is None and row["head_seal"] is None for row in rows)
+    register = register_end(key, rows[0]) if starting else None
+    for row in rows:
         patient_id = row["patient_id"]
         end = ChainEnd(row["sequence"] or 0, row["hash"] or GENESIS_HASH, _in_step(key, row))
         if not end.head_in_step:
             logger.error("The access chain of patient %s does not end at its sealed head: the "
                          "head stays as it is. Run `carnet audit verify`.", patient_id)
         ends[patient_id] = end
-    return ends
+    return ends, register
 
 
 def _upsert_sql(dialect: str, count: int) -> str:

@@ -44,17 +44,18 @@ from tortoise.transactions import in_transaction
 from api import clock
 from api.audit.chain import EventContent, event_hash
 from api.audit.heads import NEW_CHAIN, chain_ends, move_heads
+from api.audit.locks import lock_chains
 from api.audit.models import AccessEvent, RequestKind
+from api.audit.register import append_entries, chain_entries
 from api.audit.seal import sealing_key
 from api.consent.sections import Action, Basis, Section
 from api.graphql.context import Context
 from api.identity.models import Account, Patient, Professional
 
-# pg_advisory_xact_lock(namespace, patient_id): one lock per patient's chain.
-_LOCK_NAMESPACE = 0x61756474
 _DETAIL_MAX = 500
 _NAME_MAX = 200
 _VIEWER_CACHE = "audit.viewer"
+_ATTEMPTS = 3
 T = TypeVar("T")
 
 
@@ -121,21 +122,6 @@ def _content(event: PendingEvent, sequence: int, moment: datetime) -> EventConte
     )
 
 
-async def _lock_chains(connection: BaseDBAsyncClient, patient_ids: list[int]) -> None:
-    """On PostgreSQL, lock these patients' chains until the transaction ends.
-
-    Concurrent appends to a chain wait here. The locks are taken in patient order (the
-    subquery's), so two appends never hold one lock each while waiting for the other's.
-    """
-    if connection.capabilities.dialect != "postgres":
-        return
-    await connection.execute_query(
-        "SELECT pg_advisory_xact_lock($1, chain) "
-        "FROM (SELECT unnest($2::int[]) AS chain ORDER BY 1) AS chains",
-        [_LOCK_NAMESPACE, patient_ids],
-    )
-
-
 async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]
                   ) -> list[AccessEvent]:
     by_patient: dict[int, list[PendingEvent]] = defaultdict(list)
@@ -143,8 +129,8 @@ async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]
         by_patient[event.patient_id].append(event)
     patient_ids = sorted(by_patient)
     key = sealing_key()  # no key, no append: an unsealed head could not be checked
-    await _lock_chains(connection, patient_ids)
-    ends = await chain_ends(connection, patient_ids, key)
+    await lock_chains(connection, patient_ids)
+    ends, register = await chain_ends(connection, patient_ids, key)
     moment = clock.now()
     rows: list[AccessEvent] = []
     new_heads: list[tuple[int, int, str]] = []
@@ -172,6 +158,11 @@ async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]
     else:
         await AccessEvent.bulk_create(rows, using_db=connection)
     await move_heads(connection, key, new_heads)
+    starting = [patient_id for patient_id in patient_ids if patient_id in ends
+                and ends[patient_id].starts]
+    if register is not None and starting:  # a chain's first event: say so in the register
+        await append_entries(connection, key, register,
+                             chain_entries(register, starting, moment))
     return rows
 
 
@@ -180,24 +171,28 @@ async def append_events(pending: Sequence[PendingEvent],
     """Append to each patient's chain in one INSERT, inside ``connection``'s transaction if any.
 
     Four statements at most whatever the number of patients: the locks, where the chains end
-    (with their sealed heads), the INSERT, the upsert that moves the sealed heads, in one
-    transaction: events and heads commit, or roll back, together. Refuses (RuntimeError) when
-    no sealing key was configured (``api.db.open_database`` does it).
+    (with their sealed heads and where the register ends), the INSERT, the upsert that moves
+    the sealed heads, in one transaction: events and heads commit, or roll back, together.
+    When a chain starts, one more (two on SQLite) appends it to the register of chains and
+    moves the register's sealed tip (api/audit/register.py). Refuses (RuntimeError) when no
+    sealing key was configured (``api.db.open_database`` does it).
 
     On PostgreSQL an advisory lock per patient serialises appends to a chain. SQLite
     serialises writers itself; should two processes still pick the same sequence number,
-    the unique (patient, sequence) constraint refuses the second and it tries once more.
+    the unique (patient, sequence) constraint refuses the second and it tries again. Two
+    chains that start at once pick the same register position: the unique position refuses
+    the second, which tries again from the new end (no global lock on the usual path).
     """
     if not pending:
         return []
     name = connection.connection_name if connection is not None else None
-    for attempt in (1, 2):
+    for attempt in range(1, _ATTEMPTS + 1):
         try:
             # Inside an open transaction this is a savepoint, so a retry leaves it usable.
             async with in_transaction(name) as transaction:
                 return await _append(transaction, pending)
         except IntegrityError:
-            if attempt == 2:
+            if attempt == _ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
 

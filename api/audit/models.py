@@ -6,6 +6,11 @@ written, so the history stays readable when an account changes or disappears.
 
 Beside the events, one sealed chain head per patient (``AccessChainHead``, migration 0003)
 records where the chain ended: a chain cut short no longer passes for a whole one.
+
+Above the chains, one global register (``RegisterEntry``, migration 0004) records which
+chains exist: an entry when a patient's chain starts, and an anchor entry listing every
+chain's length (``AnchoredChain``) each time an operator runs ``carnet audit anchor``. Its
+entries are hash-chained and its end is kept in a sealed tip (``RegisterTip``).
 """
 
 from __future__ import annotations
@@ -81,3 +86,52 @@ class AccessChainHead(Model):
 
     class Meta:
         table = "access_chain_head"
+
+
+class RegisterKind(StrEnum):
+    CHAIN = "chain"  # a patient's chain started
+    ANCHOR = "anchor"  # an operator anchored every chain's length
+
+
+# One entry of the global register, numbered from 1 without gaps and hash-chained like the
+# events (api/audit/register.py). Not a foreign key to the patient: the register outlives a
+# deleted record, and says its history existed.
+class RegisterEntry(Model):
+    id = fields.BigIntField(primary_key=True)
+    position = fields.IntField(unique=True)
+    kind = fields.CharField(max_length=16)
+    patient_id = fields.IntField(null=True)  # the chain started (kind chain)
+    chains = fields.IntField(default=0)  # how many chains the anchor lists (kind anchor)
+    digest = fields.CharField(max_length=64, default="")  # of the anchor's list of chains
+    created_at = fields.DatetimeField()
+    prev_hash = fields.CharField(max_length=64)
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "access_register"
+
+
+# Where the register ends (one row, id 1), sealed like the chain heads with the server's key
+# and moved in the transaction that appends to the register.
+class RegisterTip(Model):
+    id = fields.IntField(primary_key=True)
+    position = fields.IntField()
+    hash = fields.CharField(max_length=64)
+    seal = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "access_register_tip"
+
+
+# How long each chain was when an anchor was written: the sequence and hash of its newest
+# event. The anchor entry's digest covers these rows, and its hash covers the digest.
+class AnchoredChain(Model):
+    id = fields.BigIntField(primary_key=True)
+    anchor_position = fields.IntField(db_index=True)
+    patient_id = fields.IntField()
+    sequence = fields.IntField()
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "access_anchor_chain"
+        unique_together = (("anchor_position", "patient_id"),)

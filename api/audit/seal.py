@@ -1,4 +1,5 @@
-"""Sealing chain heads: an HMAC under a key derived from the server's secret.
+"""Sealing chain heads and the register's tip: an HMAC under a key derived from the server's
+secret.
 
 A chain head says where a patient's chain ends (the sequence and hash of its newest event).
 Its seal is HMAC-SHA256 over (patient, sequence, hash) with a key derived from
@@ -41,6 +42,16 @@ def sealing_key() -> bytes:
             "api.db.apply_migrations(settings), i.e. `carnet migrate`), which configure it."
         )
     return _key
+
+
+def seal_tip(key: bytes, position: int, tip_hash: str) -> str:
+    """The register tip's seal; its message cannot be read as a chain head's."""
+    message = f"register:{position}:{tip_hash}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def tip_seal_matches(key: bytes, position: int, tip_hash: str, stored_seal: str) -> bool:
+    return hmac.compare_digest(seal_tip(key, position, tip_hash), stored_seal)
 
 
 def seal(key: bytes, patient_id: int, sequence: int, head_hash: str) -> str:

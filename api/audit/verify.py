@@ -16,63 +16,29 @@ A chain that broke before its end is not compared with its head (its first break
 Everything is read in one snapshot (a read-only transaction, REPEATABLE READ on PostgreSQL),
 so appends running meanwhile are not mistaken for tampering. Memory grows with the number of
 patients (one head each), not with the number of events.
-What no check can tell: an older sealed head put back together with the chain cut back to it.
+Then the register of chains, its tip, and an anchor (api/audit/register_check.py): a chain
+erased with its head, a chain started again, a chain cut back to an older copy of its head
+below an anchor, the register itself cut back or erased below the operator's anchor.
+What no check can tell is said in docs/security.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from api.audit import register_check
+from api.audit.anchors import Anchor
 from api.audit.chain import GENESIS_HASH, EventContent, event_hash
 from api.audit.models import AccessChainHead, AccessEvent
 from api.audit.seal import key_for, seal_matches
+from api.audit.verify_report import ChainBreak, VerifyReport, count
 from api.settings import Settings
 
 _PAGE = 1000
-
-
-@dataclass(frozen=True)
-class ChainBreak:
-    patient_id: int
-    # The event the break was found at; None when the problem is the chain's head.
-    event_id: int | None
-    sequence: int
-    problem: str
-
-    def describe(self) -> str:
-        if self.event_id is None:
-            return f"patient {self.patient_id}: {self.problem}"
-        return (f"patient {self.patient_id}: event {self.event_id} "
-                f"(sequence {self.sequence}) {self.problem}")
-
-
-@dataclass
-class VerifyReport:
-    chains: int = 0
-    events: int = 0
-    breaks: list[ChainBreak] = field(default_factory=list)
-    # patient id -> (last sequence, last hash) of each intact chain
-    heads: dict[int, tuple[int, str]] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.breaks
-
-    def lines(self) -> list[str]:
-        summary = (f"Checked {_count(self.events, 'access event')} in "
-                   f"{_count(self.chains, 'patient history', 'patient histories')}")
-        if self.ok:
-            return [f"{summary}: every chain is intact and ends at its sealed head."]
-        return [f"{summary}: {len(self.breaks)} broken."] + [b.describe() for b in self.breaks]
-
-
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 def _problem(row: AccessEvent, expected_sequence: int, prev_hash: str) -> str | None:
@@ -116,8 +82,11 @@ def _head_problem(key: bytes, head: AccessChainHead, newest: tuple[int, str] | N
 class _Walker:
     """Follows the rows in (patient, sequence) order, one chain after the other."""
 
-    def __init__(self, report: VerifyReport) -> None:
+    def __init__(self, report: VerifyReport, anchored: dict[tuple[int, int], str]) -> None:
         self.report = report
+        # (patient, sequence) -> hash anchored; the hashes found there in an intact chain
+        self.anchored = anchored
+        self.found: dict[tuple[int, int], str] = {}
         self.patient_id: int | None = None
         self.expected = 1
         self.prev_hash = GENESIS_HASH
@@ -137,6 +106,8 @@ class _Walker:
             self.report.heads.pop(row.patient_id, None)
             self.report.breaks.append(ChainBreak(row.patient_id, row.id, row.sequence, problem))
             return
+        if (row.patient_id, row.sequence) in self.anchored:
+            self.found[(row.patient_id, row.sequence)] = row.hash
         self.expected, self.prev_hash = row.sequence + 1, row.hash
         self.report.heads[row.patient_id] = (row.sequence, row.hash)
 
@@ -178,12 +149,14 @@ async def _stored_heads(connection: BaseDBAsyncClient, patient_id: int | None, p
 
 
 async def _check_heads(connection: BaseDBAsyncClient, report: VerifyReport, key: bytes,
-                       with_events: set[int], patient_id: int | None, page: int) -> None:
+                       with_events: set[int], patient_id: int | None, page: int) -> set[int]:
     """Compare each head with its chain's end; a chain broken before its end is not
-    compared again (its first break is already reported)."""
+    compared again (its first break is already reported). The patients with a head."""
     headless = set(report.heads)
+    with_head = set()
     async for head in _stored_heads(connection, patient_id, page):
         headless.discard(head.patient_id)
+        with_head.add(head.patient_id)
         if head.patient_id in with_events and head.patient_id not in report.heads:
             continue
         if head.patient_id not in with_events:
@@ -196,8 +169,50 @@ async def _check_heads(connection: BaseDBAsyncClient, report: VerifyReport, key:
         sequence, _ = report.heads.pop(lost)
         report.breaks.append(ChainBreak(
             lost, None, sequence,
-            f"chain head is missing (the history holds {_count(sequence, 'event')}): "
+            f"chain head is missing (the history holds {count(sequence, 'event')}): "
             "the head was deleted"))
+    return with_head
+
+
+async def _check_register(connection: BaseDBAsyncClient, report: VerifyReport,
+                          walk: register_check.RegisterWalk, chains: set[int],
+                          patient_id: int | None) -> set[int]:
+    """Each registered chain still there, each chain registered, once (its first problem
+    only for a patient whose chain was already found broken). The patients whose history
+    went with their deleted record."""
+    problems, gone = register_check.coverage_problems(walk, chains, patient_id)
+    deleted = await register_check.records_deleted(connection, gone)
+    report.records_deleted = len(deleted)
+    for patient in gone - deleted:
+        problems.setdefault(patient, (
+            f"the register says its chain started (entry {walk.started[patient][0]}) but its "
+            "events and head are gone: the whole history was erased"))
+    _add_breaks(report, problems)
+    return deleted
+
+
+def _check_anchored(report: VerifyReport, anchor: register_check.AnchorCheck,
+                    found: dict[tuple[int, int], str], deleted: set[int]) -> None:
+    """Each chain the anchor lists still holds the event it ended at then (unless it went
+    with its deleted record)."""
+    report.anchor = anchor.position
+    report.register_problems += anchor.problems
+    problems = {}
+    for (patient, sequence), anchored_hash in anchor.expected.items():
+        if patient not in deleted and found.get((patient, sequence)) != anchored_hash:
+            problems[patient] = register_check.anchor_problem(
+                anchor.position or 0, sequence, report.heads.get(patient),
+                found.get((patient, sequence)))
+    _add_breaks(report, problems)
+
+
+def _add_breaks(report: VerifyReport, problems: dict[int, str]) -> None:
+    """A break per patient not already reported broken."""
+    reported = {broken.patient_id for broken in report.breaks}
+    for patient, problem in sorted(problems.items()):
+        if patient not in reported:
+            report.heads.pop(patient, None)
+            report.breaks.append(ChainBreak(patient, None, 0, problem))
 
 
 async def _read_snapshot(connection: BaseDBAsyncClient) -> None:
@@ -208,14 +223,24 @@ async def _read_snapshot(connection: BaseDBAsyncClient) -> None:
 
 
 async def verify_chains(settings: Settings, *, patient_id: int | None = None,
-                        page: int = _PAGE) -> VerifyReport:
+                        anchor: Anchor | None = None, page: int = _PAGE) -> VerifyReport:
     """Check every chain (or one patient's) and its head, sealed with the key derived from
-    ``settings.secret_key``; the report names each patient's first break."""
+    ``settings.secret_key``, the register of chains and its tip, and ``anchor`` (the digest
+    the operator kept; without one, the register's newest anchor). The report names each
+    patient's first break, and what is wrong with the register or the anchor."""
     report = VerifyReport()
+    key = key_for(settings.secret_key)
     async with in_transaction() as connection:
         await _read_snapshot(connection)
-        with_events = await _walk_events(connection, _Walker(report), patient_id, page)
-        await _check_heads(connection, report, key_for(settings.secret_key), with_events,
-                           patient_id, page)
+        walk = await register_check.walk_register(connection, key, page)
+        report.register_entries = walk.entries
+        report.register_problems += walk.problems
+        anchored = await register_check.check_anchor(connection, walk, anchor, patient_id)
+        walker = _Walker(report, anchored.expected)
+        with_events = await _walk_events(connection, walker, patient_id, page)
+        with_head = await _check_heads(connection, report, key, with_events, patient_id, page)
+        deleted = await _check_register(connection, report, walk, with_events | with_head,
+                                        patient_id)
+        _check_anchored(report, anchored, walker.found, deleted)
     report.breaks.sort(key=lambda broken: broken.patient_id)
     return report

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +18,7 @@ from api.audit.models import AccessEvent, RequestKind
 from api.consent.grants import designate_treating_doctor, grant_access
 from api.consent.sections import Action, Basis, Section
 from api.identity.models import Patient, Professional
-from api.settings import Settings
+from api.settings import PROJECT_ROOT, Settings
 
 
 async def seed(patient_id: int, account_id: int, count: int = 1, *,
@@ -34,25 +38,43 @@ async def chain_of(patient_id: int) -> list[AccessEvent]:
     return await AccessEvent.filter(patient_id=patient_id).order_by("sequence")
 
 
+_APPEND_ONLY = (
+    "ALTER TABLE access_event {switch} TRIGGER access_event_append_only;"
+    "ALTER TABLE access_register {switch} TRIGGER access_register_append_only;"
+    "ALTER TABLE access_anchor_chain {switch} TRIGGER access_anchor_chain_append_only;"
+)
+
+
+def carnet(settings: Settings, *args: str, **environment: str
+           ) -> subprocess.CompletedProcess[str]:
+    """Run the `carnet` command as an operator would, on the test database (``environment``
+    adds to or overrides its environment, e.g. ``SECRET_KEY=...``)."""
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
+           "CARNET_VAR_DIR": str(settings.var_dir), "CARNET_ENV": "development", **environment}
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], env=env, cwd=Path(PROJECT_ROOT),
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
 @pytest.fixture
 def tampering(settings: Settings) -> Callable[[], Any]:
     """A block in which rows can be altered, as someone with direct database access would.
 
-    On PostgreSQL that someone first disables the append-only trigger.
+    On PostgreSQL that someone first disables the append-only triggers (of the events, the
+    register of chains and the anchored lengths).
     """
 
     @asynccontextmanager
     async def block() -> AsyncIterator[None]:
         conn = connections.get("default")
         if not settings.is_sqlite:
-            await conn.execute_script(
-                "ALTER TABLE access_event DISABLE TRIGGER access_event_append_only")
+            await conn.execute_script(_APPEND_ONLY.format(switch="DISABLE"))
         try:
             yield
         finally:
             if not settings.is_sqlite:
-                await conn.execute_script(
-                    "ALTER TABLE access_event ENABLE TRIGGER access_event_append_only")
+                await conn.execute_script(_APPEND_ONLY.format(switch="ENABLE"))
 
     return block
 

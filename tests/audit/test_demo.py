@@ -130,3 +130,22 @@ def test_audit_verify_passes_on_the_demo_database_and_names_a_tampered_or_cut_hi
 
     monkeypatch.setenv("CARNET_VAR_DIR", str(demo_dir))
     assert _carnet("audit", "verify") == 0
+    capsys.readouterr()
+    assert _carnet("audit", "anchor") == 0
+    digest = capsys.readouterr().out.strip()
+    assert digest.startswith("3:")  # the two demo chains, then the anchor
+    assert _carnet("audit", "verify", "--anchor", digest) == 0
+    assert "Anchor 3 holds" in capsys.readouterr().out
+
+    erased_dir = tmp_path / "erased"
+    erased_dir.mkdir()
+    shutil.copy(demo_dir / "carnet.sqlite3", erased_dir / "carnet.sqlite3")
+    with sqlite3.connect(erased_dir / "carnet.sqlite3") as database:
+        for table in ("access_event", "access_chain_head", "access_register",
+                      "access_register_tip", "access_anchor_chain"):
+            database.execute(f"DELETE FROM {table}")
+    database.close()
+    monkeypatch.setenv("CARNET_VAR_DIR", str(erased_dir))
+    assert _carnet("audit", "verify", "--anchor", digest) == 1
+    assert ("BROKEN register: the register is empty, but the anchor names entry 3: the access "
+            "history was erased") in capsys.readouterr().err

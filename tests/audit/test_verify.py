@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +11,8 @@ from tortoise.exceptions import BaseORMException
 
 from api.audit.models import AccessEvent
 from api.audit.verify import verify_chains
-from api.settings import PROJECT_ROOT, Settings
-from tests.audit.conftest import chain_of, seed
+from api.settings import Settings
+from tests.audit.conftest import carnet, chain_of, seed
 from tests.factories import make_patient, make_professional
 
 
@@ -142,29 +138,20 @@ async def test_postgresql_refuses_to_change_or_delete_an_event(
     assert (await verify_chains(settings)).ok
 
 
-def _carnet(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
-           "CARNET_VAR_DIR": str(settings.var_dir), "CARNET_ENV": "development"}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], env=env, cwd=Path(PROJECT_ROOT),
-        capture_output=True, text=True, timeout=60, check=False,
-    )
-
-
 async def test_the_command_exits_zero_on_an_intact_history_and_one_naming_the_break(
     db: None, settings: Settings, tampering: Callable[[], Any]
 ) -> None:
     patient_id, events = await _history(3)
-    intact = _carnet(settings, "audit", "verify")
+    intact = carnet(settings, "audit", "verify")
     assert intact.returncode == 0, intact.stderr
     assert "3 access events in 1 patient history: every chain is intact" in intact.stdout
 
     async with tampering():
         await AccessEvent.filter(id=events[1].id).update(actions="write")
-    broken = _carnet(settings, "audit", "verify")
+    broken = carnet(settings, "audit", "verify")
     assert broken.returncode == 1
     assert "1 broken" in broken.stdout
     assert f"BROKEN patient {patient_id}: event {events[1].id} (sequence 2)" in broken.stderr
 
-    other = _carnet(settings, "audit", "verify", "--patient", str(patient_id + 1000))
+    other = carnet(settings, "audit", "verify", "--patient", str(patient_id + 1000))
     assert other.returncode == 0

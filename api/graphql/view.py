@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -11,6 +12,7 @@ from strawberry.asgi import GraphQL
 
 from api.documents.limits import announced_too_large, is_multipart, limited_receive
 from api.graphql.context import Context
+from api.graphql.request_body import coded_http_error, decode_json_body
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.security import csrf
 from api.settings import Settings
@@ -28,6 +30,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide=None, allow_queries_via_get=True,
                          multipart_uploads_enabled=True)
         self.settings = settings
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json_body(data)
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         viewer = await viewer_from_request(request, self.settings.secret_key)
@@ -57,4 +62,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                                        status_code=413)(scope, receive, send)
                     return
                 receive = limited_receive(receive)
+            # Strawberry answers a malformed request in plain text; clients get coded JSON.
+            try:
+                response = await self.run(Request(scope, receive))
+            except HTTPException as error:
+                response = coded_http_error(error)
+            await response(scope, receive, send)
+            return
         await super().__call__(scope, receive, send)

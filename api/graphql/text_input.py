@@ -1,0 +1,83 @@
+"""Text a client sends is text: no NUL, control character or lone surrogate gets stored.
+
+One check for every string argument and every string field of every input object, run
+before any resolver, so SQLite and PostgreSQL refuse the same values the same way (one
+would store a NUL, the other fail on it) and a lone surrogate never reaches an encoder.
+Tab and line breaks are allowed only in the fields people write several lines in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLResolveInfo,
+)
+from strawberry.extensions import SchemaExtension
+
+from api.graphql.errors import BadUserInput
+
+# The input fields and arguments written on several lines (textareas), by GraphQL name.
+MULTILINE_FIELDS = frozenset({"note", "advanceDirectives", "organDonationLimits", "reason"})
+# C0 and C1 control characters, and the surrogates that are not characters on their own.
+_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_MULTILINE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_fault(text: str, *, multiline: bool = False) -> str | None:
+    """Why this text cannot be stored (None when it can): the first character at fault."""
+    found = (_NOT_MULTILINE_TEXT if multiline else _NOT_TEXT).search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if char in "\t\n\r":
+        return "a tab or line break is not allowed in this field"
+    if "\ud800" <= char <= "\udfff":
+        return "the text has a lone surrogate (not valid Unicode)"
+    return f"the control character U+{ord(char):04X} is not allowed in text"
+
+
+def check_text(text: str, field: str, *, multiline: bool = False) -> None:
+    """Raise a BAD_USER_INPUT error naming `field` when the text cannot be stored."""
+    fault = text_fault(text, multiline=multiline)
+    if fault is not None:
+        raise BadUserInput(f"`{field}`: {fault}.", field=field)
+
+
+def check_input(value: Any, type_: GraphQLInputType, path: str, name: str) -> None:
+    """Check every string inside an argument's coerced value, naming the field at fault."""
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    if value is None:
+        return
+    if isinstance(type_, GraphQLList):
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            check_input(item, type_.of_type, f"{path}.{index}", name)
+    elif isinstance(type_, GraphQLInputObjectType):
+        for key, item in value.items():
+            field = type_.fields.get(key)
+            if field is not None:
+                check_input(item, field.type, f"{path}.{key}", key)
+    elif isinstance(value, str) and getattr(type_, "name", None) == "String":
+        check_text(value, path, multiline=name in MULTILINE_FIELDS)
+
+
+class InputTextCheck(SchemaExtension):
+    """Checks the arguments of the operation's root fields, where every input enters."""
+
+    def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo,
+                *args: Any, **kwargs: Any) -> Any:
+        if info.path.prev is None and kwargs:
+            arguments = info.parent_type.fields[info.field_name].args
+            for name, value in kwargs.items():
+                argument = arguments.get(name)
+                if argument is not None:
+                    check_input(value, argument.type, name, name)
+        return _next(root, info, *args, **kwargs)

@@ -78,7 +78,7 @@ def measurement(**values: Any) -> dict[str, Any]:
 
 
 def raw(query: str, variables_json: str) -> bytes:
-    return ('{"query": %s, "variables": %s}' % (_quoted(query), variables_json)).encode()
+    return f'{{"query": {_quoted(query)}, "variables": {variables_json}}}'.encode()
 
 
 def _quoted(text: str) -> str:
@@ -113,11 +113,11 @@ CASES = [
     Case("float-string", ADD_MEASUREMENT, measurement(value="72"), field="input.value"),
     Case("float-boolean", ADD_MEASUREMENT, measurement(value=True), field="input.value"),
     Case("float-nan", raw=raw(ADD_MEASUREMENT, '{"input": {"patientId": "{patient}", '
-                              '"kind": "WEIGHT", "value": NaN, "measuredAt": "%s"}}' % NOW),
+                              '"kind": "WEIGHT", "value": NaN, "measuredAt": "' + NOW + '"}}'),
          field="input.value"),
     Case("float-infinity", raw=raw(ADD_MEASUREMENT, '{"input": {"patientId": "{patient}", '
-                                   '"kind": "WEIGHT", "value": 1e309, "measuredAt": "%s"}}'
-                                   % NOW), field="input.value"),
+                                   '"kind": "WEIGHT", "value": 1e309, "measuredAt": "'
+                                   + NOW + '"}}'), field="input.value"),
     Case("float-1e308", ADD_MEASUREMENT, measurement(value=1e308),
          code="ABOVE_MAXIMUM", field="value"),
     Case("float-minus-1e308", ADD_MEASUREMENT, measurement(value=-1e308),

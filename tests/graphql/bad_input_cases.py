@@ -237,6 +237,14 @@ CASES = [
     Case("cursor-superscript-digit", HISTORY.replace("$f: Int)", "$f: Int, $a: String)")
          .replace("first: $f)", "first: $f, after: $a)"),
          {"p": "{patient}", "a": "wrI="}, code="BAD_CURSOR"),
+    Case("offset-cursor-superscript-digit", PROFESSIONALS, {"q": "doc", "a": "wrI="},
+         code="BAD_CURSOR"),
+    Case("directives-document-superscript-digit", SAVE_DIRECTIVES,
+         {"input": {"patientId": "{patient}", "documentId": "²"}},
+         code="BAD_DOCUMENT_ID", field="documentId"),
+    Case("directives-document-beyond-integer-keys", SAVE_DIRECTIVES,
+         {"input": {"patientId": "{patient}", "documentId": str(2**40)}},
+         code="BAD_DOCUMENT_ID", field="documentId"),
     # Bodies that are not a GraphQL request (no session needed to send them)
     Case("body-bare-string", raw=b'"just a string"', status=400, code="BAD_REQUEST"),
     Case("body-number", raw=b"42", status=400, code="BAD_REQUEST"),

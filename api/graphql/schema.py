@@ -25,7 +25,7 @@ from api.documents.mutations import DocumentsMutation
 from api.documents.queries import DocumentsQuery
 from api.graphql.errors import error_extensions, should_mask_error
 from api.graphql.scalars import SCALAR_OVERRIDES
-from api.graphql.text_input import InputTextCheck
+from api.graphql.text_input import check_text_arguments
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
 from api.records.directives.mutations import DirectivesMutation
@@ -78,7 +78,7 @@ class OwnErrorExtensions(MaskErrors):
 
 
 def build_schema(*, production: bool = False) -> CarnetSchema:
-    return CarnetSchema(
+    built = CarnetSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=production),
@@ -90,9 +90,10 @@ def build_schema(*, production: bool = False) -> CarnetSchema:
             lambda: MaxTokensLimiter(max_token_count=2000),
             lambda: OwnErrorExtensions(should_mask_error=should_mask_error),
             AccessLogExtension,
-            InputTextCheck,
         ],
     )
+    check_text_arguments(built._schema)  # text with control characters never reaches a resolver
+    return built
 
 
 schema = build_schema()

@@ -1,7 +1,7 @@
 """Text a client sends is text: no NUL, control character or lone surrogate gets stored.
 
 One check for every string argument and every string field of every input object, run
-before any resolver, so SQLite and PostgreSQL refuse the same values the same way (one
+before the root field's resolver, so SQLite and PostgreSQL refuse the same values the same way (one
 would store a NUL, the other fail on it) and a lone surrogate never reaches an encoder.
 Tab and line breaks are allowed only in the fields people write several lines in.
 """
@@ -13,13 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import (
+    GraphQLArgument,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLResolveInfo,
+    GraphQLSchema,
 )
-from strawberry.extensions import SchemaExtension
 
 from api.graphql.errors import BadUserInput
 
@@ -69,15 +70,36 @@ def check_input(value: Any, type_: GraphQLInputType, path: str, name: str) -> No
         check_text(value, path, multiline=name in MULTILINE_FIELDS)
 
 
-class InputTextCheck(SchemaExtension):
-    """Checks the arguments of the operation's root fields, where every input enters."""
+def _carries_text(type_: GraphQLInputType, seen: set[str]) -> bool:
+    while isinstance(type_, (GraphQLNonNull, GraphQLList)):
+        type_ = type_.of_type
+    if isinstance(type_, GraphQLInputObjectType):
+        if type_.name in seen:
+            return False
+        seen.add(type_.name)
+        return any(_carries_text(field.type, seen) for field in type_.fields.values())
+    return getattr(type_, "name", None) == "String"
 
-    def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo,
-                *args: Any, **kwargs: Any) -> Any:
-        if info.path.prev is None and kwargs:
-            arguments = info.parent_type.fields[info.field_name].args
-            for name, value in kwargs.items():
-                argument = arguments.get(name)
-                if argument is not None:
-                    check_input(value, argument.type, name, name)
-        return _next(root, info, *args, **kwargs)
+
+def _checked(resolve: Callable[..., Any], arguments: dict[str, GraphQLArgument]
+             ) -> Callable[..., Any]:
+    def resolver(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        for name, value in kwargs.items():
+            argument = arguments.get(name)
+            if argument is not None:
+                check_input(value, argument.type, name, name)
+        return resolve(root, info, **kwargs)
+    return resolver
+
+
+def check_text_arguments(schema: GraphQLSchema) -> None:
+    """Have every root field that takes text check it before its resolver runs.
+
+    Only the root fields are wrapped (every input enters there), and only those whose
+    arguments can hold a string: the other fields pay nothing.
+    """
+    for root in (schema.query_type, schema.mutation_type):
+        for field in (root.fields.values() if root is not None else ()):
+            if field.resolve is not None and any(
+                    _carries_text(argument.type, set()) for argument in field.args.values()):
+                field.resolve = _checked(field.resolve, field.args)

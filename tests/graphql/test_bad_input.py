@@ -115,3 +115,19 @@ async def test_tab_and_line_breaks_are_kept_in_a_note(world: World) -> None:
         "patientId": world.ids["patient"], "substance": "Latex", "note": note}})
     payload = response.json()["data"]["addAllergy"]
     assert payload["userErrors"] == [] and payload["allergy"]["id"]
+
+
+@pytest.mark.parametrize("params", [
+    {"query": "{ me { patient { id } } }", "variables": "not json"},
+    {"query": "{ me { patient { id } } }", "variables": '"a string"'},
+    {"query": "{ me { patient { id } } }", "variables": "[1]"},
+    {"query": "query($id: ID!) { allergy(id: $id) { id } }", "variables": '{"id": {"a": 1}}'},
+])
+async def test_a_query_over_get_with_bad_variables_is_coded(world: World,
+                                                            params: dict[str, str]) -> None:
+    response = await world.client.get("/graphql", params=params)
+    assert response.status_code in (200, 400), response.text
+    body = response.json()
+    assert body["errors"] and all(error["extensions"]["code"] in ("BAD_REQUEST", "BAD_USER_INPUT")
+                                  for error in body["errors"]), body
+    assert_coded(body)

@@ -118,3 +118,11 @@ async def test_the_upload_form_takes_no_strange_record_number(owner, patient_id)
         "csrf_token": owner.csrf, "patient_id": patient_id},
         files=[("file", ("a.pdf", PDF_BYTES, "application/pdf"))])
     assert sent.status_code == 404
+
+
+@pytest.mark.parametrize("section", ["allergies", "history", "documents", "access-history"])
+@pytest.mark.parametrize("query", ["?after=%00", "?after=wrI%3D", "?after=%ED%A0%80",
+                                   "?category=%00", "?professional=%C2%B2"])
+async def test_odd_query_strings_on_record_pages_are_never_a_server_error(owner, section, query):
+    page = await owner.client.get(url(owner, section) + query)
+    assert page.status_code in (200, 303, 400, 404), page.status_code

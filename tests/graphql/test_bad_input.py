@@ -131,3 +131,18 @@ async def test_a_query_over_get_with_bad_variables_is_coded(world: World,
     assert body["errors"] and all(error["extensions"]["code"] in ("BAD_REQUEST", "BAD_USER_INPUT")
                                   for error in body["errors"]), body
     assert_coded(body)
+
+
+@pytest.mark.parametrize("form", [
+    {"operations": '"a string"', "map": '{"0": ["variables.input.file"]}'},
+    {"operations": '{"query": "{ me { id } }"}', "map": '"a string"'},
+    {"operations": '{"query": "{ me { id } }"}', "map": '{"0": ["variables.nowhere.file"]}'},
+    {"operations": "{", "map": "{}"},
+])
+async def test_a_malformed_multipart_request_is_coded(world: World, form: dict[str, str]) -> None:
+    response = await world.client.post("/graphql", data=form,
+                                       files={"0": ("a.pdf", b"%PDF-1.4", "application/pdf")},
+                                       headers={csrf.HEADER: world.csrf})
+    assert response.status_code in (200, 400), response.text
+    assert_coded(response.json())
+    assert response.json()["errors"], response.text

@@ -72,9 +72,21 @@ def root_cause(error: GraphQLError) -> BaseException:
 
 
 def should_mask_error(error: GraphQLError) -> bool:
-    # A GraphQLError at the bottom was written for the client: a query that does not parse
-    # or validate, a variable a scalar refused; anything else is a crash and stays hidden.
-    return not isinstance(root_cause(error), (GraphQLError, CarnetError))
+    """Hide crashes; show what the client can fix.
+
+    Shown: our own errors; before execution (no path), graphql-core's errors about the
+    request (it does not parse or validate, a variable a scalar refused); during
+    execution, only arguments that could not be coerced. A GraphQLError raised while
+    completing a result ("Cannot return null for non-nullable field") is our bug: masked.
+    """
+    cause = root_cause(error)
+    if isinstance(cause, CarnetError):
+        return False
+    if not isinstance(cause, GraphQLError):
+        return True
+    if error.path is None:
+        return False
+    return not ("code" in (cause.extensions or {}) or cause.message.startswith("Argument '"))
 
 
 def variable_field(message: str) -> str | None:

@@ -197,6 +197,11 @@ CASES = [
     Case("upload-not-a-file", UPLOAD_DOCUMENT,
          {"input": {"patientId": "{patient}", "file": "hello"}}, code="FILE_MISSING",
          field="file"),
+    Case("upload-an-object", UPLOAD_DOCUMENT,
+         {"input": {"patientId": "{patient}", "file": {"filename": "a.pdf"}}},
+         code="FILE_MISSING", field="file"),
+    Case("upload-a-number", UPLOAD_DOCUMENT, {"input": {"patientId": "{patient}", "file": 5}},
+         code="FILE_MISSING", field="file"),
     # Strings: NUL, controls, lone surrogates, line breaks where one line is expected
     Case("text-nul", ADD_ALLERGY, allergy(substance="Pen\x00icillin"),
          field="input.substance"),

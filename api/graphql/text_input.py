@@ -31,27 +31,38 @@ _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _NOT_MULTILINE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def text_fault(text: str, *, multiline: bool = False) -> str | None:
+_FAULTS = {
+    "LINE_BREAK": ("une tabulation ou un retour à la ligne n'est pas permis dans ce champ",
+                   "a tab or line break is not allowed in this field"),
+    "SURROGATE": ("le texte contient un substitut isolé : ce n'est pas de l'Unicode valide",
+                  "the text has a lone surrogate (not valid Unicode)"),
+    "CONTROL": ("le caractère de contrôle {char} n'est pas permis dans un texte",
+                "the control character {char} is not allowed in text"),
+}
+
+
+def text_fault(text: str, *, multiline: bool = False, language: str = "en") -> str | None:
     """Why this text cannot be stored (None when it can): the first character at fault."""
     found = (_NOT_MULTILINE_TEXT if multiline else _NOT_TEXT).search(text)
     if found is None:
         return None
     char = found.group()
-    if char in "\t\n\r":
-        return "a tab or line break is not allowed in this field"
-    if "\ud800" <= char <= "\udfff":
-        return "the text has a lone surrogate (not valid Unicode)"
-    return f"the control character U+{ord(char):04X} is not allowed in text"
+    kind = ("LINE_BREAK" if char in "\t\n\r"
+            else "SURROGATE" if "\ud800" <= char <= "\udfff" else "CONTROL")
+    french, english = _FAULTS[kind]
+    return (english if language == "en" else french).format(char=f"U+{ord(char):04X}")
 
 
-def check_text(text: str, field: str, *, multiline: bool = False) -> None:
+def check_text(text: str, field: str, *, multiline: bool = False, language: str = "en") -> None:
     """Raise a BAD_USER_INPUT error naming `field` when the text cannot be stored."""
-    fault = text_fault(text, multiline=multiline)
+    fault = text_fault(text, multiline=multiline, language=language)
     if fault is not None:
-        raise BadUserInput(f"`{field}`: {fault}.", field=field)
+        raise BadUserInput(f"`{field}` : {fault}." if language != "en" else f"`{field}`: {fault}.",
+                           field=field)
 
 
-def check_input(value: Any, type_: GraphQLInputType, path: str, name: str) -> None:
+def check_input(value: Any, type_: GraphQLInputType, path: str, name: str,
+                language: str = "en") -> None:
     """Check every string inside an argument's coerced value, naming the field at fault."""
     if isinstance(type_, GraphQLNonNull):
         type_ = type_.of_type
@@ -60,14 +71,14 @@ def check_input(value: Any, type_: GraphQLInputType, path: str, name: str) -> No
     if isinstance(type_, GraphQLList):
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
-            check_input(item, type_.of_type, f"{path}.{index}", name)
+            check_input(item, type_.of_type, f"{path}.{index}", name, language)
     elif isinstance(type_, GraphQLInputObjectType):
         for key, item in value.items():
             field = type_.fields.get(key)
             if field is not None:
-                check_input(item, field.type, f"{path}.{key}", key)
+                check_input(item, field.type, f"{path}.{key}", key, language)
     elif isinstance(value, str) and getattr(type_, "name", None) == "String":
-        check_text(value, path, multiline=name in MULTILINE_FIELDS)
+        check_text(value, path, multiline=name in MULTILINE_FIELDS, language=language)
 
 
 def _carries_text(type_: GraphQLInputType, seen: set[str]) -> bool:
@@ -84,10 +95,12 @@ def _carries_text(type_: GraphQLInputType, seen: set[str]) -> bool:
 def _checked(resolve: Callable[..., Any], arguments: dict[str, GraphQLArgument]
              ) -> Callable[..., Any]:
     def resolver(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        # Messages in the viewer's language, as the rest of the API's own errors.
+        language = getattr(info.context, "language", "en")
         for name, value in kwargs.items():
             argument = arguments.get(name)
             if argument is not None:
-                check_input(value, argument.type, name, name)
+                check_input(value, argument.type, name, name, language)
         return resolve(root, info, **kwargs)
     return resolver
 

@@ -146,3 +146,13 @@ async def test_a_malformed_multipart_request_is_coded(world: World, form: dict[s
     assert response.status_code in (200, 400), response.text
     assert_coded(response.json())
     assert response.json()["errors"], response.text
+
+
+async def test_a_text_refusal_is_written_in_the_viewers_language(world: World) -> None:
+    variables = {"input": {"patientId": world.ids["patient"], "substance": "a\x00b"}}
+    french = (await post(world, ADD_ALLERGY, variables)).json()["errors"][0]["message"]
+    world.client.cookies.set("carnet_lang", "en")
+    english = (await post(world, ADD_ALLERGY, variables)).json()["errors"][0]["message"]
+    assert french == "`input.substance` : le caractère de contrôle U+0000 n'est pas permis " \
+        "dans un texte."
+    assert english == "`input.substance`: the control character U+0000 is not allowed in text."

@@ -10,11 +10,22 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from api.graphql.text_input import text_fault
 from api.security import csrf
+from web.templating import render
 
 Handler = Callable[[Request, FormData], Awaitable[Response]]
 
 MAX_FIELDS = 200
+# Form fields written on several lines (textareas): tab and line breaks are kept there.
+MULTILINE_FIELDS = frozenset({"note", "advance_directives", "organ_donation_limits", "reason"})
+
+
+def has_bad_text(form: FormData) -> bool:
+    """A NUL, control character or lone surrogate in a field: the API would refuse it."""
+    return any(isinstance(value, str)
+               and text_fault(value, multiline=name in MULTILINE_FIELDS) is not None
+               for name, value in form.multi_items())
 
 
 def form_handler(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -30,6 +41,9 @@ def form_handler(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                 "try again. / Le formulaire a expiré : revenez en arrière, rechargez la page.",
                 status_code=403,
             )
+        if has_bad_text(form):
+            return render(request, "error.html", {"status": 400, "bad_text": True},
+                          status_code=400)
         return await handler(request, form)
 
     endpoint.csrf_protected = True  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from api.consent.loaders import viewer_facts_loader
 from api.consent.models import FailedPatientLookup
 from api.consent.policy import decide
 from api.consent.sections import Action, Profession, Section
-from api.graphql.common import decode_cursor, encode_cursor
+from api.graphql.common import decode_cursor, encode_cursor, is_number_text
 from api.graphql.context import Info
 from api.graphql.errors import CarnetError, NotFound
 from api.graphql.permissions import facts_for
@@ -124,7 +124,7 @@ async def search_professionals(
     cursor = decode_cursor(after, 1)
     offset = 0
     if cursor is not None:
-        if not cursor[0].isdigit():
+        if not is_number_text(cursor[0]):
             raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
         offset = int(cursor[0])
     total = await query.count()

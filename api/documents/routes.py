@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from graphql import GraphQLError
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -33,6 +34,9 @@ from api.documents.models import Document
 from api.documents.problems import DocumentProblems
 from api.documents.services import DocumentDetails, add_document
 from api.documents.storage import storage_for
+from api.graphql.common import is_number_text
+from api.graphql.scalars import parse_date
+from api.graphql.text_input import text_fault
 from api.graphql.view import request_language
 from api.identity.models import Patient
 from api.identity.viewer import Viewer, viewer_from_request
@@ -61,6 +65,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La date du document n'est pas valide (format attendu : AAAA-MM-JJ).",
         "The date of the document is not valid (expected format: YYYY-MM-DD).",
     ),
+    "BAD_TEXT": (
+        "Un champ contient un caractère invisible qui n'est pas autorisé : retapez-le.",
+        "A field holds an invisible character that is not allowed: type it again.",
+    ),
     "ONE_FILE_ONLY": (
         "Envoyez un seul fichier à la fois : choisissez un fichier ou prenez une photo.",
         "Send one file at a time: choose a file or take a photo.",
@@ -72,7 +80,7 @@ MAX_FILES = 2
 
 
 def _id_of(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+    return int(raw) if is_number_text(raw) else None
 
 
 async def download(request: Request) -> Response:
@@ -154,17 +162,34 @@ def _refused_for(request: Request, code: str, language: str, status: int) -> Res
 
 def typed_date(raw: str) -> date:
     """A date typed by a person: day/month/year (14/03/2025) or ISO (2025-03-14)."""
-    parts = raw.split("/")
-    if len(parts) == 3 and all(part.strip().isdigit() for part in parts):
+    parts = [part.strip() for part in raw.split("/")]
+    if len(parts) == 3 and all(is_number_text(part, limit=9999) for part in parts):
         day, month, year = (int(part) for part in parts)
         if year >= 1000:
             return date(year, month, day)
-    return date.fromisoformat(raw)
+    return iso_date(raw)
+
+
+def iso_date(raw: str) -> date:
+    """YYYY-MM-DD, as the API's Date scalar reads it; ValueError for anything else."""
+    try:
+        return parse_date(raw)
+    except GraphQLError as error:
+        raise ValueError(error.message) from None
+
+
+TEXT_FIELDS = ("patient_id", "title", "type_code", "document_date", "typed_date", "next")
 
 
 def _field(form: FormData, name: str) -> str | None:
     value = form.get(name)
     return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _bad_text(form: FormData) -> bool:
+    """A NUL or control character in a field: refused as the API refuses it, on any database."""
+    return any(isinstance(value := form.get(name), str) and text_fault(value) is not None
+               for name in TEXT_FIELDS)
 
 
 class UploadForm:
@@ -207,6 +232,8 @@ class UploadForm:
         submitted = _field(form, csrf.FIELD) or request.headers.get(csrf.HEADER)
         if not csrf.token_matches(request, submitted):
             return _text("CSRF", language, 403)
+        if _bad_text(form):
+            return _refused_for(request, "BAD_TEXT", language, 400)
         patient_id = _id_of(_field(form, "patient_id") or "")
         patient = None if patient_id is None else await Patient.filter(id=patient_id).first()
         if patient is None:
@@ -225,7 +252,7 @@ class UploadForm:
         upload = uploads[0]
         raw_date, typed = _field(form, "document_date"), _field(form, "typed_date")
         try:
-            document_date = (date.fromisoformat(raw_date) if raw_date
+            document_date = (iso_date(raw_date) if raw_date
                              else typed_date(typed) if typed else None)
         except ValueError:
             return _refused_for(request, "DATE_INVALID", language, 400)

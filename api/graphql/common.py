@@ -12,6 +12,8 @@ import strawberry
 from api.graphql.errors import CarnetError
 
 MAX_PAGE_SIZE = 100
+# Primary keys (and the numbers cursors carry) are PostgreSQL `integer`.
+MAX_ID = 2**31 - 1
 DEFAULT_PAGE_SIZE = 50
 T = TypeVar("T")
 
@@ -54,7 +56,8 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE_SIZE
     if first < 1 or first > MAX_PAGE_SIZE:
-        raise CarnetError(f"`first` must be between 1 and {MAX_PAGE_SIZE}.", code="BAD_PAGE_SIZE")
+        raise CarnetError(f"`first` must be between 1 and {MAX_PAGE_SIZE}.", code="BAD_PAGE_SIZE",
+                          field="first")
     return first
 
 
@@ -81,16 +84,26 @@ def decode_number_cursor(cursor: str | None) -> int | None:
     values = decode_cursor(cursor, 1)
     if values is None:
         return None
-    if not values[0].isdigit():
+    if not is_number_text(values[0]):
         raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
     return int(values[0])
 
 
+def is_number_text(text: str, *, limit: int = MAX_ID) -> bool:
+    """ASCII digits only (`"²".isdigit()` is true, `int("²")` fails) and at most `limit`."""
+    return (text.isascii() and text.isdigit() and len(text) <= len(str(limit))
+            and int(text) <= limit)
+
+
 def parse_id(raw: str | int, what: str = "id") -> int:
-    """An id from the client: a bad one is a clear error, not a masked crash."""
+    """An id from the client: a bad one is a clear error, not a masked crash.
+
+    Ids are the positive whole numbers of `integer` primary keys: a larger one would make
+    PostgreSQL fail where SQLite only finds nothing.
+    """
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > 18:
-        raise CarnetError(f"`{what}` is not a valid id.", code="BAD_ID")
+    if not is_number_text(text):
+        raise CarnetError(f"`{what}` is not a valid id.", code="BAD_ID", field=what)
     return int(text)
 
 

@@ -170,11 +170,15 @@ class _Walk:
                 value = int(given.value.value)
             elif isinstance(given.value, VariableNode):
                 value = self.variables.get(given.value.name.value)
-            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            # A value no GraphQL Int can hold is left to coercion, which names the field.
+            if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_INT:
                 return value
             break
         default = argument.default_value
         return default if isinstance(default, int) and default > 0 else DEFAULT_PAGE_SIZE
+
+
+MAX_INT = 2**31 - 1
 
 
 def _is_list(type_: Any) -> bool:

@@ -26,9 +26,11 @@ from api.consent.queries import ConsentQuery
 from api.documents.mutations import DocumentsMutation
 from api.documents.queries import DocumentsQuery
 from api.graphql.cost_extension import CostExtension
-from api.graphql.errors import own_error, should_mask_error
+from api.graphql.errors import error_extensions, should_mask_error
 from api.graphql.introspection import ProductionIntrospectionGuard
 from api.graphql.limit_codes import add_limit_codes
+from api.graphql.scalars import SCALAR_OVERRIDES
+from api.graphql.text_input import check_text_arguments
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
 from api.records.directives.mutations import DirectivesMutation
@@ -72,29 +74,31 @@ class CarnetSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # Refusals are expected; only unexpected errors deserve a traceback in the log.
-        unexpected = [e for e in errors if e.original_error is not None and own_error(e) is None]
+        unexpected = [e for e in errors if should_mask_error(e)]
+        for error in errors:  # a query that does not parse reaches no extension: code it here
+            if not should_mask_error(error):
+                error.extensions = error_extensions(error)
         if unexpected:
             super().process_errors(unexpected, execution_context)
 
 
 class OwnErrorExtensions(MaskErrors):
-    """Masks unexpected errors and gives our own errors their `extensions.code`."""
+    """Masks unexpected errors and gives every error an `extensions.code`."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)
         for error in processed:
-            own = own_error(error)
-            if own is not None:
-                error.extensions = {**(error.extensions or {}), **own.extensions}
+            error.extensions = error_extensions(error)
         return processed
 
 
 def build_schema(*, production: bool = False) -> CarnetSchema:
-    return CarnetSchema(
+    built = CarnetSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=production,
                                 batching_config={"max_operations": MAX_BATCH_OPERATIONS}),
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
@@ -106,6 +110,8 @@ def build_schema(*, production: bool = False) -> CarnetSchema:
             AccessLogExtension,
         ],
     )
+    check_text_arguments(built._schema)  # text with control characters never reaches a resolver
+    return built
 
 
 schema = build_schema()

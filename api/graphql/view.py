@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -16,6 +17,7 @@ from api.graphql.context import Context
 from api.graphql.http_caching import answer_with_etag
 from api.graphql.persisted import resolve_persisted_query, store_from_uri
 from api.graphql.ratelimit import RateLimits, token_key
+from api.graphql.request_body import coded_http_error, decode_json_body
 from api.graphql.schema import MAX_BATCH_OPERATIONS
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
@@ -68,6 +70,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.persisted_queries = store_from_uri(limits.persisted_query_storage,
                                                 limits.key_prefix)
 
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json_body(data)
+
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         # A bearer request is the app's alone: its session cookie, if any, is not looked at.
         viewer = request.scope.get("state", {}).get("bearer_viewer") or await viewer_from_request(
@@ -100,6 +105,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise RequestRefused(coded_error(
                 f"A batch may hold at most {MAX_BATCH_OPERATIONS} operations.",
                 "TOO_MANY_OPERATIONS", 400, maximum=MAX_BATCH_OPERATIONS))
+        if not request_data or not all(isinstance(item, dict) for item in request_data):
+            raise RequestRefused(coded_error(
+                "A batch is a non-empty list of operations, each a JSON object with `query`.",
+                "BAD_REQUEST", 400))
         super()._validate_batch_request(request_data, protocol)
 
     async def rate_limited(self, request: Request) -> Response | None:
@@ -153,8 +162,16 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         await self.answer(scope, receive, send)
 
     async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Strawberry's answer, or the refusal raised while it read the request."""
-        try:
+        """Strawberry's answer, or the refusal raised while it read the request, as coded JSON
+        (strawberry itself answers a malformed request in plain text)."""
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+            return
+        response: Response
+        try:
+            response = await self.run(Request(scope, receive))
         except RequestRefused as refused:
-            await refused.response(scope, receive, send)
+            response = refused.response
+        except HTTPException as error:
+            response = coded_http_error(error)
+        await response(scope, receive, send)

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.documents.routes import typed_date
 from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations
@@ -50,6 +51,9 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "UNKNOWN_DOCUMENT_TYPE": ("type_code", N_("Choose a type from the list.")),
     "TITLE_REQUIRED": ("title", N_("Give the document a title.")),
     "TITLE_TOO_LONG": ("title", N_("The title is too long: 200 characters at most.")),
+    "BAD_TEXT": ("title", N_("A field holds an invisible character (pasted from another "
+                             "program) that cannot be stored. Go back, type the text again "
+                             "and send the form.")),
 }
 API_FIELDS = {"title": "title", "typeCode": "type_code", "documentDate": "document_date",
               "file": "file"}
@@ -65,16 +69,6 @@ NOTICES = {
 def _camel(key: str) -> str:
     first, *rest = key.lower().split("_")
     return first + "".join(word.capitalize() for word in rest)
-
-
-def typed_date(raw: str) -> date:
-    """A date as people type it in France (14/03/2025), or ISO (2025-03-14)."""
-    parts = raw.split("/")
-    if len(parts) == 3 and all(part.strip().isdigit() for part in parts):
-        day, month, year = (int(part) for part in parts)
-        if year >= 1000:
-            return date(year, month, day)
-    return date.fromisoformat(raw)
 
 
 def file_size(size_bytes: int, language: str) -> str:

@@ -169,7 +169,7 @@ def _value(item: Field, raw: str, errors: dict[str, str], translate: Callable[[s
             fail(BAD_DATE)
         return parsed.isoformat() if parsed else None
     if item.kind == "number":
-        if not raw.isdigit() or len(raw) > 6:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:  # int("²") fails
             fail(BAD_NUMBER)
             return None
         return int(raw)

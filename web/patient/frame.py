@@ -96,6 +96,8 @@ def refusal(request: Request, errors: list[dict[str, Any]]) -> Response:
         return render(request, "error.html", {"status": 404}, status_code=404)
     if "CONSENT_REQUIRED" in codes:
         return render(request, "error.html", {"status": 403}, status_code=403)
+    if "BAD_USER_INPUT" in codes:  # a value the form let through and the API refused
+        return render(request, "error.html", {"status": 400, "bad_text": True}, status_code=400)
     raise graphql_client.OperationError(errors)
 
 

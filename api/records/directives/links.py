@@ -17,13 +17,11 @@ from api.consent.policy import decide
 from api.consent.sections import Action, Section
 from api.documents.loaders import item_facts
 from api.documents.models import Document
+from api.graphql.common import is_number_text
 from api.graphql.context import Context, Info
 from api.graphql.permissions import facts_for
 from api.identity.models import Patient
 from api.records.directives.messages import Problem
-
-_MAX_ID_DIGITS = 18
-
 
 class DocumentByIdLoader(DataLoader[int, Document | None]):
     """Linked documents of many records (a parent's children) in one statement."""
@@ -45,7 +43,7 @@ def _loader(context: Context) -> DocumentByIdLoader:
 
 def _parsed(raw: object) -> int | None:
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > _MAX_ID_DIGITS or int(text) == 0:
+    if not is_number_text(text) or int(text) == 0:
         return None  # malformed: ``services.merge`` reports it
     return int(text)
 

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from api import clock
 from api.consent.facts import ItemFacts
 from api.consent.sections import Section
+from api.graphql.common import is_number_text
 from api.records.directives.messages import Problem
 from api.records.directives.models import MAX_TEXT_LENGTH, Directives, OrganDonation
 from api.records.provenance import stamp_created, stamp_updated
@@ -99,7 +100,7 @@ def _document_id(raw: Any) -> int | Problem | None:
     if raw is None:
         return None
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > 18 or int(text) == 0:
+    if not is_number_text(text) or int(text) == 0:
         return Problem("documentId", "BAD_DOCUMENT_ID")
     return int(text)
 

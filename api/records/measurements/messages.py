@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_scientific
 
 from api.graphql.common import UserError
 from api.interop.terminology.concepts import is_english
@@ -81,9 +81,19 @@ class Problem:
     params: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
+# Beyond this, a value is a typing slip shown in scientific notation (1E308), not 309 digits.
+_PLAIN_LIMIT = Decimal(10) ** 12
+
+
 def format_number(value: float | Decimal | int, language: str) -> str:
-    """72.5 reads "72,5" in French; no useless trailing zeros."""
-    return format_decimal(value, format="#,##0.###", locale="en" if is_english(language) else "fr")
+    """72.5 reads "72,5" in French; no useless trailing zeros; any finite value formats."""
+    locale = "en" if is_english(language) else "fr"
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        return str(number)
+    if abs(number) >= _PLAIN_LIMIT:
+        return format_scientific(number, format="0.###E0", locale=locale)
+    return format_decimal(number, format="#,##0.###", locale=locale)
 
 
 def _param(value: object, language: str) -> str:

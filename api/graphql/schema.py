@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -24,6 +22,7 @@ from api.consent.queries import ConsentQuery
 from api.documents.mutations import DocumentsMutation
 from api.documents.queries import DocumentsQuery
 from api.graphql.errors import own_error, should_mask_error
+from api.graphql.limits import MAX_TOKENS, depth_and_alias_rule
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
 from api.records.directives.mutations import DirectivesMutation
@@ -32,12 +31,8 @@ from api.records.entries.queries import EntriesQuery
 from api.records.measurements.mutations import MeasurementsMutation
 from api.records.measurements.queries import MeasurementsQuery
 
-MAX_DEPTH = 10
 # Built once: a rule class made per request would defeat the validation cache.
-_LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
-]
+_LIMIT_RULES: list[type[ASTValidationRule]] = [depth_and_alias_rule()]
 
 
 @strawberry.type
@@ -83,7 +78,7 @@ def build_schema(*, production: bool = False) -> CarnetSchema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: AddValidationRules(_LIMIT_RULES),
-            lambda: MaxTokensLimiter(max_token_count=2000),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: OwnErrorExtensions(should_mask_error=should_mask_error),
             AccessLogExtension,
         ],

@@ -1,4 +1,5 @@
-"""Builds the ASGI application: /graphql, /healthz, security headers, database lifespan.
+"""Builds the ASGI application: /graphql, /healthz, security headers, body limits,
+database lifespan.
 
 The web pages are added by `web.app`, which composes this app with its routes
 (api/ never imports web/).
@@ -21,6 +22,7 @@ from api.documents.routes import routes as document_routes
 from api.graphql.schema import build_schema
 from api.graphql.view import GraphQLEndpoint
 from api.security.headers import SecurityHeadersMiddleware
+from api.security.limits import BodyLimitMiddleware
 from api.settings import Settings
 
 
@@ -59,7 +61,8 @@ def build_app(
             *document_routes,
             *routes,
         ],
-        middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production)],
+        middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production),
+                    Middleware(BodyLimitMiddleware)],
         lifespan=lifespan,
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
     )

@@ -1,16 +1,22 @@
-"""The /graphql endpoint: builds the context and guards cookie-authenticated posts."""
+"""The /graphql endpoint: builds the context and guards cookie-authenticated posts.
+
+Body sizes are capped before this view runs (api.security.limits); here the query
+text is measured before it is parsed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 
-from api.documents.limits import announced_too_large, is_multipart, limited_receive
 from api.graphql.context import Context
+from api.graphql.limits import MAX_QUERY_CHARS
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.security import csrf
 from api.settings import Settings
@@ -19,6 +25,15 @@ from api.settings import Settings
 def request_language(request: Request) -> str:
     lang = request.cookies.get("carnet_lang") or request.headers.get("accept-language", "fr")[:2]
     return "en" if lang == "en" else "fr"
+
+
+class QueryTooLarge(Exception):
+    """The query text is longer than MAX_QUERY_CHARS (comments and spaces count)."""
+
+
+def _error(message: str, code: str, status: int) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]},
+                        status_code=status)
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -49,12 +64,17 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 )
                 await response(scope, receive, send)
                 return
-            if is_multipart(scope):
-                # Uploads are capped before the parser spools them to disk.
-                if announced_too_large(scope):
-                    await JSONResponse({"errors": [{"message": "Request body too large.",
-                                                    "extensions": {"code": "TOO_LARGE"}}]},
-                                       status_code=413)(scope, receive, send)
-                    return
-                receive = limited_receive(receive)
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        except QueryTooLarge:
+            await _error(f"The query is longer than {MAX_QUERY_CHARS} characters.",
+                         "QUERY_TOO_LARGE", 413)(scope, receive, send)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            if item.query is not None and len(item.query) > MAX_QUERY_CHARS:
+                raise QueryTooLarge
+        return data

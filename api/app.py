@@ -1,5 +1,5 @@
 """Builds the ASGI application: /graphql, /healthz, security headers, body limits,
-database lifespan.
+answers during a database outage, database lifespan.
 
 The web pages are added by `web.app`, which composes this app with its routes
 (api/ never imports web/).
@@ -20,7 +20,14 @@ from tortoise import connections
 from api.db import close_database, open_database
 from api.documents.routes import routes as document_routes
 from api.graphql.schema import build_schema
-from api.graphql.view import GraphQLEndpoint
+from api.graphql.view import GraphQLEndpoint, request_language
+from api.outage import (
+    OUTAGE_EXCEPTION_TYPES,
+    UNAVAILABLE,
+    is_database_outage,
+    outage_message,
+    retry_after_headers,
+)
 from api.security.headers import SecurityHeadersMiddleware
 from api.security.limits import BodyLimitMiddleware
 from api.settings import Settings
@@ -30,8 +37,19 @@ async def healthz(request: Request) -> JSONResponse:
     try:
         await connections.get("default").execute_query("SELECT 1")
     except Exception:  # any database failure means "not healthy"
-        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503,
+                            headers=retry_after_headers())
     return JSONResponse({"status": "ok", "database": "up"})
+
+
+async def database_outage(request: Request, exc: Exception) -> JSONResponse:
+    """503 and Retry-After while the database cannot be reached; other errors go on to
+    the server-error handler."""
+    if not is_database_outage(exc):
+        raise exc
+    body = {"errors": [{"message": outage_message(request_language(request)),
+                        "extensions": {"code": UNAVAILABLE}}]}
+    return JSONResponse(body, status_code=503, headers=retry_after_headers())
 
 
 def build_app(
@@ -54,6 +72,9 @@ def build_app(
                 await close_database()
 
     graphql = GraphQLEndpoint(schema, settings)
+    handlers: dict[int | type[Exception], object] = {
+        kind: database_outage for kind in OUTAGE_EXCEPTION_TYPES}
+    handlers.update(exception_handlers or {})
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -64,7 +85,7 @@ def build_app(
         middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production),
                     Middleware(BodyLimitMiddleware)],
         lifespan=lifespan,
-        exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        exception_handlers=handlers,  # type: ignore[arg-type]
     )
     app.state.settings = settings
     app.state.schema = schema

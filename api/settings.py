@@ -9,6 +9,9 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from tortoise.backends.base.config_generator import expand_db_url
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +104,20 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
 }
 
 
+# Tortoise's SQLite client with its lock released when the file cannot be opened.
+SQLITE_ENGINE = "api.sqlite_client"
+
+
+def _connection_config(database_url: str) -> str | dict[str, Any]:
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    config = expand_db_url(database_url)
+    return {**config, "engine": SQLITE_ENGINE}
+
+
 def tortoise_config(database_url: str) -> dict[str, object]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection_config(database_url)},
         "apps": {
             label: {"models": [models], "migrations": migrations, "default_connection": "default"}
             for label, (models, migrations) in DOMAIN_APPS.items()

@@ -25,6 +25,7 @@ from api.graphql.errors import own_error, should_mask_error
 from api.graphql.limits import MAX_TOKENS, depth_and_alias_rule
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
+from api.outage import DatabaseUnavailable, is_database_outage, outage_message
 from api.records.directives.mutations import DirectivesMutation
 from api.records.entries.mutations import EntriesMutation
 from api.records.entries.queries import EntriesQuery
@@ -61,12 +62,21 @@ class OwnErrorExtensions(MaskErrors):
     """Masks unexpected errors and gives our own errors their `extensions.code`."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
+        processed = super()._process_errors([self._outage_told(error) for error in errors])
         for error in processed:
             own = own_error(error)
             if own is not None:
                 error.extensions = {**(error.extensions or {}), **own.extensions}
         return processed
+
+    def _outage_told(self, error: GraphQLError) -> GraphQLError:
+        """A lost database connection is said as such (the view answers 503), not masked."""
+        if error.original_error is None or not is_database_outage(error.original_error):
+            return error
+        language = getattr(self.execution_context.context, "language", "fr")
+        message = outage_message(language)
+        return GraphQLError(message, nodes=error.nodes, path=error.path,
+                            original_error=DatabaseUnavailable(message))
 
 
 def build_schema(*, production: bool = False) -> CarnetSchema:

@@ -1,7 +1,7 @@
 """The /graphql endpoint: builds the context and guards cookie-authenticated posts.
 
 Body sizes are capped before this view runs (api.security.limits); here the query
-text is measured before it is parsed.
+text is measured before it is parsed, and a database outage is answered 503.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 
 from api.graphql.context import Context
 from api.graphql.limits import MAX_QUERY_CHARS
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
+from api.outage import UNAVAILABLE, is_database_outage, outage_message, retry_after_headers
 from api.security import csrf
 from api.settings import Settings
 
@@ -31,9 +32,16 @@ class QueryTooLarge(Exception):
     """The query text is longer than MAX_QUERY_CHARS (comments and spaces count)."""
 
 
-def _error(message: str, code: str, status: int) -> JSONResponse:
+def _error(message: str, code: str, status: int, headers: dict[str, str] | None = None
+           ) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]},
-                        status_code=status)
+                        status_code=status, headers=headers)
+
+
+def _has_error_code(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], code: str) -> bool:
+    results = data if isinstance(data, list) else [data]
+    return any((error.get("extensions") or {}).get("code") == code  # type: ignore[attr-defined]
+               for result in results for error in result.get("errors") or [])
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -64,11 +72,25 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 )
                 await response(scope, receive, send)
                 return
+        started = False
+
+        async def watched_send(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await super().__call__(scope, receive, send)
+            await super().__call__(scope, receive, watched_send)
         except QueryTooLarge:
             await _error(f"The query is longer than {MAX_QUERY_CHARS} characters.",
                          "QUERY_TOO_LARGE", 413)(scope, receive, send)
+        except Exception as error:
+            # The session is loaded before GraphQL runs: an outage shows up here first.
+            if started or not is_database_outage(error):
+                raise
+            language = request_language(Request(scope))
+            await _error(outage_message(language), UNAVAILABLE, 503,
+                         retry_after_headers())(scope, receive, send)
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -78,3 +100,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             if item.query is not None and len(item.query) > MAX_QUERY_CHARS:
                 raise QueryTooLarge
         return data
+
+    def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+                        sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if _has_error_code(response_data, UNAVAILABLE):
+            response.status_code = 503
+            response.headers.update(retry_after_headers())
+        return response

@@ -1,6 +1,9 @@
 """Settings read from the environment, with safe development defaults.
 
 In production mode the defaults that only suit a developer's machine are refused.
+Nothing here reads the environment when the module is imported: `Settings.from_env()`
+is called once, at start (the `carnet` command, the app factory), and the settings
+are passed down; so a bad configuration is reported as such, not as a traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ log = logging.getLogger(__name__)
 
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_VAR_DIR = Path(os.environ.get("CARNET_VAR_DIR", PROJECT_ROOT / "var"))
+DEFAULT_VAR_DIR = PROJECT_ROOT / "var"  # CARNET_VAR_DIR overrides it, read by from_env
 
 
 class SettingsError(RuntimeError):
@@ -127,5 +130,9 @@ def tortoise_config(database_url: str) -> dict[str, object]:
     }
 
 
-# For the `tortoise` command line (makemigrations): TORTOISE_ORM=api.settings.TORTOISE_ORM
-TORTOISE_ORM = tortoise_config(Settings.from_env().database_url)
+def __getattr__(name: str) -> object:
+    """`api.settings.TORTOISE_ORM`, for the `tortoise` command line (makemigrations):
+    computed when that command asks for it, never when the app imports this module."""
+    if name == "TORTOISE_ORM":
+        return tortoise_config(Settings.from_env().database_url)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,8 +28,12 @@ def request_language(request: Request) -> str:
     return "en" if lang == "en" else "fr"
 
 
-class QueryTooLarge(Exception):
-    """The query text is longer than MAX_QUERY_CHARS (comments and spaces count)."""
+class RequestRefused(Exception):
+    """A request refused before its query is parsed, answered with a coded JSON error."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
 
 
 def _error(message: str, code: str, status: int, headers: dict[str, str] | None = None
@@ -81,9 +85,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
         try:
             await super().__call__(scope, receive, watched_send)
-        except QueryTooLarge:
-            await _error(f"The query is longer than {MAX_QUERY_CHARS} characters.",
-                         "QUERY_TOO_LARGE", 413)(scope, receive, send)
+        except RequestRefused as refused:
+            await _error(refused.message, refused.code, refused.status)(scope, receive, send)
         except Exception as error:
             # The session is loaded before GraphQL runs: an outage shows up here first.
             if started or not is_database_outage(error):
@@ -95,10 +98,15 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        data = await super().parse_http_body(request)
+        try:
+            data = await super().parse_http_body(request)
+        except RecursionError:  # JSON nested thousands of levels deep, within the size cap
+            raise RequestRefused(400, "JSON_TOO_DEEP", "The JSON body is nested too deeply.") \
+                from None
         for item in data if isinstance(data, list) else [data]:
             if item.query is not None and len(item.query) > MAX_QUERY_CHARS:
-                raise QueryTooLarge
+                raise RequestRefused(413, "QUERY_TOO_LARGE",
+                                     f"The query is longer than {MAX_QUERY_CHARS} characters.")
         return data
 
     def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],

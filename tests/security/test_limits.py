@@ -133,3 +133,18 @@ async def test_a_large_upload_stays_within_its_own_cap(client):
         "content-length": str(UPLOAD_BODY_BYTES + 1)})
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "TOO_LARGE"
+
+
+async def test_json_nested_too_deeply_for_the_parser_is_refused_not_a_server_error(client):
+    nested = b"[" * 100_000 + b"]" * 100_000  # 200 KB: within the body cap
+    body = b'{"query": "{ __typename }", "variables": {"a": ' + nested + b"}}"
+    response = await client.post("/graphql", content=body,
+                                 headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "JSON_TOO_DEEP"
+
+
+async def test_batched_operations_are_refused(client):
+    # A batch would multiply every per-query limit by its length.
+    response = await client.post("/graphql", json=[{"query": "{ __typename }"}] * 2)
+    assert response.status_code == 400

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from tortoise import connections
 
 from api.db import close_database, open_database
+from api.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
 from api.documents.routes import routes as document_routes
 from api.graphql.schema import build_schema
 from api.graphql.view import GraphQLEndpoint, request_language
@@ -29,7 +30,7 @@ from api.outage import (
     retry_after_headers,
 )
 from api.security.headers import SecurityHeadersMiddleware
-from api.security.limits import BodyLimitMiddleware
+from api.security.limits import BodyLimitMiddleware, route_limits
 from api.settings import Settings
 
 
@@ -83,7 +84,8 @@ def build_app(
             *routes,
         ],
         middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production),
-                    Middleware(BodyLimitMiddleware)],
+                    Middleware(BodyLimitMiddleware,
+                               limits=route_limits(upload_bytes=UPLOAD_BODY_BYTES))],
         lifespan=lifespan,
         exception_handlers=handlers,  # type: ignore[arg-type]
     )

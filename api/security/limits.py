@@ -11,13 +11,11 @@ text elsewhere, and cost the server nothing but the headers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from api.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
-from api.documents.limits import is_multipart
 
 KIB = 1024
 # A query string: a GraphQL GET query or a page's search parameters.
@@ -29,6 +27,17 @@ GRAPHQL_BODY_BYTES = 256 * KIB
 FORM_BODY_BYTES = 256 * KIB
 # Sign-in, activation and opposition forms carry a few short fields.
 SIGN_IN_BODY_BYTES = 16 * KIB
+
+
+def header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value)
+    return b""
+
+
+def is_multipart(scope: Scope) -> bool:
+    return header(scope, b"content-type").lower().startswith(b"multipart/form-data")
 
 
 @dataclass(frozen=True)
@@ -44,21 +53,24 @@ class BodyLimit:
         return exact and (not self.multipart_only or is_multipart(scope))
 
 
-BODY_LIMITS: tuple[BodyLimit, ...] = (
-    # api.documents.routes refuses with the same cap and sends the person back to the form.
-    BodyLimit("/documents/upload", None),
-    BodyLimit("/graphql", UPLOAD_BODY_BYTES, multipart_only=True),  # uploadDocument
-    BodyLimit("/graphql", GRAPHQL_BODY_BYTES),
-    BodyLimit("/signin", SIGN_IN_BODY_BYTES),
-    BodyLimit("/signout", SIGN_IN_BODY_BYTES),
-    BodyLimit("/activate", SIGN_IN_BODY_BYTES),
-    BodyLimit("/oppose", SIGN_IN_BODY_BYTES),
-)
+def route_limits(*, upload_bytes: int) -> tuple[BodyLimit, ...]:
+    """The cap of each route that needs another than FORM_BODY_BYTES; `upload_bytes` is
+    the documents' own cap (api.documents.limits), given by the app that composes both."""
+    return (
+        # api.documents.routes refuses with the same cap and sends the person back to the form.
+        BodyLimit("/documents/upload", None),
+        BodyLimit("/graphql", upload_bytes, multipart_only=True),  # uploadDocument
+        BodyLimit("/graphql", GRAPHQL_BODY_BYTES),
+        BodyLimit("/signin", SIGN_IN_BODY_BYTES),
+        BodyLimit("/signout", SIGN_IN_BODY_BYTES),
+        BodyLimit("/activate", SIGN_IN_BODY_BYTES),
+        BodyLimit("/oppose", SIGN_IN_BODY_BYTES),
+    )
 
 
-def body_limit_for(scope: Scope) -> int | None:
+def body_limit_for(scope: Scope, limits: Sequence[BodyLimit]) -> int | None:
     """The most body bytes this request may send (None: its route checks itself)."""
-    for limit in BODY_LIMITS:
+    for limit in limits:
         if limit.matches(scope):
             return limit.max_bytes
     return FORM_BODY_BYTES
@@ -73,10 +85,8 @@ class RequestBodyTooLarge(Exception):
 
 
 def _announced_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", []):
-        if name.lower() == b"content-length":
-            return int(value) if value.isdigit() else None
-    return None
+    length = header(scope, b"content-length")
+    return int(length) if length.isdigit() else None
 
 
 def _refusal(scope: Scope, status: int) -> Response:
@@ -94,10 +104,11 @@ def _refusal(scope: Scope, status: int) -> Response:
 
 
 class BodyLimitMiddleware:
-    """Applies BODY_LIMITS and MAX_QUERY_STRING_BYTES to every HTTP request."""
+    """Applies the route limits and MAX_QUERY_STRING_BYTES to every HTTP request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, limits: Sequence[BodyLimit]) -> None:
         self.app = app
+        self.limits = tuple(limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -106,7 +117,7 @@ class BodyLimitMiddleware:
         if len(scope.get("query_string", b"")) > MAX_QUERY_STRING_BYTES:
             await _refusal(scope, 414)(scope, receive, send)
             return
-        limit = body_limit_for(scope)
+        limit = body_limit_for(scope, self.limits)
         if limit is None:
             await self.app(scope, receive, send)
             return

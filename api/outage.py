@@ -46,6 +46,7 @@ _POSTGRES_OUTAGE = (
 OUTAGE_EXCEPTION_TYPES: tuple[type[Exception], ...] = (
     DBConnectionError,
     OperationalError,
+    sqlite3.OperationalError,  # raised untranslated when tortoise (re)opens the file
     OSError,
     asyncpg.exceptions.PostgresError,
     asyncpg.exceptions.InterfaceError,

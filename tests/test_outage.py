@@ -19,7 +19,7 @@ from starlette.routing import Route
 from tortoise import connections
 
 from api.identity.models import Account
-from api.outage import RETRY_AFTER_SECONDS
+from api.outage import RETRY_AFTER_SECONDS, is_database_outage
 from api.records.entries.models import Allergy
 from api.settings import Settings
 from tests.conftest import POSTGRES_ADMIN_URL
@@ -169,8 +169,7 @@ async def test_no_acknowledged_write_is_lost_when_connections_are_killed_under_w
     patient = await make_patient(email="writer@test.invalid")
     token = await sign_in(client, await Account.get(id=patient.account_id), settings.secret_key)
 
-    async def write(number: int) -> tuple[str, int]:
-        substance = f"Substance {number}"
+    async def write(substance: str) -> tuple[str, int]:
         response = await client.post("/graphql", headers={"x-csrf-token": token}, json={
             "query": ADD, "variables": {"p": str(patient.id), "s": substance}})
         if response.status_code != 200:
@@ -185,9 +184,26 @@ async def test_no_acknowledged_write_is_lost_when_connections_are_killed_under_w
             await _kill_backends(settings)
 
     outcomes, _ = await asyncio.gather(
-        asyncio.gather(*(write(number) for number in range(32))), kill_three_times())
+        asyncio.gather(*(write(f"During {number}") for number in range(32))), kill_three_times())
+    # The app goes on without a restart: pooled connections killed but not yet seen
+    # closed cost a 503 each, then the app answers normally again.
+    statuses = [(await write(f"After {attempt}"))[1] for attempt in range(8)]
+    assert statuses[-1] == 200, statuses
     acknowledged = {substance for substance, status in outcomes if status == 200}
-    saved = set(await Allergy.filter(patient_id=patient.id).values_list("substance", flat=True))
-    assert acknowledged <= saved <= {substance for substance, _ in outcomes}
-    assert len(saved) == await Allergy.filter(patient_id=patient.id).count()  # no duplicates
-    assert (await write(99))[1] == 200  # and the app goes on without a restart
+    rows = await _when_reachable(
+        lambda: Allergy.filter(patient_id=patient.id).values_list("substance", flat=True))
+    saved = [substance for substance in rows if substance.startswith("During")]
+    assert len(saved) == len(set(saved))  # no write saved twice
+    assert acknowledged <= set(saved) <= {substance for substance, _ in outcomes}
+
+
+async def _when_reachable(read):  # type: ignore[no-untyped-def]
+    """The test's own reads meet the same killed connections as the app's."""
+    for _ in range(10):
+        try:
+            return await read()
+        except Exception as error:
+            if not is_database_outage(error):
+                raise
+            await asyncio.sleep(0.05)
+    return await read()

@@ -127,7 +127,7 @@ async def test_the_app_answers_normally_once_the_database_is_back(client, settin
     assert (await client.get("/patient", follow_redirects=False)).status_code in (200, 303)
 
 
-async def test_killed_postgresql_connections_cost_at_most_a_503_then_reconnect(client, settings):
+async def test_killed_postgresql_connections_cost_a_few_503s_then_reconnect(client, settings):
     if settings.is_sqlite:
         pytest.skip("PostgreSQL only: SQLite has no server whose connections can be killed")
     token = await _signed_in(client, settings)
@@ -136,7 +136,7 @@ async def test_killed_postgresql_connections_cost_at_most_a_503_then_reconnect(c
     killed = await _kill_backends(settings)
     assert killed >= 1
     statuses = []
-    for _ in range(5):
+    for _ in range(8):  # at most one 503 per pooled connection the server killed
         response = await client.post("/graphql", json={"query": ME},
                                      headers={"x-csrf-token": token})
         statuses.append(response.status_code)

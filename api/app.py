@@ -1,4 +1,5 @@
-"""Builds the ASGI application: /graphql, /healthz, OAuth, security headers, database lifespan.
+"""Builds the ASGI application: /graphql, /healthz, OAuth, security headers, body limits,
+answers during a database outage, database lifespan.
 
 The web pages are added by `web.app`, which composes this app with its routes
 (api/ never imports web/).
@@ -17,12 +18,21 @@ from starlette.routing import BaseRoute, Route
 from tortoise import connections
 
 from api.db import close_database, open_database
+from api.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
 from api.documents.routes import routes as document_routes
 from api.graphql.schema import build_schema
-from api.graphql.view import GraphQLEndpoint
+from api.graphql.view import GraphQLEndpoint, request_language
 from api.oauth.routes import oauth_routes
 from api.oauth.server import CarnetAuthorizationServer
+from api.outage import (
+    OUTAGE_EXCEPTION_TYPES,
+    UNAVAILABLE,
+    is_database_outage,
+    outage_message,
+    retry_after_headers,
+)
 from api.security.headers import SecurityHeadersMiddleware
+from api.security.limits import BodyLimitMiddleware, route_limits
 from api.settings import Settings
 
 
@@ -30,8 +40,19 @@ async def healthz(request: Request) -> JSONResponse:
     try:
         await connections.get("default").execute_query("SELECT 1")
     except Exception:  # any database failure means "not healthy"
-        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503,
+                            headers=retry_after_headers())
     return JSONResponse({"status": "ok", "database": "up"})
+
+
+async def database_outage(request: Request, exc: Exception) -> JSONResponse:
+    """503 and Retry-After while the database cannot be reached; other errors go on to
+    the server-error handler."""
+    if not is_database_outage(exc):
+        raise exc
+    body = {"errors": [{"message": outage_message(request_language(request)),
+                        "extensions": {"code": UNAVAILABLE}}]}
+    return JSONResponse(body, status_code=503, headers=retry_after_headers())
 
 
 def build_app(
@@ -55,6 +76,9 @@ def build_app(
 
     graphql = GraphQLEndpoint(schema, settings)
     oauth_server = CarnetAuthorizationServer(production=settings.production)
+    handlers: dict[int | type[Exception], object] = {
+        kind: database_outage for kind in OUTAGE_EXCEPTION_TYPES}
+    handlers.update(exception_handlers or {})
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -63,9 +87,11 @@ def build_app(
             *oauth_routes(oauth_server),
             *routes,
         ],
-        middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production)],
+        middleware=[Middleware(SecurityHeadersMiddleware, production=settings.production),
+                    Middleware(BodyLimitMiddleware,
+                               limits=route_limits(upload_bytes=UPLOAD_BODY_BYTES))],
         lifespan=lifespan,
-        exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        exception_handlers=handlers,  # type: ignore[arg-type]
     )
     app.state.settings = settings
     app.state.schema = schema

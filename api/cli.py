@@ -31,10 +31,13 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]])
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
+    from uvicorn.importer import import_from_string
 
-    # A string, not an import: the API package does not depend on the web package.
-    uvicorn.run("web.app:create_app", factory=True, host=args.host, port=args.port,
-                proxy_headers=True, log_level="info")
+    # Named, not imported: the API package does not depend on the web package. The app
+    # gets the settings read at start, not a second reading of the environment.
+    create_app = import_from_string("web.app:create_app")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True,
+                log_level="info")
     return 0
 
 

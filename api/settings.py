@@ -1,6 +1,9 @@
 """Settings read from the environment, with safe development defaults.
 
 In production mode the defaults that only suit a developer's machine are refused.
+Nothing here reads the environment when the module is imported: `Settings.from_env()`
+is called once, at start (the `carnet` command, the app factory), and the settings
+are passed down; so a bad configuration is reported as such, not as a traceback.
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from limits import parse
+from tortoise.backends.base.config_generator import expand_db_url
 
 log = logging.getLogger(__name__)
 
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_VAR_DIR = Path(os.environ.get("CARNET_VAR_DIR", PROJECT_ROOT / "var"))
+DEFAULT_VAR_DIR = PROJECT_ROOT / "var"  # CARNET_VAR_DIR overrides it, read by from_env
 
 
 class SettingsError(RuntimeError):
@@ -149,9 +154,20 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
 }
 
 
+# Tortoise's SQLite client with its lock released when the file cannot be opened.
+SQLITE_ENGINE = "api.sqlite_client"
+
+
+def _connection_config(database_url: str) -> str | dict[str, Any]:
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    config = expand_db_url(database_url)
+    return {**config, "engine": SQLITE_ENGINE}
+
+
 def tortoise_config(database_url: str) -> dict[str, object]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection_config(database_url)},
         "apps": {
             label: {"models": [models], "migrations": migrations, "default_connection": "default"}
             for label, (models, migrations) in DOMAIN_APPS.items()
@@ -161,5 +177,9 @@ def tortoise_config(database_url: str) -> dict[str, object]:
     }
 
 
-# For the `tortoise` command line (makemigrations): TORTOISE_ORM=api.settings.TORTOISE_ORM
-TORTOISE_ORM = tortoise_config(Settings.from_env().database_url)
+def __getattr__(name: str) -> object:
+    """`api.settings.TORTOISE_ORM`, for the `tortoise` command line (makemigrations):
+    computed when that command asks for it, never when the app imports this module."""
+    if name == "TORTOISE_ORM":
+        return tortoise_config(Settings.from_env().database_url)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,6 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from api.app import build_app
+from api.outage import OUTAGE_EXCEPTION_TYPES, is_database_outage, retry_after_headers
 from api.settings import Settings
 from web import account, apps, auth, dev, home, patient
 from web.graphql_client import validate_operations
@@ -33,6 +34,16 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"status": 500}, status_code=500)
 
 
+async def database_outage(request: Request, exc: Exception) -> Response:
+    """A short "try again in a moment" page while the database cannot be reached."""
+    if not is_database_outage(exc):
+        raise exc
+    log.warning("database unavailable on %s: %s", request.url.path, exc)
+    response = render(request, "error.html", {"status": 503}, status_code=503)
+    response.headers.update(retry_after_headers())
+    return response
+
+
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
     app = build_app(
@@ -43,7 +54,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         manage_database=manage_database,
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={HTTPException: http_error, Exception: server_error,
+                            **{kind: database_outage for kind in OUTAGE_EXCEPTION_TYPES}},
     )
     problems = validate_operations(app.state.schema)
     if problems:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from api.graphql.context import Context
 from api.identity.viewer import viewer_from_request
+from api.outage import UNAVAILABLE, DatabaseUnavailable
 from web.templating import language_of
 
 OPERATIONS_DIR = Path(__file__).parent / "operations"
@@ -76,6 +77,9 @@ async def run(
         operation_name=operation,
     )
     errors = [e.formatted for e in result.errors or []]
+    for error in errors:
+        if (error.get("extensions") or {}).get("code") == UNAVAILABLE:
+            raise DatabaseUnavailable(str(error.get("message")))  # the page answers 503
     return result.data or {}, errors
 
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 from starlette.types import Message, Receive, Scope
 
 from api.documents.content import MAX_FILE_BYTES
+from api.security.limits import header, is_multipart
+
+__all__ = ["MAX_BODY_BYTES", "BodyTooLarge", "announced_too_large", "is_multipart",
+           "limited_receive"]
 
 MAX_BODY_BYTES = MAX_FILE_BYTES + 1024 * 1024
 
@@ -18,19 +22,8 @@ class BodyTooLarge(ValueError):
     """The request body went past MAX_BODY_BYTES (a ValueError: form parsers report it)."""
 
 
-def _header(scope: Scope, name: bytes) -> bytes:
-    for key, value in scope.get("headers", []):
-        if key.lower() == name:
-            return bytes(value)
-    return b""
-
-
-def is_multipart(scope: Scope) -> bool:
-    return _header(scope, b"content-type").lower().startswith(b"multipart/form-data")
-
-
 def announced_too_large(scope: Scope, limit: int = MAX_BODY_BYTES) -> bool:
-    length = _header(scope, b"content-length")
+    length = header(scope, b"content-length")
     return length.isdigit() and int(length) > limit
 
 

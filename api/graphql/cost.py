@@ -95,6 +95,9 @@ class _Walk:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self.expanding: set[str] = set()
+        # A fragment costs the same wherever it is spread with the same parent and page size:
+        # measured once, so fragments that spread each other cannot make the walk exponential.
+        self.measured: dict[tuple[str, str, int | None], int] = {}
 
     def selection_cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType,
                        page_size: int | None) -> int:
@@ -118,12 +121,15 @@ class _Walk:
         fragment = self.fragments.get(name)
         if fragment is None or name in self.expanding:
             return 0  # validation refuses unknown and cyclic fragments anyway
-        self.expanding.add(name)
-        try:
-            return self.selection_cost(fragment.selection_set,
-                                       self._condition(fragment, parent), page_size)
-        finally:
-            self.expanding.discard(name)
+        key = (name, parent.name, page_size)
+        if key not in self.measured:
+            self.expanding.add(name)
+            try:
+                self.measured[key] = self.selection_cost(
+                    fragment.selection_set, self._condition(fragment, parent), page_size)
+            finally:
+                self.expanding.discard(name)
+        return self.measured[key]
 
     def field_cost(self, node: FieldNode, parent: GraphQLNamedType, page_size: int | None) -> int:
         definition = self._field(node.name.value, parent)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -29,10 +27,12 @@ from api.graphql.cost_extension import CostExtension
 from api.graphql.errors import error_extensions, should_mask_error
 from api.graphql.introspection import ProductionIntrospectionGuard
 from api.graphql.limit_codes import add_limit_codes
+from api.graphql.limits import MAX_TOKENS, depth_and_alias_rule
 from api.graphql.scalars import SCALAR_OVERRIDES
 from api.graphql.text_input import check_text_arguments
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
+from api.outage import DatabaseUnavailable, is_database_outage, outage_message
 from api.records.directives.mutations import DirectivesMutation
 from api.records.entries.mutations import EntriesMutation
 from api.records.entries.queries import EntriesQuery
@@ -40,15 +40,9 @@ from api.records.measurements.mutations import MeasurementsMutation
 from api.records.measurements.queries import MeasurementsQuery
 from api.sync.queries import SyncQuery
 
-MAX_DEPTH = 10
-MAX_ALIASES = 30
-MAX_TOKENS = 2000
 MAX_BATCH_OPERATIONS = 10
 # Built once: a rule class made per request would defeat the validation cache.
-_LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
+_LIMIT_RULES: list[type[ASTValidationRule]] = [depth_and_alias_rule()]
 
 
 @strawberry.type
@@ -86,10 +80,19 @@ class OwnErrorExtensions(MaskErrors):
     """Masks unexpected errors and gives every error an `extensions.code`."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
+        processed = super()._process_errors([self._outage_told(error) for error in errors])
         for error in processed:
             error.extensions = error_extensions(error)
         return processed
+
+    def _outage_told(self, error: GraphQLError) -> GraphQLError:
+        """A lost database connection is said as such (the view answers 503), not masked."""
+        if error.original_error is None or not is_database_outage(error.original_error):
+            return error
+        language = getattr(self.execution_context.context, "language", "fr")
+        message = outage_message(language)
+        return GraphQLError(message, nodes=error.nodes, path=error.path,
+                            original_error=DatabaseUnavailable(message))
 
 
 def build_schema(*, production: bool = False) -> CarnetSchema:

@@ -1,26 +1,37 @@
-"""The /graphql endpoint: builds the context, guards cookie requests, limits and caches."""
+"""The /graphql endpoint: builds the context, guards cookie requests, limits and caches.
+
+Body sizes are capped before this view runs (api.security.limits); here the query text is
+measured before it is parsed, bearer tokens are resolved, rate limits and the CSRF check
+applied, GET answers given an ETag, and a database outage answered 503.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
-from api.documents.limits import announced_too_large, is_multipart, limited_receive
 from api.graphql.context import Context
 from api.graphql.http_caching import answer_with_etag
+from api.graphql.limits import MAX_QUERY_CHARS
 from api.graphql.persisted import resolve_persisted_query, store_from_uri
 from api.graphql.ratelimit import RateLimits, token_key
-from api.graphql.request_body import coded_http_error, decode_json_body
+from api.graphql.request_body import (
+    RequestRefused,
+    coded_error,
+    coded_http_error,
+    decode_json_body,
+)
 from api.graphql.schema import MAX_BATCH_OPERATIONS
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
+from api.outage import UNAVAILABLE, is_database_outage, outage_message, retry_after_headers
 from api.security import csrf
 from api.settings import Settings
 
@@ -43,19 +54,10 @@ def request_token(request: Request) -> str | None:
     return token_key(request.cookies.get(SESSION_COOKIE))
 
 
-def coded_error(message: str, code: str, status: int, headers: dict[str, str] | None = None,
-                **extensions: object) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message,
-                                     "extensions": {"code": code, **extensions}}]},
-                        status_code=status, headers=headers)
-
-
-class RequestRefused(Exception):
-    """Raised while reading a request to answer it at once with `response`."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
+def _has_error_code(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], code: str) -> bool:
+    results = data if isinstance(data, list) else [data]
+    return any((error.get("extensions") or {}).get("code") == code  # type: ignore[attr-defined]
+               for result in results for error in result.get("errors") or [])
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -121,52 +123,54 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                            limit=refusal.limit, retryAfter=refusal.retry_after)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            request = Request(scope, receive)
-            if (limited := await self.rate_limited(request)) is not None:
-                await limited(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            await self.guarded(scope, receive, send)
+        except Exception as error:
+            # The session and the token are loaded before GraphQL runs: an outage shows here.
+            if not is_database_outage(error):
+                raise
+            language = request_language(Request(scope))
+            await coded_error(outage_message(language), UNAVAILABLE, 503,
+                              retry_after_headers())(scope, receive, send)
+
+    async def guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if (limited := await self.rate_limited(request)) is not None:
+            await limited(scope, receive, send)
+            return
+        token = bearer_token(request.headers.get("authorization"))
+        if token is not None:
+            bearer_viewer = await viewer_for_token(token)
+            if bearer_viewer is None:
+                await invalid_token_response()(scope, receive, send)
                 return
-            token = bearer_token(request.headers.get("authorization"))
-            if token is not None:
-                bearer_viewer = await viewer_for_token(token)
-                if bearer_viewer is None:
-                    await invalid_token_response()(scope, receive, send)
-                    return
-                scope.setdefault("state", {})["bearer_viewer"] = bearer_viewer
-            # A bearer request carries no cookie credential, so it needs no CSRF token. Cookie
-            # requests need it on every method, GET included: a query's reads are written to
-            # the access history, and a SameSite=Lax cookie rides along on a cross-site link.
-            cookie_authenticated = token is None and bool(request.cookies.get(SESSION_COOKIE))
-            if (
-                cookie_authenticated
-                and not csrf.token_matches(request, request.headers.get(csrf.HEADER))
-            ):
-                response: Response = JSONResponse(
-                    {"errors": [{"message": "CSRF token missing or wrong.",
-                                 "extensions": {"code": "CSRF"}}]},
-                    status_code=403,
-                )
-                await response(scope, receive, send)
-                return
-            if is_multipart(scope):
-                # Uploads are capped before the parser spools them to disk.
-                if announced_too_large(scope):
-                    await JSONResponse({"errors": [{"message": "Request body too large.",
-                                                    "extensions": {"code": "TOO_LARGE"}}]},
-                                       status_code=413)(scope, receive, send)
-                    return
-                receive = limited_receive(receive)
-            if request.method == "GET":
-                await answer_with_etag(self.answer, scope, receive, send)
-                return
+            scope.setdefault("state", {})["bearer_viewer"] = bearer_viewer
+        # A bearer request carries no cookie credential, so it needs no CSRF token. Cookie
+        # requests need it on every method, GET included: a query's reads are written to
+        # the access history, and a SameSite=Lax cookie rides along on a cross-site link.
+        cookie_authenticated = token is None and bool(request.cookies.get(SESSION_COOKIE))
+        if (
+            cookie_authenticated
+            and not csrf.token_matches(request, request.headers.get(csrf.HEADER))
+        ):
+            response: Response = JSONResponse(
+                {"errors": [{"message": "CSRF token missing or wrong.",
+                             "extensions": {"code": "CSRF"}}]},
+                status_code=403,
+            )
+            await response(scope, receive, send)
+            return
+        if request.method == "GET":
+            await answer_with_etag(self.answer, scope, receive, send)
+            return
         await self.answer(scope, receive, send)
 
     async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's answer, or the refusal raised while it read the request, as coded JSON
         (strawberry itself answers a malformed request in plain text)."""
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
         response: Response
         try:
             response = await self.run(Request(scope, receive))
@@ -175,3 +179,22 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         except HTTPException as error:
             response = coded_http_error(error)
         await response(scope, receive, send)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            if item.query is not None and len(item.query) > MAX_QUERY_CHARS:
+                raise RequestRefused(coded_error(
+                    f"The query is longer than {MAX_QUERY_CHARS} characters.",
+                    "QUERY_TOO_LARGE", 413))
+        return data
+
+    def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+                        sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if _has_error_code(response_data, UNAVAILABLE):
+            response.status_code = 503
+            response.headers.update(retry_after_headers())
+        return response

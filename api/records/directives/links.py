@@ -23,6 +23,7 @@ from api.graphql.permissions import facts_for
 from api.identity.models import Patient
 from api.records.directives.messages import Problem
 
+
 class DocumentByIdLoader(DataLoader[int, Document | None]):
     """Linked documents of many records (a parent's children) in one statement."""
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from api.consent.directory_columns import (
@@ -141,7 +142,17 @@ async def import_directory(stream: TextIO, report: Callable[[str], None],
         raise UnreadableFile(f"not a CSV file: {error}") from None
     if batch:
         await _write(batch, summary)
+    if summary.created:
+        await _refresh_statistics()
     return summary
+
+
+async def _refresh_statistics() -> None:
+    """After a bulk load PostgreSQL plans lookups by RPPS with no statistics until
+    autovacuum runs, which made a re-import ten times slower: gather them now."""
+    client = connections.get("default")
+    if client.capabilities.dialect == "postgres":
+        await client.execute_script('ANALYZE "professional"')
 
 
 def row_values(row: dict[str, str]) -> tuple[str, dict[str, str]]:

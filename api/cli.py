@@ -49,13 +49,15 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from api.demo import load_demo, load_records
+    from api.demo import load_demo, load_directory, load_records
 
     async def work() -> int:
         created = await load_demo()
+        directory = await load_directory()
         await load_records(settings)
         print(f"Demo data ready (created {created['patients']} patients, "
-              f"{created['professionals']} professionals). Sign-ins are listed in README.md.")
+              f"{created['professionals']} professionals with accounts, {directory.created} "
+              "directory entries). Sign-ins are listed in README.md.")
         return 0
 
     return asyncio.run(_with_database(settings, work))

@@ -28,7 +28,8 @@ The first row names the columns: {", ".join(COLUMNS)}
 Carnet's names (physician, nurse, ...), the extract's labels (Médecin, Infirmier, ...)
 or its codes (10, 60, ...).
 
-A professional is known by RPPS number: importing again updates, never duplicates.
+A professional is known by RPPS number: importing again updates, never duplicates;
+an optional column the file lacks leaves what Carnet knew of it unchanged.
 Rows are written in batches of {BATCH_SIZE}, each in one transaction: if the command is
 stopped, the batches written are complete and the one under way is not written at all.
 Each refused row is reported on stderr as "line N: reason" and the import goes on.

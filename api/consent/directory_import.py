@@ -7,7 +7,8 @@ Columns (header row required, `;` or `,` separated, UTF-8 with or without BOM):
 ``Code profession``, ``Libellé savoir-faire``, ``Raison sociale site``, ``Libellé commune``,
 ``Code postal``) are understood too.
 
-Rows are matched by RPPS: a known number is updated (or left unchanged), never duplicated.
+Rows are matched by RPPS: a known number is updated (or left unchanged), never duplicated;
+an optional column the file lacks is left as it was.
 Each batch is written in one transaction, so a process killed mid-batch leaves the batches
 before it complete and nothing of the one it was writing. A bad row is reported with its
 line number and skipped; the rest goes on.
@@ -35,8 +36,9 @@ from api.identity.rpps import parse_rpps
 
 BATCH_SIZE = 500
 PROGRESS_EVERY = 1000
-_FIELDS = ("last_name", "first_name", "profession", "specialty", "practice_name",
-           "practice_city", "practice_postcode")
+# Optional columns of the file -> the model's fields.
+_OPTIONAL = {"specialty": "specialty", "practice_name": "practice_name",
+             "city": "practice_city", "postcode": "practice_postcode"}
 
 
 class UnreadableFile(Exception):
@@ -85,7 +87,7 @@ def _rows(stream: TextIO) -> Iterator[tuple[int, dict[str, str] | str]]:
 
 
 def _differs(pro: Professional, values: dict[str, str]) -> bool:
-    return any(getattr(pro, name) != values[name] for name in _FIELDS)
+    return any(getattr(pro, name) != value for name, value in values.items())
 
 
 async def _write(batch: dict[str, dict[str, str]], summary: ImportSummary) -> None:
@@ -100,9 +102,9 @@ async def _write(batch: dict[str, dict[str, str]], summary: ImportSummary) -> No
                 created.fill_search_columns()
                 new.append(created)
             elif _differs(pro, values):
-                for name in _FIELDS:
-                    setattr(pro, name, values[name])
-                await pro.save(update_fields=list(_FIELDS))
+                for name, value in values.items():
+                    setattr(pro, name, value)
+                await pro.save(update_fields=list(values))
                 summary.updated += 1
             else:
                 summary.unchanged += 1
@@ -156,12 +158,16 @@ async def _refresh_statistics() -> None:
 
 
 def row_values(row: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """The RPPS number and the model's fields of a row ``row_problem`` accepted."""
+    """The RPPS number and the model's fields of a row ``row_problem`` accepted.
+
+    An optional column the file does not have is left out, so an update keeps what the
+    directory knew of it.
+    """
     profession = profession_of(row["profession"])
     assert profession is not None  # row_problem refused the others
-    return parse_rpps(row["rpps"]), {
-        "last_name": row["last_name"], "first_name": row["first_name"],
-        "profession": profession.value, "specialty": row.get("specialty", ""),
-        "practice_name": row.get("practice_name", ""), "practice_city": row.get("city", ""),
-        "practice_postcode": row.get("postcode", ""),
-    }
+    values = {"last_name": row["last_name"], "first_name": row["first_name"],
+              "profession": profession.value}
+    for column, name in _OPTIONAL.items():
+        if column in row:
+            values[name] = row[column]
+    return parse_rpps(row["rpps"]), values

@@ -76,6 +76,15 @@ async def test_a_second_import_updates_by_rpps_and_never_duplicates(db, tmp_path
     assert (nurse.practice_city, nurse.city_search) == ("Roanne", "roanne")
 
 
+async def test_columns_a_file_lacks_are_left_as_they_were(db, tmp_path, capsys):
+    await _run(_write(tmp_path, HEADER + GOOD), capsys)
+    short = "rpps;last_name;first_name;profession\n99000000011;LEFÈVRE;Éloïse;Médecin\n"
+    status, out, _ = await _run(_write(tmp_path, short, "names.csv"), capsys)
+    assert status == 0 and "1 unchanged" in out
+    doctor = await Professional.get(rpps="99000000011")
+    assert (doctor.practice_city, doctor.specialty) == ("Lyon", "Médecine générale")
+
+
 async def test_the_same_rpps_twice_in_one_file_ends_as_one_entry(db, tmp_path, capsys):
     twice = HEADER + GOOD + "99000000029;DUBOIS;Jean;nurse;;;Lyon;69002\n"
     status, out, _ = await _run(_write(tmp_path, twice), capsys)

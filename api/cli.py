@@ -1,5 +1,5 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
-sync purge, apps register|approve|list."""
+sync purge, apps register|approve|list, directory import."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from api import clock
+from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
 from api.oauth.cli import add_app_commands
 from api.settings import Settings, SettingsError
@@ -48,13 +49,15 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from api.demo import load_demo, load_records
+    from api.demo import load_demo, load_directory, load_records
 
     async def work() -> int:
         created = await load_demo()
+        directory = await load_directory()
         await load_records(settings)
         print(f"Demo data ready (created {created['patients']} patients, "
-              f"{created['professionals']} professionals). Sign-ins are listed in README.md.")
+              f"{created['professionals']} professionals with accounts, {directory.created} "
+              "directory entries). Sign-ins are listed in README.md.")
         return 0
 
     return asyncio.run(_with_database(settings, work))
@@ -271,6 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
         "purge", help="delete idempotency keys older than 24 hours and changes older than 30 "
         "days (run it daily)").set_defaults(run=cmd_sync_purge)
     add_app_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+    add_directory_commands(
+        sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser
 
 

@@ -2,16 +2,23 @@
 
 Every demo account uses the same password; the README lists them. Demo
 professionals have fixed TOTP keys so `carnet totp-code EMAIL` can print a code.
+The directory also holds a few dozen professionals without accounts, loaded from
+``api/identity/data/demo_directory.csv`` through the same code as `carnet directory
+import`. Their names are made up, and their RPPS numbers start with 99 (real ones are
+issued from 10000000000 upwards) and fail the Luhn check real numbers pass, so none can
+be a real professional's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from api.consent.directory_import import ImportSummary, import_directory
 from api.identity.ins import nir_key
 from api.identity.models import (
     Account,
@@ -27,6 +34,7 @@ from api.oauth import demo as oauth_demo
 from api.settings import Settings
 
 DEMO_PASSWORD = "carnet-demo-2026"  # noqa: S105 - published demo credential
+DEMO_DIRECTORY = Path(__file__).parent / "identity" / "data" / "demo_directory.csv"
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,16 @@ async def load_demo() -> dict[str, int]:
             )
             created["professionals"] += 1
     return created
+
+
+async def load_directory() -> ImportSummary:
+    """The professionals without accounts; a second run finds them unchanged."""
+    problems: list[str] = []
+    with DEMO_DIRECTORY.open(encoding="utf-8-sig", newline="") as stream:
+        summary = await import_directory(stream, problems.append)
+    if problems:  # the file ships with Carnet: a bad row is a bug
+        raise ValueError(f"{DEMO_DIRECTORY.name}: {'; '.join(problems)}")
+    return summary
 
 
 async def load_records(settings: Settings) -> None:

@@ -121,7 +121,8 @@ async def load(settings: Settings | None = None) -> int:
     run = 0
     for visit in visits(clock.now()):
         patient, pro = patients.get(visit.patient), pros.get(visit.professional)
-        if patient is None or pro is None or (visit.patient, visit.professional) in told:
+        if (patient is None or pro is None or pro.account is None
+                or (visit.patient, visit.professional) in told):
             continue
         await _run(settings, pro.account, visit, patient)
         run += 1

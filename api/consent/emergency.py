@@ -56,6 +56,8 @@ async def record_emergency_event(
     Writes it to the patient's access history, with the reason given, and notifies the
     patient (and the parents of a minor) and the treating doctor.
     """
+    if professional.account_id is None:  # only a signed-in professional opens one
+        raise ValueError("A directory entry without an account cannot open emergency access.")
     await record_event(
         patient_id=patient.id, viewer_account_id=professional.account_id,
         basis=Basis.EMERGENCY, sections=(), actions=(), request_kind=RequestKind.EMERGENCY_OPEN,
@@ -64,7 +66,8 @@ async def record_emergency_event(
     recipients = (await patient_recipients([patient], access.opened_at))[patient.id]
     doctor = await TreatingDoctor.filter(patient_id=patient.id).select_related(
         "professional").using_db(connection).first()
-    if doctor is not None and doctor.professional_id != professional.id:
+    if (doctor is not None and doctor.professional_id != professional.id
+            and doctor.professional.account_id is not None):
         recipients.append(doctor.professional.account_id)
     payload = {
         "patient": patient_name(patient),

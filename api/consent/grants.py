@@ -51,6 +51,12 @@ async def _professional(professional_id: int, problems: list[Problem]) -> Profes
     return professional
 
 
+def _refuse_without_account(professional: Professional | None, problems: list[Problem]) -> None:
+    """Directory entries with no account cannot sign in: granting them would sit unused."""
+    if professional is not None and professional.account_id is None:
+        problems.append(Problem("professionalId", "PROFESSIONAL_NOT_ON_CARNET"))
+
+
 async def _refuse_if_blocked(
     patient: Patient, professional: Professional | None, problems: list[Problem]
 ) -> None:
@@ -105,6 +111,7 @@ async def grant_access(
     chosen = frozenset(sections)
     problems += _section_problems(profession, chosen)
     end = _expiry(expires_at, now, problems)
+    _refuse_without_account(professional, problems)
     await _refuse_if_blocked(patient, professional, problems)
     if problems or professional is None:
         return None, problems
@@ -139,6 +146,7 @@ async def designate_treating_doctor(
     professional = await _professional(professional_id, problems)
     if professional is not None and professional.profession != Profession.PHYSICIAN.value:
         problems.append(Problem("professionalId", "NOT_A_PHYSICIAN"))
+    _refuse_without_account(professional, problems)
     await _refuse_if_blocked(patient, professional, problems)
     if problems or professional is None:
         return None, problems

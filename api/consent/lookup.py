@@ -1,4 +1,4 @@
-"""Finding people: a patient by exact INS and birth date, a professional in the directory.
+"""Finding a patient by exact INS and birth date (the directory is api.consent.directory).
 
 The patient lookup never searches: both traits must match exactly, and any miss (unknown
 INS, wrong birth date, or a patient who blocked the professional) is the same NOT_FOUND.
@@ -10,24 +10,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tortoise.expressions import Q
-
 from api import clock
 from api.consent.facts import Rights
 from api.consent.loaders import viewer_facts_loader
 from api.consent.models import FailedPatientLookup
 from api.consent.policy import decide
-from api.consent.sections import Action, Profession, Section
-from api.graphql.common import decode_cursor, encode_cursor, is_number_text
+from api.consent.sections import Action, Section
 from api.graphql.context import Info
 from api.graphql.errors import CarnetError, NotFound
 from api.graphql.permissions import facts_for
 from api.identity.ins import InsError, parse_ins
-from api.identity.models import Patient, Professional
+from api.identity.models import Patient
 
 LOOKUP_WINDOW = timedelta(hours=1)
 MAX_FAILED_LOOKUPS = 20
-MIN_SEARCH_LENGTH = 2
 NO_SUCH_PATIENT = "No patient has this INS and birth date."
 
 
@@ -97,40 +93,3 @@ async def find_patient(info: Info, ins: str, birth_date: date) -> Patient:
         await count_miss(account_id)
         raise NotFound(NO_SUCH_PATIENT)
     return patient
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in text.split() if w]
-
-
-async def search_professionals(
-    search: str, profession: Profession | None, city: str | None, size: int, after: str | None
-) -> tuple[list[Professional], int, int]:
-    """Professionals whose names contain every word of ``search``; (rows, total, offset).
-
-    Fetches ``size + 1`` rows from the cursor's offset so the caller knows if there is more.
-    """
-    words = _words(search)
-    if len("".join(words)) < MIN_SEARCH_LENGTH:
-        raise CarnetError(f"Type at least {MIN_SEARCH_LENGTH} characters to search.",
-                          code="SEARCH_TOO_SHORT")
-    query = Professional.all()
-    for word in words[:5]:
-        query = query.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
-    if profession is not None:
-        query = query.filter(profession=profession.value)
-    if city and city.strip():
-        query = query.filter(practice_city__icontains=city.strip())
-    cursor = decode_cursor(after, 1)
-    offset = 0
-    if cursor is not None:
-        if not is_number_text(cursor[0]):
-            raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
-        offset = int(cursor[0])
-    total = await query.count()
-    rows = await query.order_by("last_name", "first_name", "id").offset(offset).limit(size + 1)
-    return list(rows), total, offset
-
-
-def offset_cursor(offset: int) -> str:
-    return encode_cursor(offset)

@@ -41,6 +41,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ce professionnel n'est pas dans l'annuaire.",
         "This professional is not in the directory.",
     ),
+    "PROFESSIONAL_NOT_ON_CARNET": (
+        "Ce professionnel n'a pas encore de compte Carnet : vous pourrez le choisir quand il "
+        "en aura un.",
+        "This professional has no Carnet account yet: you can choose them once they have one.",
+    ),
     "PROFESSIONAL_BLOCKED": (
         "Vous avez bloqué ce professionnel : débloquez-le d'abord.",
         "You blocked this professional: unblock them first.",

@@ -9,6 +9,7 @@ from tortoise.expressions import Q, Subquery
 
 from api import clock
 from api.consent import lookup
+from api.consent.directory import DirectorySearch, offset_cursor, search_directory
 from api.consent.grants import emergency_opposed
 from api.consent.guard import managed_patient, reachable_patient
 from api.consent.handles import issue_handle
@@ -157,18 +158,22 @@ class ConsentQuery:
         _refuse_apps(info, "notifications")
         return await Notification.filter(recipient_id=account_id, read_at__isnull=True).count()
 
-    @strawberry.field(description="The directory of professionals, to share the record: every "
-                      "word of `search` (2 characters at least) must be in the name.")
+    @strawberry.field(description="The directory of professionals, to share the record. "
+                      "Criteria combine; give one at least. `search`: every word (2 letters "
+                      "at least in all) starts a word of the name, accents and case ignored; "
+                      "`rpps`: the number or its first digits; `city`: the city or its "
+                      "start. `onCarnet` tells who has an account (only they can be "
+                      "granted access).")
     async def professionals(
-        self, info: Info, search: str,
+        self, info: Info, search: str = "", rpps: str | None = None,
         profession: ProfessionEnum | None = None,  # type: ignore[valid-type]
         city: str | None = None, first: int | None = None, after: str | None = None,
     ) -> Page[ProfessionalType] | None:
         info.context.require_viewer()
         size = page_size(first)
-        rows, total, offset = await lookup.search_professionals(
-            search, Profession(profession) if profession else None, city, size, after)
+        criteria = DirectorySearch(name=search, rpps=rpps or "", city=city or "",
+                                   profession=Profession(profession) if profession else None)
+        rows, total, offset = await search_directory(criteria, size, after)
         items = [ProfessionalType.from_model(p) for p in rows]
         positions = {id(item): offset + n + 1 for n, item in enumerate(items)}
-        return page_of(items, size, total,
-                       lambda item: lookup.offset_cursor(positions[id(item)]))
+        return page_of(items, size, total, lambda item: offset_cursor(positions[id(item)]))

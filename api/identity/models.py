@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+from api.identity.normalise import search_text
 
 
 class Role(StrEnum):
@@ -93,23 +96,39 @@ class Guardianship(Model):
         unique_together = (("guardian", "patient"),)
 
 
+# A professional of the directory. Entries imported from an RPPS extract have no account
+# until the professional signs up; only those with an account can be granted access.
 class Professional(Model):
     id = fields.IntField(primary_key=True)
-    account: fields.OneToOneRelation[Account] = fields.OneToOneField(
-        "identity.Account", related_name="professional", on_delete=fields.CASCADE
+    account: fields.OneToOneNullableRelation[Account] = fields.OneToOneField(
+        "identity.Account", related_name="professional", null=True, on_delete=fields.CASCADE
     )
-    account_id: int
+    account_id: int | None
     rpps = fields.CharField(max_length=11, unique=True)
     last_name = fields.CharField(max_length=100)
     first_name = fields.CharField(max_length=100)
-    profession = fields.CharField(max_length=32)
+    profession = fields.CharField(max_length=32, db_index=True)
     specialty = fields.CharField(max_length=100, default="")
     practice_name = fields.CharField(max_length=200, default="")
     practice_city = fields.CharField(max_length=100, default="")
     practice_postcode = fields.CharField(max_length=10, default="")
+    # Lowercase, accent-free forms (api.identity.normalise), filled by `save`.
+    name_search = fields.CharField(max_length=201, default="", db_index=True)
+    city_search = fields.CharField(max_length=100, default="", db_index=True)
 
     class Meta:
         table = "professional"
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_search_columns()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = list({*update_fields, "name_search", "city_search"})
+        await super().save(*args, **kwargs)
+
+    def fill_search_columns(self) -> None:
+        self.name_search = search_text(f"{self.last_name} {self.first_name}")[:201]
+        self.city_search = search_text(self.practice_city)[:100]
 
 
 # A server-side session; the browser holds only a random token whose hash is stored.

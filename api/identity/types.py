@@ -59,6 +59,9 @@ class ProfessionalType:
     specialty: str
     practice_name: str
     practice_city: str
+    on_carnet: bool = strawberry.field(
+        description="Whether the professional has a Carnet account: only they can be granted "
+        "access or designated treating doctor.")
 
     @classmethod
     def from_model(cls, pro: models.Professional) -> ProfessionalType:
@@ -71,6 +74,7 @@ class ProfessionalType:
             specialty=pro.specialty,
             practice_name=pro.practice_name,
             practice_city=pro.practice_city,
+            on_carnet=pro.account_id is not None,
         )
 
 

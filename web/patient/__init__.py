@@ -13,13 +13,15 @@ from web.patient import (
     measurements,
     overview,
     sharing,
+    sharing_find,
     sharing_grant,
     summary,
 )
 
 routes = [
     Route("/patient", frame.my_record, methods=["GET"]),
-    *overview.routes, *sharing.routes, *sharing_grant.routes, *access_history.routes,
+    *overview.routes, *sharing.routes, *sharing_find.routes, *sharing_grant.routes,
+    *access_history.routes,
     *entries.routes,
     *measurements.routes, *directives.routes, *summary.routes,
     *documents.routes,

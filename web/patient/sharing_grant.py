@@ -1,4 +1,4 @@
-"""Sharing with a professional: find them in the directory, then choose what they may see.
+"""Sharing with a professional found in the directory: choose what they may see.
 
 The grant form offers only the sections the professional's profession may ever read (the
 profession matrix, asked through `professionRights`), lists the others as never visible,
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -20,14 +19,13 @@ from api import clock
 from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations
-from web.messages import N_, PROFESSIONS
+from web.messages import N_
 from web.patient.consent_forms import chosen_id, field_errors
 from web.patient.consent_words import SECTIONS, ZONE, Words, person
-from web.patient.frame import error_status, record_form, record_page, record_url, refusal
+from web.patient.frame import error_status, record_form, record_page, refusal
 from web.patient.sharing import sharing_url
 from web.templating import is_htmx, language_of, render
 
-RESULTS_PER_PAGE = 10
 ALL_CATEGORIES = 10
 # userError fields of grantAccess -> the form's field names.
 GRANT_FIELDS = {"sections": "sections", "expiresAt": "expires", "professionalId": "professional"}
@@ -44,54 +42,6 @@ def _one_year_after(day: date) -> date:
 def latest_end() -> date:
     """The last day an access may run to: one year from today, Paris time."""
     return _one_year_after(clock.now().astimezone(ZONE).date())
-
-
-def _search_query(request: Request) -> dict[str, str]:
-    params = request.query_params
-    profession = params.get("profession", "")
-    return {"search": params.get("search", "").strip()[:80],
-            "profession": profession if profession in PROFESSIONS else "",
-            "city": params.get("city", "").strip()[:80]}
-
-
-@record_page
-async def find(request: Request, frame: dict[str, Any]) -> Response:
-    """The directory's answers, 10 at a time, each with what the patient can do."""
-    query = _search_query(request)
-    context: dict[str, Any] = {**frame, "current_section": "sharing", "query": query,
-                               "words": Words(language_of(request)), "results": None}
-    if not query["search"]:
-        return render(request, "patient/sharing/find.html", context)
-    after = request.query_params.get("after") or None
-    data, problems = await graphql_client.run(request, "FindProfessionals", {
-        "id": frame["patient_id"], "search": query["search"], "first": RESULTS_PER_PAGE,
-        "profession": query["profession"].upper() or None, "city": query["city"] or None,
-        "after": after,
-    })
-    codes = {(p.get("extensions") or {}).get("code") for p in problems}
-    if codes & {"SEARCH_TOO_SHORT", "BAD_CURSOR"}:
-        _ = translations(language_of(request)).gettext
-        context["search_error"] = _("Type at least 2 letters of the name.")
-        return render(request, "patient/sharing/find.html", context, status_code=400)
-    if problems:
-        return refusal(request, problems)
-    page = data["professionals"]
-    context.update(
-        results=page,
-        doctor_id=(data["treatingDoctor"] or {}).get("professional", {}).get("id"),
-        blocked_ids={b["professional"]["id"] for b in data["blockedProfessionals"] or []},
-        next_url=_find_url(frame["patient_id"], query, page["pageInfo"]["endCursor"])
-        if page["pageInfo"]["hasNextPage"] else None,
-        first_url=_find_url(frame["patient_id"], query) if after else None,
-    )
-    return render(request, "patient/sharing/find.html", context)
-
-
-def _find_url(patient_id: str, query: dict[str, str], after: str | None = None) -> str:
-    given = {name: value for name, value in query.items() if value}
-    if after:
-        given["after"] = after
-    return f"{record_url(patient_id, 'sharing')}/find?{urlencode(given)}"
 
 
 def _summary(rights: dict[str, Any], words: Words) -> dict[str, Any]:
@@ -193,7 +143,6 @@ async def grant(request: Request, frame: dict[str, Any], form: FormData) -> Resp
 
 
 routes = [
-    Route("/records/{patient_id:int}/sharing/find", find, methods=["GET"]),
     Route("/records/{patient_id:int}/sharing/grant/{professional_id:int}", grant_page,
           methods=["GET"]),
     Route("/records/{patient_id:int}/sharing/grant", grant, methods=["POST"]),

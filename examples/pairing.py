@@ -145,7 +145,7 @@ def _consent_in_test_mode(app: AppSettings, url: str, args: argparse.Namespace) 
         form = form_on(page, "/oauth/authorize")
         answer = http.post("/oauth/authorize",
                            data=form_data(*form.fields, ("decision", "allow")))
-    location = answer.headers.get("location", "")
+    location = str(answer.headers.get("location", ""))
     if not location.startswith(app.redirect_uri):
         raise PairingError(f"the consent screen answered {answer.status_code}")
     return urlsplit(location).query
@@ -157,7 +157,7 @@ def _consent_in_browser(app: AppSettings, url: str) -> str:
     received: dict[str, str] = {}
 
     class Callback(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             if parts.path != target.path:
                 self.send_error(404)

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pairing import AppSettings, PairingError, add_pairing_arguments, pair  # noqa: E402
+from pairing import AppSettings, PairingError, add_pairing_arguments, pair
 
 # What each read scope lets the app show, as a selection of the Patient type.
 SECTIONS = {

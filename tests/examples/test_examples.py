@@ -107,7 +107,7 @@ def test_the_pollen_diary_reports_a_wrong_password(server) -> None:
     assert "error: the e-mail address or the password was refused" in done.stderr
 
 
-def test_the_mobile_client_runs_registered_operations_and_gets_a_304(server) -> None:
+def test_the_mobile_client_runs_registered_operations_and_gets_a_304(server, tmp_path) -> None:
     registered = _carnet(server, "apps", "register", "--name", "Carnet Mobile", "--public",
                          "--redirect-uri", "http://127.0.0.1:8766/callback",
                          "--scopes", "allergies.read measurements.read")
@@ -117,7 +117,9 @@ def test_the_mobile_client_runs_registered_operations_and_gets_a_304(server) -> 
     done = _run(server, "examples/mobile_client/main.py", "--base-url", server.url,
                 "--client-id", client_id.group(1),
                 "--redirect-uri", "http://127.0.0.1:8766/callback",
-                "--scopes", "allergies.read measurements.read", "--register", *CAMILLE)
+                "--scopes", "allergies.read measurements.read", "--register",
+                "--carnet", f"{sys.executable} -m api.cli",
+                "--manifest", str(tmp_path / "manifest.json"), *CAMILLE)
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert re.search(r"^registered [0-9a-f]{64} MyAllergies$", out, re.M), out

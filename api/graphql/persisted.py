@@ -4,6 +4,9 @@ The convention of Apollo's clients: `extensions.persistedQuery = {version: 1,
 sha256Hash}`. An unknown hash answers PERSISTED_QUERY_NOT_FOUND; the client then sends
 the hash with the query, which is checked against the hash and kept. The store is
 bounded: an LRU of PERSISTED_QUERY_ENTRIES per process, or Redis with a time to live.
+
+The operations registered for an app (api.oauth.operations) are known to its tokens
+without a round trip; an app in allowlist mode may run those only (`operation_allowed`).
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ from graphql import (
 )
 from graphql.language import Node, Visitor
 
+from api.graphql.limits import MAX_QUERY_CHARS
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -107,5 +109,11 @@ def read_operations(source: str, schema: GraphQLSchema, *, name: str = "operatio
             _text_of(fragment, source) for fragment_name, fragment in fragments.items()
             if fragment_name in used]
         query = "\n\n".join(parts)
+        if len(query) > MAX_QUERY_CHARS:
+            assert operation.loc is not None
+            problems.append(f"line {operation.loc.start_token.line}: {operation.name.value} is "
+                            f"longer than {MAX_QUERY_CHARS} characters, the most a query may be")
         read.append(Operation(operation.name.value, query, sha256_of(query)))
+    if problems:
+        raise OperationFileError(problems)
     return read

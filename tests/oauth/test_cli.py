@@ -88,6 +88,9 @@ async def test_operations_are_registered_and_their_hashes_printed(settings, db,
     ("query A { me { id } }\n{ me { id } }\n", "line 2, column 1: This anonymous operation"),
     ("fragment F on Query { me { id } }\n", "Fragment 'F' is never used"),
     ("", "Syntax Error"),
+    ('\n\nquery Long { terminology(system: ICD10, text: "' + "x" * 33_000
+     + '", first: 1) { code } }\n',
+     "line 3: Long is longer than 32768 characters"),
 ])
 async def test_an_invalid_operation_file_is_refused_with_its_line(settings, db, tmp_path,
                                                                   text, problem) -> None:

@@ -31,7 +31,9 @@ class Migration(migrations.Migration):
                 ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={"table": "oauth_operation", "app": "oauth",
-                     "unique_together": (("app", "sha256"),), "pk_attr": "id"},
+                     "unique_together": (("app", "sha256"),), "pk_attr": "id",
+                     "table_description": "A GraphQL operation registered for an app "
+                                          "(`carnet apps operations`)."},
             bases=["Model"],
         ),
     ]

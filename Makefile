@@ -35,7 +35,7 @@ run: install
 	$(BIN)/carnet serve --port $(PORT)
 
 lint: install-test
-	$(BIN)/ruff check api web tests bench scripts
+	$(BIN)/ruff check api web tests bench scripts examples
 
 typecheck: install-test
 	$(BIN)/mypy

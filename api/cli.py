@@ -19,6 +19,8 @@ from api.oauth.cli import add_app_commands
 from api.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from graphql import GraphQLSchema
+
     from api.audit.anchors import Anchor
 
 
@@ -273,10 +275,17 @@ def build_parser() -> argparse.ArgumentParser:
     sync_sub.add_parser(
         "purge", help="delete idempotency keys older than 24 hours and changes older than 30 "
         "days (run it daily)").set_defaults(run=cmd_sync_purge)
-    add_app_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+    add_app_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)),
+                     _graphql_schema)
     add_directory_commands(
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser
+
+
+def _graphql_schema() -> GraphQLSchema:
+    from api.graphql.schema import schema
+
+    return schema._schema
 
 
 def main(argv: list[str] | None = None) -> int:

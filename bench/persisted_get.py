@@ -1,6 +1,6 @@
 """Persisted GET (200 and 304) against a plain POST of the same query.
 
-``python -m bench.persisted_get [--repeat N] [--uvicorn]``
+``python -m bench.persisted_get [--repeat N] [--uvicorn] [--bearer]``
 
 Builds a throw-away SQLite database with the demo records, signs Camille in (the
 demo patient), and times, interleaved, the same record query sent three ways:
@@ -8,7 +8,9 @@ demo patient), and times, interleaved, the same record query sent three ways:
 - a GET carrying only the persisted query's hash (answered 200 with the body);
 - the same GET with the ETag of the last answer in If-None-Match (answered 304).
 In-process through the ASGI app by default; `--uvicorn` runs one uvicorn process on
-a free loopback port and measures over HTTP. Prints a Markdown table (median and p95
+a free loopback port and measures over HTTP. `--bearer` sends the requests with an app's
+bearer token instead of the cookie session, the app in allowlist mode with the query
+registered for it (`carnet apps operations`). Prints a Markdown table (median and p95
 in milliseconds, bytes of body received) for docs/benchmarks.md.
 """
 
@@ -36,9 +38,12 @@ from tortoise import Tortoise
 
 from api.db import apply_migrations, open_database
 from api.demo import load_demo, load_records
-from api.identity.models import Account, SessionStage
+from api.identity.models import Account, Patient, SessionStage
 from api.identity.sessions import start_session
-from api.identity.viewer import SESSION_COOKIE
+from api.identity.viewer import SESSION_COOKIE, Viewer
+from api.oauth import services, store
+from api.oauth.operation_file import Operation, sha256_of
+from api.oauth.operations import register_operations
 from api.security import csrf
 from api.settings import Settings
 
@@ -51,6 +56,8 @@ QUERY = """query Record { me { patient {
   vaccinations(first: 20) { items { vaccine { label } date doseNumber } }
   measurements(kind: WEIGHT, first: 10) { items { displayValue measuredAt } }
 } } }"""
+SCOPES = ("identity.read history.read allergies.read treatments.read vaccinations.read "
+          "measurements.read")
 PERSISTED = {"persistedQuery": {"version": 1,
                                 "sha256Hash": hashlib.sha256(QUERY.encode()).hexdigest()}}
 
@@ -59,14 +66,34 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-async def prepare(settings: Settings) -> dict[str, str]:
-    """The demo database, and the cookies and header of Camille's session."""
+async def _app_token(account: Account) -> str:
+    """A token of an app in allowlist mode, with QUERY registered for it."""
+    app, _ = await services.register_app(
+        name="Bench", publisher="Bench", redirect_uris=["https://bench.example/cb"],
+        scopes=SCOPES, confidential=False)
+    await services.approve_app(app.client_id)
+    await register_operations(app.client_id, [Operation("Record", QUERY, sha256_of(QUERY))],
+                              allowlist=True)
+    patient = await Patient.get(account_id=account.id)
+    connection = await services.connect(Viewer(account=account, session=None), app, patient.id,
+                                        SCOPES.split())
+    token = secrets.token_urlsafe(48)
+    await store.save_token({"access_token": token, "scope": connection.scopes},
+                           connection.id, store.new_family())
+    return token
+
+
+async def prepare(settings: Settings, bearer: bool = False) -> dict[str, str]:
+    """The demo database, and the cookies and header of Camille's session (or an app's
+    bearer token)."""
     await apply_migrations(settings, quiet=True)
     await open_database(settings)
     try:
         await load_demo()
         await load_records(settings)
         account = await Account.get(email="camille@demo.carnet.invalid")
+        if bearer:
+            return {"authorization": f"Bearer {await _app_token(account)}"}
         token, _ = await start_session(settings.secret_key, account, SessionStage.ACTIVE, "bench")
     finally:
         await Tortoise.close_connections()
@@ -78,9 +105,12 @@ async def prepare(settings: Settings) -> dict[str, str]:
 
 async def measure(client: httpx.AsyncClient, session: dict[str, str], repeat: int
                   ) -> dict[str, tuple[list[float], int]]:
-    client.cookies.set(SESSION_COOKIE, session["cookie"])
-    client.cookies.set(csrf.COOKIE, session["csrf_cookie"])
-    headers = {csrf.HEADER: session["csrf_header"]}
+    if "authorization" in session:
+        headers = {"Authorization": session["authorization"]}
+    else:
+        client.cookies.set(SESSION_COOKIE, session["cookie"])
+        client.cookies.set(csrf.COOKIE, session["csrf_cookie"])
+        headers = {csrf.HEADER: session["csrf_header"]}
     params = {"extensions": json.dumps(PERSISTED)}
     registered = await client.post("/graphql", json={"query": QUERY, "extensions": PERSISTED},
                                    headers=headers)
@@ -123,7 +153,7 @@ def _free_port() -> int:
         return port
 
 
-def run(repeat: int, over_uvicorn: bool) -> str:
+def run(repeat: int, over_uvicorn: bool, bearer: bool = False) -> str:
     with tempfile.TemporaryDirectory() as folder:
         var_dir = Path(folder)
         # The limits are raised: the bench measures time, not refusals.
@@ -131,16 +161,17 @@ def run(repeat: int, over_uvicorn: bool) -> str:
                "CARNET_VAR_DIR": str(var_dir), "RATE_LIMIT_PER_TOKEN": "100000/minute",
                "RATE_LIMIT_PER_ADDRESS": "100000/minute", "COST_BUDGET": "100000000/minute"}
         settings = Settings.from_env(env)
-        session = asyncio.run(prepare(settings))
+        session = asyncio.run(prepare(settings, bearer))
         if over_uvicorn:
             results = _over_uvicorn(env, session, repeat)
             where = "one uvicorn process over loopback HTTP"
         else:
             results = asyncio.run(_in_process(settings, session, repeat))
             where = "in-process (httpx ASGI transport)"
+    caller = "an allowlisted app's bearer token" if bearer else "a cookie session"
     lines = [
-        f"SQLite, demo patient's record query, {where}; Python {platform.python_version()}; "
-        f"{repeat} interleaved runs per row.", "",
+        f"SQLite, demo patient's record query, {where}, {caller}; "
+        f"Python {platform.python_version()}; {repeat} interleaved runs per row.", "",
         "| request | median ms | p95 ms | body bytes |", "|---|---|---|---|",
     ]
     for name, (samples, size) in results.items():
@@ -190,8 +221,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--uvicorn", action="store_true", help="measure over HTTP")
+    parser.add_argument("--bearer", action="store_true",
+                        help="an allowlisted app's bearer token instead of a cookie session")
     args = parser.parse_args()
-    print(run(args.repeat, args.uvicorn))
+    print(run(args.repeat, args.uvicorn, args.bearer))
 
 
 if __name__ == "__main__":

@@ -15,9 +15,10 @@ from api.consent.facts import Rights
 from api.consent.loaders import viewer_facts_loader
 from api.consent.models import FailedPatientLookup
 from api.consent.policy import decide
-from api.consent.sections import Action, Section
+from api.consent.rights import app_facts
+from api.consent.sections import Action, Refusal, Section
 from api.graphql.context import Info
-from api.graphql.errors import CarnetError, NotFound
+from api.graphql.errors import CarnetError, ConsentRequired, NotFound
 from api.graphql.permissions import facts_for
 from api.identity.ins import InsError, parse_ins
 from api.identity.models import Patient
@@ -35,8 +36,16 @@ async def _may_look_up(info: Info) -> None:
     """Only those who may deposit for a patient they have no relation to look patients up."""
     viewer = info.context.require_viewer()
     facts = await viewer_facts_loader(info.context.loaders, viewer).load(viewer.account_id)
-    stranger = Rights(patient_id=0, now=clock.now())
-    if not decide(facts, stranger, Section.DOCUMENTS, Action.DEPOSIT).allowed:
+    # Practice software acts as the professional within its scopes: without
+    # documents.deposit it may not look anyone up (nor spend the professional's misses).
+    app = app_facts(viewer.app) if viewer.app is not None else None
+    stranger = Rights(patient_id=0, now=clock.now(), app=app)
+    decision = decide(facts, stranger, Section.DOCUMENTS, Action.DEPOSIT)
+    if decision.reason is Refusal.SCOPE_MISSING:
+        raise ConsentRequired("This app's token does not have the documents.deposit scope.",
+                              reason=Refusal.SCOPE_MISSING.value,
+                              section=Section.DOCUMENTS.value, action=Action.DEPOSIT.value)
+    if not decision.allowed:
         raise CarnetError("Only health professionals can look a patient up.",
                           code="PROFESSIONALS_ONLY")
 

@@ -18,8 +18,9 @@ INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 def introspection_allowed(client_app: str | None) -> bool:
     """Whether this caller may introspect in production: a registered app may.
 
-    `client_app` is the app behind the request's bearer token (None for browser
-    sessions and anonymous requests, the only kinds there are until OAuth lands).
+    `client_app` is the client id behind the request's bearer token, None for browser
+    sessions and anonymous requests. A live token exists only for an app registered and
+    approved into the catalogue (api.oauth), so any client id here is a registered app.
     """
     return client_app is not None
 

@@ -4,6 +4,9 @@ The convention of Apollo's clients: `extensions.persistedQuery = {version: 1,
 sha256Hash}`. An unknown hash answers PERSISTED_QUERY_NOT_FOUND; the client then sends
 the hash with the query, which is checked against the hash and kept. The store is
 bounded: an LRU of PERSISTED_QUERY_ENTRIES per process, or Redis with a time to live.
+
+The operations registered for an app (api.oauth.operations) are known to its tokens
+without a round trip; an app in allowlist mode may run those only (`operation_allowed`).
 """
 
 from __future__ import annotations
@@ -82,13 +85,30 @@ def store_from_uri(uri: str, prefix: str) -> PersistedQueryStore:
     return MemoryPersistedQueries()
 
 
-def operation_allowed(client_app: str | None, sha256: str) -> bool:
-    """Whether this caller may run the operation with this hash.
+class AppOperations(Protocol):
+    """The operations registered for the app behind a bearer request (api.oauth.operations).
 
-    The seam for the per-app allowlist: a registered app in allowlist mode will be held
-    to the hashes it registered. Requests carry no app yet, and every hash is allowed.
+    ``allowlist`` on: the app may run those operations only.
     """
-    return True
+
+    allowlist: bool
+
+    async def query_for(self, sha256: str) -> str | None: ...
+
+
+async def operation_allowed(app_operations: AppOperations | None, sha256: str) -> bool:
+    """Whether this caller may run the operation with this hash: the one place it is decided.
+
+    Browser sessions, anonymous requests and apps not in allowlist mode may run any
+    operation; an app in allowlist mode only those registered for it.
+    """
+    if app_operations is None or not app_operations.allowlist:
+        return True
+    return await app_operations.query_for(sha256) is not None
+
+
+_NOT_ALLOWED = ("This operation is not registered for this app (allowlist mode).",
+                "PERSISTED_QUERY_NOT_ALLOWED")
 
 
 def _refusal(message: str, code: str) -> ExecutionResult:
@@ -100,35 +120,54 @@ def sha256_of(query: str) -> str:
 
 
 async def resolve_persisted_query(
-    request: GraphQLRequestData, store: PersistedQueryStore, client_app: str | None
+    request: GraphQLRequestData, store: PersistedQueryStore,
+    app_operations: AppOperations | None = None,
 ) -> ExecutionResult | None:
-    """Fill in the query text of a persisted query; the refusal when it cannot be."""
+    """Fill in the query text of a persisted query; the refusal when it cannot be (or when
+    an app in allowlist mode sends an operation not registered for it)."""
     extensions: dict[str, Any] = request.extensions or {}
     persisted = extensions.get("persistedQuery")
     if persisted is None:
+        if request.query is not None \
+                and not await operation_allowed(app_operations, sha256_of(request.query)):
+            return _refusal(*_NOT_ALLOWED)
         return None
     sha256 = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
     if not isinstance(persisted, dict) or persisted.get("version") != 1 \
             or not isinstance(sha256, str) or not _SHA256.match(sha256):
         return _refusal("persistedQuery needs version 1 and a sha256Hash in lowercase hex.",
                         "PERSISTED_QUERY_INVALID")
-    if not operation_allowed(client_app, sha256):
-        return _refusal("This operation is not on this app's list.",
-                        "PERSISTED_QUERY_NOT_ALLOWED")
-    if request.query is None:
-        try:
-            request.query = await store.get(sha256)
-        except Exception as error:  # an unreachable store: the client sends the text again
-            log.warning("persisted-query store unreachable (%s)", error)
-        if request.query is None:
-            return _refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+    if request.query is not None:
+        if sha256_of(request.query) != sha256:
+            return _refusal("The sha256Hash does not match the query.",
+                            "PERSISTED_QUERY_HASH_MISMATCH")
+        if not await operation_allowed(app_operations, sha256):
+            return _refusal(*_NOT_ALLOWED)
+        if len(request.query) <= PERSISTED_QUERY_MAX_LENGTH:
+            try:
+                await store.put(sha256, request.query)
+            except Exception as error:
+                log.warning("persisted-query store unreachable (%s)", error)
         return None
-    if sha256_of(request.query) != sha256:
-        return _refusal("The sha256Hash does not match the query.",
-                        "PERSISTED_QUERY_HASH_MISMATCH")
-    if len(request.query) <= PERSISTED_QUERY_MAX_LENGTH:
-        try:
-            await store.put(sha256, request.query)
-        except Exception as error:
-            log.warning("persisted-query store unreachable (%s)", error)
-    return None
+    request.query = await _known_query(sha256, store, app_operations)
+    if request.query is not None:
+        return None
+    if not await operation_allowed(app_operations, sha256):
+        return _refusal(*_NOT_ALLOWED)
+    return _refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+
+
+async def _known_query(sha256: str, store: PersistedQueryStore,
+                       app_operations: AppOperations | None) -> str | None:
+    """The text of a hash: the app's registered operations first in allowlist mode (nothing
+    else may run), the shared store first otherwise (no database lookup on a hit)."""
+    if app_operations is not None and app_operations.allowlist:
+        return await app_operations.query_for(sha256)
+    try:
+        query = await store.get(sha256)
+    except Exception as error:  # an unreachable store: the client sends the text again
+        log.warning("persisted-query store unreachable (%s)", error)
+        query = None
+    if query is None and app_operations is not None:
+        query = await app_operations.query_for(sha256)
+    return query

@@ -31,6 +31,7 @@ from api.graphql.request_body import (
 from api.graphql.schema import MAX_BATCH_OPERATIONS
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
+from api.oauth.operations import RegisteredOperations
 from api.outage import UNAVAILABLE, is_database_outage, outage_message, retry_after_headers
 from api.security import csrf
 from api.settings import Settings
@@ -95,8 +96,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self, request: Request, request_adapter: Any, sub_response: Any, context: Context,
         root_value: Any, request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        app = context.app
+        app_operations = (RegisteredOperations(app.client_id, app.allowlist)
+                          if app is not None else None)
         refused = await resolve_persisted_query(request_data, self.persisted_queries,
-                                                context.client_app)
+                                                app_operations)
         if refused is not None:
             return refused
         return await super().execute_single(request, request_adapter, sub_response, context,

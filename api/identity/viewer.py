@@ -18,13 +18,14 @@ class AppIdentity:
 
     ``scopes`` are ``<section>.<action>`` strings; ``patient_id`` is the one record the
     person connected the app to, or None when it acts for a professional on every record
-    they may reach.
+    they may reach. ``allowlist``: the app may run only the operations registered for it.
     """
 
     client_id: str
     name: str
     scopes: frozenset[str]
     patient_id: int | None
+    allowlist: bool = False
 
 
 @dataclass(frozen=True)

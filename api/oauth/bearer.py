@@ -40,7 +40,8 @@ async def viewer_for_token(token: str) -> Viewer | None:
     await store.note_use(access.connection)
     app = AppIdentity(client_id=access.app.client_id, name=access.app.name,
                       scopes=frozenset(split_scopes(access.token.scopes)),
-                      patient_id=access.connection.patient_id)
+                      patient_id=access.connection.patient_id,
+                      allowlist=access.app.allowlist_mode)
     return Viewer(account=access.account, session=None, app=app)
 
 

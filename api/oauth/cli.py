@@ -7,8 +7,12 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from graphql import GraphQLSchema
+
 from api.oauth import services
 from api.oauth.models import OAuthApp
+from api.oauth.operation_file import OperationFileError, read_operations
+from api.oauth.operations import UnknownApp, operations_of, register_operations
 
 
 def _register(args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
@@ -56,8 +60,51 @@ def _list(args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
     return work
 
 
-def add_app_commands(sub: Any, run_with_database: Callable[..., int]) -> None:
-    """Add `apps register|approve|list`; ``run_with_database(work)`` runs a coroutine."""
+def _operations(args: argparse.Namespace,
+                load_schema: Callable[[], GraphQLSchema]) -> Callable[[], Awaitable[int]]:
+    """Read, validate and register the file's operations before anything is stored."""
+    allowlist = None if args.allowlist is None else args.allowlist == "on"
+    operations = []
+    if args.file is not None:
+        if allowlist is None:
+            allowlist = True  # registering operations means: only these
+        try:
+            with open(args.file, encoding="utf-8") as file:
+                source = file.read()
+            operations = read_operations(source, load_schema(), name=args.file)
+        except (OSError, UnicodeDecodeError) as error:
+            message = f"error: cannot read {args.file}: {error}"
+        except OperationFileError as error:
+            message = "\n".join(f"{args.file}: {problem}" for problem in error.problems)
+        else:
+            message = ""
+        if message:
+            print(message, file=sys.stderr)
+            return _fail
+
+    async def work() -> int:
+        try:
+            app = await register_operations(args.client_id, operations, allowlist)
+        except UnknownApp:
+            print(f"error: no app with client id {args.client_id}", file=sys.stderr)
+            return 1
+        for operation in await operations_of(app.client_id):
+            print(f"{operation.sha256}\t{operation.name}")
+        mode = "on" if app.allowlist_mode else "off"
+        print(f"allowlist mode {mode} for {app.name}", file=sys.stderr)
+        return 0
+
+    return work
+
+
+async def _fail() -> int:
+    return 1
+
+
+def add_app_commands(sub: Any, run_with_database: Callable[..., int],
+                     load_schema: Callable[[], GraphQLSchema]) -> None:
+    """Add `apps register|approve|list|operations`; ``run_with_database(work)`` runs a
+    coroutine; ``load_schema`` gives the GraphQL schema operations are checked against."""
     apps = sub.add_parser("apps", help="outside apps (OAuth 2 clients)")
     apps_sub = apps.add_subparsers(dest="apps_command", required=True)
     register = apps_sub.add_parser("register", help="register an app; prints its client id "
@@ -77,3 +124,14 @@ def add_app_commands(sub: Any, run_with_database: Callable[..., int]) -> None:
     approve.set_defaults(run=lambda args, settings: run_with_database(settings, _approve(args)))
     listing = apps_sub.add_parser("list", help="every registered app")
     listing.set_defaults(run=lambda args, settings: run_with_database(settings, _list(args)))
+    operations = apps_sub.add_parser(
+        "operations", help="register the named operations of a .graphql file for an app and "
+        "print every registered operation's SHA-256 and name; turns allowlist mode on (the "
+        "app's tokens then run only these) unless --allowlist off")
+    operations.add_argument("client_id")
+    operations.add_argument("file", nargs="?", help="a .graphql file of named operations "
+                            "(without it: set --allowlist, or list the operations)")
+    operations.add_argument("--allowlist", choices=("on", "off"),
+                            help="allowlist mode (default with FILE: on; else unchanged)")
+    operations.set_defaults(run=lambda args, settings: run_with_database(
+        settings, _operations(args, load_schema)))

@@ -29,9 +29,35 @@ class OAuthApp(Model):
     scopes = fields.TextField()
     created_at = fields.DatetimeField()
     approved_at = fields.DatetimeField(null=True)
+    # On: the app's bearer tokens run only the operations registered for it (AppOperation).
+    allowlist_mode = fields.BooleanField(default=False)
 
     class Meta:
         table = "oauth_app"
+
+
+class AppOperation(Model):
+    """A GraphQL operation registered for an app (`carnet apps operations`).
+
+    Known to the server as a persisted query of that app's tokens; in allowlist mode, the
+    only operations they may run. ``sha256`` is the digest of ``query``, the exact text the
+    app sends.
+    """
+
+    id = fields.IntField(primary_key=True)
+    app: fields.ForeignKeyRelation[OAuthApp] = fields.ForeignKeyField(
+        "oauth.OAuthApp", related_name="operations", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    sha256 = fields.CharField(max_length=64)
+    query = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    app_id: int
+
+    class Meta:
+        table = "oauth_operation"
+        unique_together = (("app", "sha256"),)
 
 
 class AppConnection(Model):

@@ -1,7 +1,6 @@
-"""Who calls the API in the limit tests: anonymous, a browser session, and (with OAuth) a token.
+"""Who calls the API in the limit tests: anonymous, a browser session, an app's bearer token.
 
-Each kind is one factory; a bearer-token caller is one more entry in CALLER_KINDS
-once the token path exists, and every limit test then runs for it too.
+Each kind is one factory in CALLER_KINDS, and every limit test runs for each of them.
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ import httpx
 from api.identity.models import Role
 from api.security import csrf
 from api.settings import Settings
-from tests.factories import make_account, sign_in
+from tests.factories import make_account, make_patient, sign_in
+from tests.oauth.support import ALL_READ_SCOPES, issue_token
 
 
 @dataclass
@@ -63,9 +63,19 @@ async def cookie_session(client: httpx.AsyncClient, settings: Settings) -> Calle
     return Caller("cookie", client, {csrf.HEADER: token})
 
 
+async def bearer_token(client: httpx.AsyncClient, settings: Settings) -> Caller:
+    """An app's access token for a patient's own record: no cookie, no CSRF header."""
+    patient = await make_patient()
+    account = await patient.account
+    assert account is not None
+    token = await issue_token(account, ALL_READ_SCOPES)
+    return Caller("bearer", client, {"Authorization": f"Bearer {token}"})
+
+
 CALLER_KINDS: dict[str, Callable[[httpx.AsyncClient, Settings], Awaitable[Caller]]] = {
     "anonymous": anonymous,
     "cookie": cookie_session,
+    "bearer": bearer_token,
 }
 
 

@@ -17,7 +17,7 @@ from web.app import create_app
 @pytest.fixture(params=sorted(CALLER_KINDS))
 async def caller(request: pytest.FixtureRequest, client: httpx.AsyncClient,
                  settings: Settings) -> Caller:
-    """The same test as each kind of client: anonymous and a cookie session (bearer next)."""
+    """The same test as each kind of client: anonymous, a cookie session, an app's token."""
     return await CALLER_KINDS[request.param](client, settings)
 
 

@@ -1,4 +1,5 @@
-"""Introspection in production: refused to anonymous and cookie callers, with a code."""
+"""Introspection in production: refused to anonymous and cookie callers, with a code; open to
+the bearer tokens of registered apps."""
 
 from __future__ import annotations
 
@@ -27,13 +28,37 @@ async def production_client(settings: Settings, db: None):
         yield http
 
 
-@pytest.mark.parametrize("kind", sorted(CALLER_KINDS))
+REFUSED_KINDS = ["anonymous", "cookie"]
+
+
+def test_every_caller_kind_is_tried():
+    assert set(CALLER_KINDS) == {*REFUSED_KINDS, "bearer"}
+
+
+@pytest.mark.parametrize("kind", REFUSED_KINDS)
 @pytest.mark.parametrize("query", INTROSPECTION)
 async def test_production_refuses_introspection(production_client, settings, kind, query):
     caller = await CALLER_KINDS[kind](production_client, settings)
     for response in (await caller.query(query), await caller.get(query)):
         assert codes(response.json()) == ["INTROSPECTION_DISABLED"]
         assert response.json()["data"] is None
+
+
+@pytest.mark.parametrize("query", INTROSPECTION)
+async def test_production_lets_a_registered_apps_token_introspect(production_client, settings,
+                                                                  query):
+    caller = await CALLER_KINDS["bearer"](production_client, settings)
+    for response in (await caller.query(query), await caller.get(query)):
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, body
+        assert body["data"].get("__schema") or body["data"].get("__type")
+
+
+async def test_production_refuses_introspection_to_a_dead_token(production_client, settings):
+    caller = await CALLER_KINDS["bearer"](production_client, settings)
+    caller.headers["Authorization"] = "Bearer not-a-token-anyone-issued"
+    response = await caller.query(INTROSPECTION[0])
+    assert response.status_code == 401 and codes(response.json()) == ["INVALID_TOKEN"]
 
 
 @pytest.mark.parametrize("kind", sorted(CALLER_KINDS))

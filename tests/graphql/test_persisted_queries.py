@@ -92,8 +92,8 @@ async def test_a_query_longer_than_the_store_keeps_runs_but_is_not_kept(caller: 
     assert codes(again.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
 
 
-def test_every_hash_is_allowed_until_apps_register_their_operations():
-    assert operation_allowed(None, "0" * 64)
+async def test_every_hash_is_allowed_to_callers_without_an_allowlist():
+    assert await operation_allowed(None, "0" * 64)
 
 
 @pytest.mark.skipif(not redis_reachable(), reason=f"Redis not reachable at {REDIS_URL}")

@@ -7,10 +7,12 @@ import re
 import pytest
 
 from api.identity.models import Role
-from tests.factories import make_account, sign_in
+from tests.factories import make_account, make_patient, sign_in
 from tests.graphql.callers import CALLER_KINDS, Caller, codes
+from tests.oauth.support import ALL_READ_SCOPES, issue_token
 
 KINDS = sorted(CALLER_KINDS)
+SIGNED_IN_KINDS = ["bearer", "cookie"]
 
 
 def costing(points: int) -> str:
@@ -39,14 +41,20 @@ async def test_the_address_limit_lets_three_through_and_refuses_the_fourth(
     assert_rate_limited(await caller.get("{ __typename }"), "address")
 
 
-async def test_the_token_limit_holds_one_session_and_not_the_next(limited_client, settings):
+@pytest.mark.parametrize("kind", SIGNED_IN_KINDS)
+async def test_the_token_limit_holds_one_credential_and_not_the_next(limited_client, settings,
+                                                                    kind):
     client = limited_client(per_token="3/hour")
-    caller = await CALLER_KINDS["cookie"](client, settings)
+    caller = await CALLER_KINDS[kind](client, settings)
     for _ in range(3):
         assert (await caller.query("{ __typename }")).status_code == 200
     assert_rate_limited(await caller.query("{ __typename }"), "token")
-    other = await sign_in(client, await make_account(Role.PATIENT), settings.secret_key)
-    fresh = Caller("cookie", client, {"x-csrf-token": other})
+    assert_rate_limited(await caller.get("{ __typename }"), "token")
+    if kind == "cookie":
+        other = await sign_in(client, await make_account(Role.PATIENT), settings.secret_key)
+        fresh = Caller("cookie", client, {"x-csrf-token": other})
+    else:
+        fresh = await CALLER_KINDS[kind](client, settings)
     assert (await fresh.query("{ __typename }")).status_code == 200
 
 
@@ -69,18 +77,21 @@ async def test_the_budget_refuses_a_query_costing_one_point_more_than_is_left(
     assert (await caller.query("{ __typename }")).status_code == 200
 
 
-async def test_budgets_are_kept_per_person(limited_client, settings):
+@pytest.mark.parametrize("kind", SIGNED_IN_KINDS)
+async def test_budgets_are_kept_per_person(limited_client, settings, kind):
     client = limited_client(cost_budget="5/hour")
-    first = await CALLER_KINDS["cookie"](client, settings)
+    first = await CALLER_KINDS[kind](client, settings)
     assert (await first.query(costing(5))).json()["extensions"]["cost"]["remaining"] == 0
     assert_rate_limited(await first.query(costing(1)), "cost")
-    second = await CALLER_KINDS["cookie"](client, settings)
+    second = await CALLER_KINDS[kind](client, settings)
     assert (await second.query(costing(5))).json()["extensions"]["cost"]["remaining"] == 0
 
 
-async def test_every_answer_carries_the_ratelimit_header_of_its_budget(limited_client, settings):
+@pytest.mark.parametrize("kind", SIGNED_IN_KINDS)
+async def test_every_answer_carries_the_ratelimit_header_of_its_budget(limited_client, settings,
+                                                                       kind):
     client = limited_client(cost_budget="100/hour")
-    caller = await CALLER_KINDS["cookie"](client, settings)
+    caller = await CALLER_KINDS[kind](client, settings)
     response = await caller.query(costing(3))
     assert response.headers["ratelimit-policy"] == '"cost";q=100'
     match = re.fullmatch(r'"cost";r=(\d+);t=(\d+)', response.headers["ratelimit"])
@@ -107,3 +118,21 @@ async def test_an_unreachable_storage_lets_requests_through(limited_client, sett
         response = await caller.query(costing(1))
         assert response.status_code == 200
         assert response.json()["extensions"]["cost"]["limit"] is None
+
+
+async def test_one_persons_budget_is_kept_apart_for_each_app_and_the_browser(limited_client,
+                                                                             settings):
+    client = limited_client(cost_budget="5/hour")
+    patient = await make_patient()
+    account = await patient.account
+    assert account is not None
+    diary = Caller("bearer", client, {"Authorization": "Bearer " + await issue_token(
+        account, ALL_READ_SCOPES, name="Diary")})
+    assert (await diary.query(costing(5))).json()["extensions"]["cost"]["remaining"] == 0
+    assert_rate_limited(await diary.query(costing(1)), "cost")
+    other_app = Caller("bearer", client, {"Authorization": "Bearer " + await issue_token(
+        account, ALL_READ_SCOPES, name="Scale")})
+    assert (await other_app.query(costing(5))).json()["extensions"]["cost"]["remaining"] == 0
+    browser = Caller("cookie", client,
+                     {"x-csrf-token": await sign_in(client, account, settings.secret_key)})
+    assert (await browser.query(costing(5))).json()["extensions"]["cost"]["remaining"] == 0

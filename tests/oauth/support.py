@@ -13,10 +13,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
+from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from api.identity.models import Account
-from api.oauth import services
+from api.identity.models import Account, Patient, Role
+from api.identity.viewer import Viewer
+from api.oauth import services, store
 from api.records.entries.models import Allergy, Treatment
 from tests.factories import csrf_from
 
@@ -141,3 +143,25 @@ async def give_record_entries(patient_id: int, author: Account) -> None:
 
 def codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+ALL_READ_SCOPES = ("identity.read history.read allergies.read treatments.read "
+                   "vaccinations.read measurements.read directives.read documents.read")
+
+
+async def issue_token(account: Account, scopes: str, *, patient_id: int | None = None,
+                      name: str = "Pollen Diary") -> str:
+    """An access token as the token endpoint issues one, without the pages: a registered,
+    approved app, the person's connection to it (their own record unless ``patient_id``;
+    none for a professional) and a token row, through the OAuth services."""
+    registered = await register(scopes, name=name)
+    app = await services.approved_app(registered.client_id)
+    assert app is not None
+    if patient_id is None and account.role is not Role.PROFESSIONAL:
+        patient_id = (await Patient.get(account_id=account.id)).id
+    connection = await services.connect(Viewer(account=account, session=None), app, patient_id,
+                                        scopes.split())
+    token = generate_token(48)
+    await store.save_token({"access_token": token, "scope": connection.scopes},
+                           connection.id, store.new_family())
+    return token

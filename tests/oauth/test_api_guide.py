@@ -102,6 +102,7 @@ def test_the_guide_walks_through_every_step() -> None:
     joined = "\n".join(BLOCKS)
     for step in ("carnet apps register", "carnet apps approve", "code_challenge_method=S256",
                  "grant_type=authorization_code", "Authorization: Bearer",
+                 "carnet apps operations", "If-None-Match",
                  "grant_type=refresh_token", "/oauth/revoke"):
         assert step in joined, step
 
@@ -125,4 +126,6 @@ async def test_the_guides_commands_work(live_carnet: str, settings: Settings,
     joined = "\n".join(outputs)
     assert "allergies.read treatments.read" in joined  # the scope the person allowed
     assert '"substance": "Birch pollen"' in joined  # the allergies, read with the bearer
+    assert re.search(r"^304$", joined, re.M)  # the registered operation, fetched again
+    assert "PERSISTED_QUERY_NOT_ALLOWED" in joined  # allowlist mode: nothing else runs
     assert outputs[-1].strip().endswith("401")  # revoked: the token no longer works

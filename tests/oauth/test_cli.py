@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import sys
 import pytest
 
 from api.oauth import services
+from api.oauth.models import AppOperation, OAuthApp
 from api.settings import Settings
 
 
@@ -44,3 +46,67 @@ async def test_register_prints_a_secret_only_for_a_confidential_app(settings, db
 async def test_mistakes_are_refused_with_a_reason(settings, db, args, message) -> None:
     done = _carnet(settings, "apps", *args)
     assert done.returncode == 1 and message in done.stderr
+
+
+OPERATIONS_FILE = """query Allergies { me { patient { allergies { items { substance } } } } }
+
+mutation AddWeight($input: AddMeasurementInput!) {
+  addMeasurement(input: $input) { userErrors { code } }
+}
+"""
+
+
+async def test_operations_are_registered_and_their_hashes_printed(settings, db,
+                                                                  tmp_path) -> None:
+    app, _ = await services.register_app(name="Mobile", publisher="Labs", scopes="allergies.read",
+                                         redirect_uris=["org.example.m:/cb"], confidential=False)
+    path = tmp_path / "app.graphql"
+    path.write_text(OPERATIONS_FILE)
+    done = _carnet(settings, "apps", "operations", app.client_id, str(path))
+    assert done.returncode == 0, done.stderr
+    expected = {
+        "Allergies": OPERATIONS_FILE.splitlines()[0],
+        "AddWeight": "\n".join(OPERATIONS_FILE.splitlines()[2:5]),
+    }
+    printed = dict(line.split("\t")[::-1] for line in done.stdout.splitlines())
+    assert printed == {name: hashlib.sha256(text.encode()).hexdigest()
+                       for name, text in expected.items()}
+    assert "allowlist mode on" in done.stderr
+    again = _carnet(settings, "apps", "operations", app.client_id, str(path))
+    assert again.stdout == done.stdout  # registering twice adds nothing
+    off = _carnet(settings, "apps", "operations", app.client_id, "--allowlist", "off")
+    assert off.returncode == 0 and off.stdout == done.stdout
+    assert "allowlist mode off" in off.stderr
+    assert not (await OAuthApp.get(client_id=app.client_id)).allowlist_mode
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("query A { me { patient { allergies { items { substance } } } }\n",
+     "line 2, column 1: Syntax Error"),
+    ("query A { me { id } }\n\nquery B {\n  me { nosuchfield }\n}\n",
+     "line 4, column 8: Cannot query field 'nosuchfield'"),
+    ("query A { me { id } }\n{ me { id } }\n", "line 2, column 1: This anonymous operation"),
+    ("fragment F on Query { me { id } }\n", "Fragment 'F' is never used"),
+    ("", "Syntax Error"),
+    ('\n\nquery Long { terminology(system: ICD10, text: "' + "x" * 33_000
+     + '", first: 1) { code } }\n',
+     "line 3: Long is longer than 32768 characters"),
+])
+async def test_an_invalid_operation_file_is_refused_with_its_line(settings, db, tmp_path,
+                                                                  text, problem) -> None:
+    app, _ = await services.register_app(name="Mobile", publisher="Labs", scopes="allergies.read",
+                                         redirect_uris=["org.example.m:/cb"], confidential=False)
+    path = tmp_path / "bad.graphql"
+    path.write_text(text)
+    done = _carnet(settings, "apps", "operations", app.client_id, str(path))
+    assert done.returncode == 1 and f"{path}: " in done.stderr and problem in done.stderr, \
+        done.stderr
+    assert await AppOperation.filter(app_id=app.id).count() == 0
+    assert not (await OAuthApp.get(client_id=app.client_id)).allowlist_mode
+
+
+async def test_operations_for_an_unknown_app_are_refused(settings, db, tmp_path) -> None:
+    path = tmp_path / "app.graphql"
+    path.write_text(OPERATIONS_FILE)
+    done = _carnet(settings, "apps", "operations", "no-such-client", str(path))
+    assert done.returncode == 1 and "no app with client id no-such-client" in done.stderr

@@ -14,6 +14,7 @@ from api.identity.ins import Ins, InsError, parse_ins
 from api.identity.models import Account, Role, SecondFactor, Session, SessionStage
 from api.identity.passwords import PasswordPolicyError
 from api.identity.viewer import SESSION_COOKIE, session_from_request, viewer_from_request
+from api.ids import is_number_text
 from api.mail.sender import MailError, send_mail
 from api.security.headers import cookie_header
 from web.forms import form_handler, safe_next, see_other, text
@@ -110,7 +111,7 @@ async def _half_open_session(request: Request) -> Session | None:
 
 def _waiting_seconds(request: Request) -> int | None:
     raw = request.query_params.get("wait", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 86400 else None
+    return int(raw) if is_number_text(raw, limit=86400) and int(raw) > 0 else None
 
 
 async def code_page(request: Request, error: str | None = None, status_code: int = 200,

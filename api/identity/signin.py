@@ -20,6 +20,7 @@ from api.identity.models import Account, AccountStatus, Role, SecondFactor, Sess
 from api.identity.passwords import HashingBusy, hash_password, needs_rehash, verify_password
 from api.identity.second_factor import totp_matches
 from api.identity.tokens import digest, new_numeric_code, same_digest
+from api.ids import ascii_digits
 
 EMAIL_CODE_LIFETIME = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
@@ -162,7 +163,7 @@ async def check_second_factor(secret_key: str, session: Session, code: str) -> N
     await count_code_attempt(session)
     account = await Account.get(id=session.account_id)
     attempt = await _claim(_account_key(secret_key, account))
-    code = "".join(ch for ch in code if ch.isdigit())
+    code = ascii_digits(code)
     if account.second_factor is SecondFactor.TOTP or account.role is Role.PROFESSIONAL:
         ok = await _accept_totp(account, code)
     else:

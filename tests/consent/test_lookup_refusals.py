@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+
 from api.consent.lookup import MAX_FAILED_LOOKUPS
 from api.identity.ins import nir_key
 from tests.consent.support import BLOCK, OPEN_EMERGENCY, OPPOSE, codes, pid, session

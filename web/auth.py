@@ -78,12 +78,17 @@ async def signin_submit(request: Request, form: FormData) -> Response:
         request.headers.get("user-agent", ""), request.client.host if request.client else "",
     )
     query = {"next": next_url} if next_url else {}
+    response: Response | None = None
     if not signin.needs_totp_enrolment(account) and account.second_factor is SecondFactor.EMAIL:
         try:
             await _send_email_code(request, account, session)
         except signin.SignInError as error:  # too many codes sent lately: say how long to wait
             query["wait"] = str(error.retry_after)
-    response = see_other("/signin/code" + (f"?{urlencode(query)}" if query else ""))
+        except MailError:
+            # The password step stands: the page asks to send the code again in a moment.
+            response = _mail_failed_page(request, account, next_url)
+    if response is None:
+        response = see_other("/signin/code" + (f"?{urlencode(query)}" if query else ""))
     _set_session_cookie(request, response, token)
     return response
 
@@ -115,7 +120,7 @@ def _waiting_seconds(request: Request) -> int | None:
 
 
 async def code_page(request: Request, error: str | None = None, status_code: int = 200,
-                    retry_after: int | None = None) -> Response:
+                    retry_after: int | None = None, mail_failed: bool = False) -> Response:
     session = await _half_open_session(request)
     if session is None:
         return see_other("/signin?notice=session_expired")
@@ -123,7 +128,7 @@ async def code_page(request: Request, error: str | None = None, status_code: int
     waiting = _waiting_seconds(request)
     if error is None and waiting is not None:
         error = message(_t(request), "codes_throttled", seconds=waiting)
-    context: dict[str, object] = {"error": error,
+    context: dict[str, object] = {"error": error, "mail_failed": mail_failed,
                                   "next": safe_next(request.query_params.get("next"), "")}
     if signin.needs_totp_enrolment(account):
         secret = await accounts.begin_totp_enrolment(account)
@@ -135,6 +140,15 @@ async def code_page(request: Request, error: str | None = None, status_code: int
     response = render(request, "signin_code.html", context, status_code=status_code)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _mail_failed_page(request: Request, account: Account, next_url: str) -> Response:
+    """503: the code could not be e-mailed; the half-open session stays for a new try."""
+    context = {"error": message(_t(request), "mail_failed"), "next": next_url, "enrol": False,
+               "uses_totp": False, "email": account.email, "mail_failed": True}
+    response = render(request, "signin_code.html", context, status_code=503)
+    response.headers["Retry-After"] = str(signin.BUSY_RETRY_SECONDS)
     return response
 
 
@@ -183,7 +197,10 @@ async def code_resend(request: Request, form: FormData) -> Response:
             status_code=429, retry_after=error.retry_after,
         )
     except MailError:
-        return await code_page(request, message(_t(request), "mail_failed"), status_code=503)
+        response = await code_page(request, message(_t(request), "mail_failed"),
+                                   status_code=503, mail_failed=True)
+        response.headers["Retry-After"] = str(signin.BUSY_RETRY_SECONDS)
+        return response
     return see_other("/signin/code?sent=1")
 
 

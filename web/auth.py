@@ -79,7 +79,7 @@ async def signin_submit(request: Request, form: FormData) -> Response:
     )
     query = {"next": next_url} if next_url else {}
     response: Response | None = None
-    if not signin.needs_totp_enrolment(account) and account.second_factor is SecondFactor.EMAIL:
+    if signin.sends_email_code(account):
         try:
             await _send_email_code(request, account, session)
         except signin.SignInError as error:  # too many codes sent lately: say how long to wait
@@ -97,11 +97,19 @@ async def _send_email_code(request: Request, account: Account, session: Session)
     settings = request.app.state.settings
     issued = await signin.issue_email_code(settings.secret_key, session, account)
     gettext = translations(account.language if account.language in ("fr", "en") else "fr").gettext
-    body = gettext("Your Carnet sign-in code is {code}. It is valid for 10 minutes. "
-                   "If you did not try to sign in, change your password.").format(code=issued.code)
+    if signin.needs_totp_enrolment(account):
+        subject = gettext("Your code to add an authenticator app to Carnet")
+        body = gettext("Your code to add an authenticator app to your Carnet account is "
+                       "{code}. It is valid for 10 minutes. If you did not try to sign in, "
+                       "change your password now: someone knows it.").format(code=issued.code)
+    else:
+        subject = gettext("Your Carnet sign-in code")
+        body = gettext("Your Carnet sign-in code is {code}. It is valid for 10 minutes. "
+                       "If you did not try to sign in, change your password.").format(
+                           code=issued.code)
     assert account.email is not None
     try:
-        await send_mail(settings, account.email, gettext("Your Carnet sign-in code"), body)
+        await send_mail(settings, account.email, subject, body)
     except MailError:
         await signin.email_code_not_sent(issued)
         raise
@@ -109,7 +117,8 @@ async def _send_email_code(request: Request, account: Account, session: Session)
 
 async def _half_open_session(request: Request) -> Session | None:
     session = await session_from_request(request, request.app.state.settings.secret_key)
-    if session is None or session.stage is not SessionStage.SECOND_FACTOR:
+    if session is None or session.stage not in (SessionStage.SECOND_FACTOR,
+                                                 SessionStage.ENROLMENT):
         return None
     return session
 
@@ -130,10 +139,12 @@ async def code_page(request: Request, error: str | None = None, status_code: int
         error = message(_t(request), "codes_throttled", seconds=waiting)
     context: dict[str, object] = {"error": error, "mail_failed": mail_failed,
                                   "next": safe_next(request.query_params.get("next"), "")}
-    if signin.needs_totp_enrolment(account):
+    if signin.needs_totp_enrolment(account) and session.stage is SessionStage.ENROLMENT:
         secret = await accounts.begin_totp_enrolment(account)
         uri = second_factor.provisioning_uri(secret, account.email or "carnet")
         context.update(enrol=True, secret=secret, qr=second_factor.qr_svg(uri))
+    elif signin.needs_totp_enrolment(account):  # the e-mailed code comes first
+        context.update(enrol=False, enrol_email=True, uses_totp=False, email=account.email)
     else:
         uses_totp = account.second_factor is SecondFactor.TOTP or account.role is Role.PROFESSIONAL
         context.update(enrol=False, uses_totp=uses_totp, email=account.email)
@@ -161,9 +172,15 @@ async def code_submit(request: Request, form: FormData) -> Response:
     account = session.account
     code = text(form, "code", 20)
     try:
-        if signin.needs_totp_enrolment(account):
+        if signin.needs_totp_enrolment(account) and session.stage is SessionStage.ENROLMENT:
             await signin.count_code_attempt(session)
             await accounts.confirm_totp_enrolment(account, code)
+            await signin.enrolment_done(settings.secret_key, account)
+        elif signin.needs_totp_enrolment(account):
+            await signin.check_enrolment_code(settings.secret_key, session, code)
+            next_url = safe_next(text(form, "next"), "")
+            return see_other("/signin/code" + (f"?{urlencode({'next': next_url})}"
+                                               if next_url else ""))
         else:
             await signin.check_second_factor(settings.secret_key, session, code)
     except (signin.SignInError, accounts.AccountError) as error:
@@ -189,6 +206,8 @@ async def code_resend(request: Request, form: FormData) -> Response:
     session = await _half_open_session(request)
     if session is None:
         return see_other("/signin?notice=session_expired")
+    if session.stage is SessionStage.ENROLMENT:  # no more e-mailed codes at this step
+        return see_other("/signin/code")
     try:
         await _send_email_code(request, session.account, session)
     except signin.SignInError as error:

@@ -15,11 +15,12 @@ from api.identity.models import Account, Role, SecondFactor, Session, SessionSta
 from api.identity.passwords import PasswordPolicyError
 from api.identity.viewer import SESSION_COOKIE, session_from_request, viewer_from_request
 from api.ids import is_number_text
-from api.mail.sender import MailError, send_mail
+from api.mail.sender import MailError
 from api.security.headers import cookie_header
 from web.forms import form_handler, safe_next, see_other, text
 from web.i18n import translations
 from web.messages import message
+from web.signin_mail import mail_failed_page, send_email_code
 from web.templating import language_of, render
 
 
@@ -78,41 +79,19 @@ async def signin_submit(request: Request, form: FormData) -> Response:
         request.headers.get("user-agent", ""), request.client.host if request.client else "",
     )
     query = {"next": next_url} if next_url else {}
-    response: Response | None = None
+    page: Response | None = None
     if signin.sends_email_code(account):
         try:
-            await _send_email_code(request, account, session)
+            await send_email_code(request, account, session)
         except signin.SignInError as error:  # too many codes sent lately: say how long to wait
             query["wait"] = str(error.retry_after)
         except MailError:
             # The password step stands: the page asks to send the code again in a moment.
-            response = _mail_failed_page(request, account, next_url)
-    if response is None:
-        response = see_other("/signin/code" + (f"?{urlencode(query)}" if query else ""))
-    _set_session_cookie(request, response, token)
-    return response
-
-
-async def _send_email_code(request: Request, account: Account, session: Session) -> None:
-    settings = request.app.state.settings
-    issued = await signin.issue_email_code(settings.secret_key, session, account)
-    gettext = translations(account.language if account.language in ("fr", "en") else "fr").gettext
-    if signin.needs_totp_enrolment(account):
-        subject = gettext("Your code to add an authenticator app to Carnet")
-        body = gettext("Your code to add an authenticator app to your Carnet account is "
-                       "{code}. It is valid for 10 minutes. If you did not try to sign in, "
-                       "change your password now: someone knows it.").format(code=issued.code)
-    else:
-        subject = gettext("Your Carnet sign-in code")
-        body = gettext("Your Carnet sign-in code is {code}. It is valid for 10 minutes. "
-                       "If you did not try to sign in, change your password.").format(
-                           code=issued.code)
-    assert account.email is not None
-    try:
-        await send_mail(settings, account.email, subject, body)
-    except MailError:
-        await signin.email_code_not_sent(issued)
-        raise
+            page = mail_failed_page(request, account, next_url)
+    if page is None:
+        page = see_other("/signin/code" + (f"?{urlencode(query)}" if query else ""))
+    _set_session_cookie(request, page, token)
+    return page
 
 
 async def _half_open_session(request: Request) -> Session | None:
@@ -151,15 +130,6 @@ async def code_page(request: Request, error: str | None = None, status_code: int
     response = render(request, "signin_code.html", context, status_code=status_code)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
-    return response
-
-
-def _mail_failed_page(request: Request, account: Account, next_url: str) -> Response:
-    """503: the code could not be e-mailed; the half-open session stays for a new try."""
-    context = {"error": message(_t(request), "mail_failed"), "next": next_url, "enrol": False,
-               "uses_totp": False, "email": account.email, "mail_failed": True}
-    response = render(request, "signin_code.html", context, status_code=503)
-    response.headers["Retry-After"] = str(signin.BUSY_RETRY_SECONDS)
     return response
 
 
@@ -209,7 +179,7 @@ async def code_resend(request: Request, form: FormData) -> Response:
     if session.stage is SessionStage.ENROLMENT:  # no more e-mailed codes at this step
         return see_other("/signin/code")
     try:
-        await _send_email_code(request, session.account, session)
+        await send_email_code(request, session.account, session)
     except signin.SignInError as error:
         return await code_page(
             request, message(_t(request), error.code, seconds=error.retry_after),

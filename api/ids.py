@@ -8,8 +8,10 @@ number uses these (plumbing: imported by the API and the pages alike).
 
 from __future__ import annotations
 
-# Primary keys (and the numbers cursors carry) are PostgreSQL `integer`.
+# Primary keys (and the numbers cursors carry) are PostgreSQL `integer`...
 MAX_ID = 2**31 - 1
+# ... or `bigint` for the few tables that grow with every write (the change feed).
+MAX_BIG_ID = 2**63 - 1
 
 
 def is_ascii_digits(text: str) -> bool:
@@ -25,6 +27,13 @@ def ascii_digits(text: str) -> str:
 def is_number_text(text: str, *, limit: int = MAX_ID) -> bool:
     """ASCII digits only and at most `limit`."""
     return is_ascii_digits(text) and len(text) <= len(str(limit)) and int(text) <= limit
+
+
+def number_from_text(text: str, *, limit: int = MAX_ID) -> int:
+    """The number `text` spells in ASCII digits, at most `limit`; ValueError otherwise."""
+    if not is_number_text(text, limit=limit):
+        raise ValueError(f"not a number up to {limit}")
+    return int(text)
 
 
 def id_or_none(raw: object) -> int | None:

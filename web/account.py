@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from api.identity import accounts, second_factor, sessions
 from api.identity.passwords import PasswordPolicyError
+from api.ids import id_or_none
 from web.forms import form_handler, see_other, text
 from web.guards import signed_in
 from web.i18n import translations
@@ -100,9 +101,9 @@ async def use_email_codes(request: Request, form: FormData) -> Response:
 @signed_in()
 @form_handler
 async def revoke_session(request: Request, form: FormData) -> Response:
-    raw = text(form, "session_id", 12)
-    if raw.isdigit():
-        await sessions.revoke(int(raw), request.state.viewer.account.id)
+    session_id = id_or_none(text(form, "session_id", 12))
+    if session_id is not None:
+        await sessions.revoke(session_id, request.state.viewer.account.id)
     return see_other("/account?notice=session_revoked#sessions")
 
 

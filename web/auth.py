@@ -14,11 +14,13 @@ from api.identity.ins import Ins, InsError, parse_ins
 from api.identity.models import Account, Role, SecondFactor, Session, SessionStage
 from api.identity.passwords import PasswordPolicyError
 from api.identity.viewer import SESSION_COOKIE, session_from_request, viewer_from_request
-from api.mail.sender import MailError, send_mail
+from api.ids import is_number_text
+from api.mail.sender import MailError
 from api.security.headers import cookie_header
 from web.forms import form_handler, safe_next, see_other, text
 from web.i18n import translations
 from web.messages import message
+from web.signin_mail import mail_failed_page, send_email_code
 from web.templating import language_of, render
 
 
@@ -77,44 +79,36 @@ async def signin_submit(request: Request, form: FormData) -> Response:
         request.headers.get("user-agent", ""), request.client.host if request.client else "",
     )
     query = {"next": next_url} if next_url else {}
-    if not signin.needs_totp_enrolment(account) and account.second_factor is SecondFactor.EMAIL:
+    page: Response | None = None
+    if signin.sends_email_code(account):
         try:
-            await _send_email_code(request, account, session)
+            await send_email_code(request, account, session)
         except signin.SignInError as error:  # too many codes sent lately: say how long to wait
             query["wait"] = str(error.retry_after)
-    response = see_other("/signin/code" + (f"?{urlencode(query)}" if query else ""))
-    _set_session_cookie(request, response, token)
-    return response
-
-
-async def _send_email_code(request: Request, account: Account, session: Session) -> None:
-    settings = request.app.state.settings
-    issued = await signin.issue_email_code(settings.secret_key, session, account)
-    gettext = translations(account.language if account.language in ("fr", "en") else "fr").gettext
-    body = gettext("Your Carnet sign-in code is {code}. It is valid for 10 minutes. "
-                   "If you did not try to sign in, change your password.").format(code=issued.code)
-    assert account.email is not None
-    try:
-        await send_mail(settings, account.email, gettext("Your Carnet sign-in code"), body)
-    except MailError:
-        await signin.email_code_not_sent(issued)
-        raise
+        except MailError:
+            # The password step stands: the page asks to send the code again in a moment.
+            page = mail_failed_page(request, account, next_url)
+    if page is None:
+        page = see_other("/signin/code" + (f"?{urlencode(query)}" if query else ""))
+    _set_session_cookie(request, page, token)
+    return page
 
 
 async def _half_open_session(request: Request) -> Session | None:
     session = await session_from_request(request, request.app.state.settings.secret_key)
-    if session is None or session.stage is not SessionStage.SECOND_FACTOR:
+    if session is None or session.stage not in (SessionStage.SECOND_FACTOR,
+                                                 SessionStage.ENROLMENT):
         return None
     return session
 
 
 def _waiting_seconds(request: Request) -> int | None:
     raw = request.query_params.get("wait", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 86400 else None
+    return int(raw) if is_number_text(raw, limit=86400) and int(raw) > 0 else None
 
 
 async def code_page(request: Request, error: str | None = None, status_code: int = 200,
-                    retry_after: int | None = None) -> Response:
+                    retry_after: int | None = None, mail_failed: bool = False) -> Response:
     session = await _half_open_session(request)
     if session is None:
         return see_other("/signin?notice=session_expired")
@@ -122,12 +116,14 @@ async def code_page(request: Request, error: str | None = None, status_code: int
     waiting = _waiting_seconds(request)
     if error is None and waiting is not None:
         error = message(_t(request), "codes_throttled", seconds=waiting)
-    context: dict[str, object] = {"error": error,
+    context: dict[str, object] = {"error": error, "mail_failed": mail_failed,
                                   "next": safe_next(request.query_params.get("next"), "")}
-    if signin.needs_totp_enrolment(account):
+    if signin.needs_totp_enrolment(account) and session.stage is SessionStage.ENROLMENT:
         secret = await accounts.begin_totp_enrolment(account)
         uri = second_factor.provisioning_uri(secret, account.email or "carnet")
         context.update(enrol=True, secret=secret, qr=second_factor.qr_svg(uri))
+    elif signin.needs_totp_enrolment(account):  # the e-mailed code comes first
+        context.update(enrol=False, enrol_email=True, uses_totp=False, email=account.email)
     else:
         uses_totp = account.second_factor is SecondFactor.TOTP or account.role is Role.PROFESSIONAL
         context.update(enrol=False, uses_totp=uses_totp, email=account.email)
@@ -146,9 +142,15 @@ async def code_submit(request: Request, form: FormData) -> Response:
     account = session.account
     code = text(form, "code", 20)
     try:
-        if signin.needs_totp_enrolment(account):
+        if signin.needs_totp_enrolment(account) and session.stage is SessionStage.ENROLMENT:
             await signin.count_code_attempt(session)
             await accounts.confirm_totp_enrolment(account, code)
+            await signin.enrolment_done(settings.secret_key, account)
+        elif signin.needs_totp_enrolment(account):
+            await signin.check_enrolment_code(settings.secret_key, session, code)
+            next_url = safe_next(text(form, "next"), "")
+            return see_other("/signin/code" + (f"?{urlencode({'next': next_url})}"
+                                               if next_url else ""))
         else:
             await signin.check_second_factor(settings.secret_key, session, code)
     except (signin.SignInError, accounts.AccountError) as error:
@@ -174,15 +176,20 @@ async def code_resend(request: Request, form: FormData) -> Response:
     session = await _half_open_session(request)
     if session is None:
         return see_other("/signin?notice=session_expired")
+    if session.stage is SessionStage.ENROLMENT:  # no more e-mailed codes at this step
+        return see_other("/signin/code")
     try:
-        await _send_email_code(request, session.account, session)
+        await send_email_code(request, session.account, session)
     except signin.SignInError as error:
         return await code_page(
             request, message(_t(request), error.code, seconds=error.retry_after),
             status_code=429, retry_after=error.retry_after,
         )
     except MailError:
-        return await code_page(request, message(_t(request), "mail_failed"), status_code=503)
+        response = await code_page(request, message(_t(request), "mail_failed"),
+                                   status_code=503, mail_failed=True)
+        response.headers["Retry-After"] = str(signin.BUSY_RETRY_SECONDS)
+        return response
     return see_other("/signin/code?sent=1")
 
 

@@ -18,7 +18,7 @@ from api import clock
 from api.audit.log import record_event
 from api.audit.models import RequestKind
 from api.consent.loaders import forget_rights
-from api.consent.lookup import count_miss, patient_by_ins
+from api.consent.lookup import found, look_up
 from api.consent.messages import Problem
 from api.consent.models import EmergencyAccess, Notification, NotificationKind, TreatingDoctor
 from api.consent.notifications import (
@@ -31,7 +31,6 @@ from api.consent.policy import may_open_emergency_access
 from api.consent.sections import Basis, Refusal
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import facts_for
 from api.identity.models import Patient, Professional
 
 EMERGENCY_DURATION = timedelta(hours=4)
@@ -107,18 +106,14 @@ async def open_emergency_access(
     problems = reason_problems(reason)
     if problems:
         return None, None, problems
-    patient = await patient_by_ins(account_id, ins, birth_date)
-    decision = None
-    if patient is not None:
-        viewer, rights = await facts_for(info.context, patient)
-        decision = may_open_emergency_access(viewer, rights)
-    if patient is None or decision is None or not decision.allowed:
-        if patient is not None and decision is not None and (
-            decision.reason is Refusal.EMERGENCY_OPPOSED
-        ):
-            await _record_refused_attempt(patient, account_id, reason)
-        await count_miss(account_id)
+    lookup = await look_up(info, ins, birth_date)
+    decision = may_open_emergency_access(lookup.viewer, lookup.rights)
+    if not (lookup.exists and decision.allowed):
+        if lookup.exists and decision.reason is Refusal.EMERGENCY_OPPOSED:
+            await _record_refused_attempt(lookup.patient, account_id, reason)
         raise NotFound(REFUSED)
+    await found(lookup)
+    patient = lookup.patient
     professional = await Professional.get(account_id=account_id)
     now = clock.now()
     async with in_transaction() as connection:

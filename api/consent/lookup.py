@@ -1,35 +1,57 @@
 """Finding a patient by exact INS and birth date (the directory is api.consent.directory).
 
 The patient lookup never searches: both traits must match exactly, and any miss (unknown
-INS, wrong birth date, or a patient who blocked the professional) is the same NOT_FOUND.
-Misses are counted per account in the database, so a throttle holds across processes.
+INS, wrong birth date, or a patient who blocked the professional) is the same NOT_FOUND,
+reached by the same statements. Misses are claimed per account in the database before the
+lookup runs (``api.identity.throttle``), so the limit holds across processes and requests.
 Break-glass (``api.consent.emergency``) identifies the patient the same way.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from api import clock
-from api.consent.facts import Rights
+from api.consent.facts import Rights, ViewerFacts
 from api.consent.loaders import viewer_facts_loader
-from api.consent.models import FailedPatientLookup
 from api.consent.policy import decide
 from api.consent.rights import app_facts
 from api.consent.sections import Action, Refusal, Section
 from api.graphql.context import Info
 from api.graphql.errors import CarnetError, ConsentRequired, NotFound
 from api.graphql.permissions import facts_for
+from api.identity import throttle
 from api.identity.ins import InsError, parse_ins
 from api.identity.models import Patient
 
-LOOKUP_WINDOW = timedelta(hours=1)
+# Misses allowed per professional account before lookups wait; the wait then doubles up to
+# an hour, and an account that stopped missing for an hour starts again from zero.
 MAX_FAILED_LOOKUPS = 20
+LOOKUPS = throttle.Policy(free=MAX_FAILED_LOOKUPS, first_delay=timedelta(minutes=15),
+                          max_delay=timedelta(hours=1), forget_after=timedelta(hours=1))
 NO_SUCH_PATIENT = "No patient has this INS and birth date."
+# The stand-in judged when nobody has the traits: no row has this id.
+NOBODY = 0
 
 
 class TooManyLookups(CarnetError):
     code = "TOO_MANY_LOOKUPS"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a lookup found, judged by the same statements whether anyone was found or not.
+
+    ``patient`` is the person with the traits, or an unsaved stand-in (id ``NOBODY``) whose
+    rights were loaded all the same, so a miss costs what a refusal costs.
+    """
+
+    patient: Patient
+    exists: bool
+    viewer: ViewerFacts
+    rights: Rights
+    attempt: throttle.Claim
 
 
 async def _may_look_up(info: Info) -> None:
@@ -50,55 +72,59 @@ async def _may_look_up(info: Info) -> None:
                           code="PROFESSIONALS_ONLY")
 
 
-async def count_miss(account_id: int) -> None:
-    """One more lookup that found nobody (or was refused like one) for this account."""
-    now = clock.now()
-    await FailedPatientLookup.filter(account_id=account_id, at__lt=now - LOOKUP_WINDOW).delete()
-    await FailedPatientLookup.create(account_id=account_id, at=now)
+def lookup_key(secret_key: str, account_id: int) -> str:
+    return throttle.throttle_key(secret_key, "patient-lookup", str(account_id))
 
 
-async def patient_by_ins(account_id: int, ins: str, birth_date: date) -> Patient | None:
-    """The patient with exactly this INS (NIR + key) and birth date, or None.
+async def look_up(info: Info, ins: str, birth_date: date) -> Lookup:
+    """Claim one attempt, then find and judge the patient with exactly these traits.
 
-    Refuses first when the account missed too often in the last hour; a malformed INS (its
-    key says so, whether anyone has it or not) is BAD_INS and not counted. The caller counts
-    the misses (``count_miss``), including refusals it answers like a miss.
+    A malformed INS (its key says so, whether anyone has it or not) is BAD_INS and costs no
+    attempt. Otherwise the attempt is claimed atomically before anything is read, so parallel
+    lookups (requests or aliases) cannot all slip past the limit: once it is reached, the
+    refusal is TOO_MANY_LOOKUPS with the seconds to wait. The caller gives the attempt back
+    (``found``) when it succeeds; any refusal keeps it counted as a miss.
     """
-    since = clock.now() - LOOKUP_WINDOW
-    if await FailedPatientLookup.filter(account_id=account_id, at__gte=since).count() >= (
-        MAX_FAILED_LOOKUPS
-    ):
-        raise TooManyLookups(
-            f"Too many lookups found nobody: wait up to an hour before trying again "
-            f"({MAX_FAILED_LOOKUPS} per hour at most).", retryAfterSeconds=3600)
     try:
         parsed = parse_ins(ins)
     except InsError as error:  # a typo the key reveals: not counted as a miss
         raise CarnetError(str(error), code="BAD_INS") from None
-    return await Patient.get_or_none(ins_nir=parsed.nir, ins_key=parsed.key,
-                                     birth_date=birth_date)
+    account_id = info.context.require_viewer().account_id
+    try:
+        attempt = await throttle.claim(lookup_key(info.context.settings.secret_key, account_id),
+                                       LOOKUPS)
+    except throttle.Throttled as error:
+        raise TooManyLookups(
+            f"Too many lookups found nobody: try again in {error.retry_after} s "
+            f"({MAX_FAILED_LOOKUPS} misses, then a wait of up to an hour).",
+            retryAfterSeconds=error.retry_after) from None
+    found = await Patient.get_or_none(ins_nir=parsed.nir, ins_key=parsed.key,
+                                      birth_date=birth_date)
+    patient = found if found is not None else Patient(id=NOBODY, birth_date=birth_date)
+    viewer, rights = await facts_for(info.context, patient)
+    return Lookup(patient, found is not None, viewer, rights, attempt)
+
+
+async def found(lookup: Lookup) -> None:
+    """The lookup succeeded: its attempt was not a miss."""
+    await throttle.release(lookup.attempt)
 
 
 async def find_patient(info: Info, ins: str, birth_date: date) -> Patient:
     """The patient with exactly this INS and birth date, or NOT_FOUND.
 
-    A successful lookup is written to the patient's access history (the viewer now knows
-    the person is in Carnet), like any other access: noted in the request and written
-    once with the request's other accesses. What the caller then reads of the record
-    (the name included) is decided field by field.
+    Nobody with these traits and a patient who blocked the viewer are the same NOT_FOUND,
+    reached by the same statements. A successful lookup is written to the patient's access
+    history (the viewer now knows the person is in Carnet), like any other access: noted in
+    the request and written once with the request's other accesses. What the caller then
+    reads of the record (the name included) is decided field by field.
     """
     await _may_look_up(info)
-    account_id = info.context.require_viewer().account_id
-    patient = await patient_by_ins(account_id, ins, birth_date)
-    if patient is not None:
-        viewer, rights = await facts_for(info.context, patient)
-        decision = decide(viewer, rights, Section.DOCUMENTS, Action.DEPOSIT)
-        if decision.allowed:
-            # In the history as an identity read on the deposit basis: "found the record".
-            info.context.note_access(patient.id, Section.IDENTITY, Action.READ, decision)
-        else:
-            patient = None  # blocked: as if the patient did not exist
-    if patient is None:
-        await count_miss(account_id)
+    lookup = await look_up(info, ins, birth_date)
+    decision = decide(lookup.viewer, lookup.rights, Section.DOCUMENTS, Action.DEPOSIT)
+    if not (lookup.exists and decision.allowed):
         raise NotFound(NO_SUCH_PATIENT)
-    return patient
+    await found(lookup)
+    # In the history as an identity read on the deposit basis: "found the record".
+    info.context.note_access(lookup.patient.id, Section.IDENTITY, Action.READ, decision)
+    return lookup.patient

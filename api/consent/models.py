@@ -178,21 +178,6 @@ class HeldBackNotice(Model):
         table = "consent_held_back_notice"
 
 
-# A professional's lookup by INS and birth date that found nobody: counted to throttle them.
-class FailedPatientLookup(Model):
-    id = fields.IntField(primary_key=True)
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "identity.Account", related_name=False, on_delete=fields.CASCADE
-    )
-    at = fields.DatetimeField()
-
-    account_id: int
-
-    class Meta:
-        table = "consent_failed_lookup"
-        indexes = (("account_id", "at"),)
-
-
 # What a successful lookup by INS and birth date hands the professional instead of the
 # record's id: an opaque handle, usable by that account only, for a short while, to deposit
 # a document. Only the handle's keyed digest is kept.

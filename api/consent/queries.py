@@ -73,8 +73,8 @@ class ConsentQuery:
     @strawberry.field(description="For a professional: the patient with exactly this INS "
                       "(15 characters) and birth date: a handle to deposit a document, and the "
                       "record only if the viewer has a relation to it. NOT_FOUND otherwise, "
-                      "whatever the reason; misses are limited to 20 an hour. Each success is "
-                      "in the patient's access history.")
+                      "whatever the reason; after 20 misses, TOO_MANY_LOOKUPS (wait up to an "
+                      "hour). Each success is in the patient's access history.")
     async def find_patient(self, info: Info, ins: str,
                            birth_date: date) -> PatientLookupType | None:
         patient = await lookup.find_patient(info, ins, birth_date)

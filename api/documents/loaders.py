@@ -15,6 +15,7 @@ from api.documents.visibility import visibility_condition
 from api.graphql.common import decode_cursor, encode_cursor
 from api.graphql.context import Context
 from api.graphql.errors import CarnetError
+from api.ids import number_from_text
 
 
 def item_facts(document: Document) -> ItemFacts:
@@ -43,7 +44,7 @@ def _after(cursor: str | None) -> Q | None:
     if values is None:
         return None
     try:
-        day, last_id = date.fromisoformat(values[0]), int(values[1])
+        day, last_id = date.fromisoformat(values[0]), number_from_text(values[1])
     except ValueError:
         raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
     return Q(document_date__lt=day) | Q(document_date=day, id__lt=last_id)

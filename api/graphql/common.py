@@ -10,10 +10,9 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from api.graphql.errors import CarnetError
+from api.ids import is_number_text
 
 MAX_PAGE_SIZE = 100
-# Primary keys (and the numbers cursors carry) are PostgreSQL `integer`.
-MAX_ID = 2**31 - 1
 DEFAULT_PAGE_SIZE = 50
 T = TypeVar("T")
 
@@ -87,12 +86,6 @@ def decode_number_cursor(cursor: str | None) -> int | None:
     if not is_number_text(values[0]):
         raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
     return int(values[0])
-
-
-def is_number_text(text: str, *, limit: int = MAX_ID) -> bool:
-    """ASCII digits only (`"²".isdigit()` is true, `int("²")` fails) and at most `limit`."""
-    return (text.isascii() and text.isdigit() and len(text) <= len(str(limit))
-            and int(text) <= limit)
 
 
 def parse_id(raw: str | int, what: str = "id") -> int:

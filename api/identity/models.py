@@ -30,6 +30,8 @@ class SecondFactor(StrEnum):
 
 class SessionStage(StrEnum):
     SECOND_FACTOR = "second_factor"
+    # Password and e-mailed enrolment code done: a first authenticator may now be added.
+    ENROLMENT = "enrolment"
     ACTIVE = "active"
 
 

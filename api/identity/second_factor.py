@@ -8,6 +8,8 @@ from datetime import datetime
 import pyotp
 import segno
 
+from api.ids import is_ascii_digits
+
 ISSUER = "Carnet"
 STEP_SECONDS = 30
 
@@ -32,7 +34,7 @@ def qr_svg(uri: str) -> str:
 
 def totp_matches(secret: str, code: str, moment: datetime) -> int | None:
     """The time-step counter the code belongs to (one step of drift allowed), or None."""
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not is_ascii_digits(code):
         return None
     totp = pyotp.TOTP(secret)
     counter = int(moment.timestamp()) // STEP_SECONDS

@@ -16,10 +16,11 @@ from tortoise.expressions import F, Q
 
 from api import clock
 from api.identity import throttle
-from api.identity.models import Account, AccountStatus, Role, SecondFactor, Session
+from api.identity.models import Account, AccountStatus, Role, SecondFactor, Session, SessionStage
 from api.identity.passwords import HashingBusy, hash_password, needs_rehash, verify_password
 from api.identity.second_factor import totp_matches
 from api.identity.tokens import digest, new_numeric_code, same_digest
+from api.ids import ascii_digits
 
 EMAIL_CODE_LIFETIME = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
@@ -127,6 +128,15 @@ def needs_totp_enrolment(account: Account) -> bool:
     return wants_totp and account.totp_secret is None
 
 
+def sends_email_code(account: Account) -> bool:
+    """Whether the second step starts with a code e-mailed to the account's address.
+
+    A first authenticator is enrolled only after such a code: whoever holds the password
+    alone must not be able to add their own authenticator to someone else's account.
+    """
+    return needs_totp_enrolment(account) or account.second_factor is SecondFactor.EMAIL
+
+
 @dataclass(frozen=True)
 class EmailCode:
     code: str
@@ -162,20 +172,53 @@ async def check_second_factor(secret_key: str, session: Session, code: str) -> N
     await count_code_attempt(session)
     account = await Account.get(id=session.account_id)
     attempt = await _claim(_account_key(secret_key, account))
-    code = "".join(ch for ch in code if ch.isdigit())
+    code = ascii_digits(code)
     if account.second_factor is SecondFactor.TOTP or account.role is Role.PROFESSIONAL:
         ok = await _accept_totp(account, code)
     else:
-        expected = digest(secret_key, code, f"email-code:{session.id}")
-        expires = session.email_code_expires_at
-        fresh = expires is not None and clock.now() < expires
-        if not fresh and same_digest(session.email_code_hash, expected):
-            await throttle.release(attempt)
-            raise SignInError("code_expired")
-        ok = fresh and same_digest(session.email_code_hash, expected)
+        ok = await _email_code_matches(secret_key, session, code, attempt)
     if not ok:
         raise SignInError("bad_code")
     await throttle.clear(attempt.key)
+    await throttle.clear(_email_code_key(secret_key, account))
+
+
+async def _email_code_matches(secret_key: str, session: Session, code: str,
+                              attempt: throttle.Claim) -> bool:
+    """Whether `code` is the session's live e-mailed code; SignInError when it expired."""
+    expected = digest(secret_key, code, f"email-code:{session.id}")
+    expires = session.email_code_expires_at
+    fresh = expires is not None and clock.now() < expires
+    if not fresh and same_digest(session.email_code_hash, expected):
+        await throttle.release(attempt)
+        raise SignInError("code_expired")
+    return fresh and same_digest(session.email_code_hash, expected)
+
+
+async def check_enrolment_code(secret_key: str, session: Session, code: str) -> None:
+    """The e-mailed code that opens the enrolment of a first authenticator, or SignInError.
+
+    Counted like any code (per session and on the account's throttle). The right code moves
+    the session to ENROLMENT, with fresh code attempts for the authenticator's code; the
+    throttle is cleared only when the authenticator is confirmed.
+    """
+    await count_code_attempt(session)
+    account = await Account.get(id=session.account_id)
+    attempt = await _claim(_account_key(secret_key, account))
+    if not await _email_code_matches(secret_key, session, ascii_digits(code), attempt):
+        raise SignInError("bad_code")
+    await throttle.release(attempt)
+    moved = await Session.filter(
+        id=session.id, stage=SessionStage.SECOND_FACTOR, revoked_at=None
+    ).update(stage=SessionStage.ENROLMENT, email_code_hash=None, email_code_expires_at=None,
+             code_attempts=0)
+    if not moved:  # the same code used twice at once: only one request moves the session
+        raise SignInError("bad_code")
+
+
+async def enrolment_done(secret_key: str, account: Account) -> None:
+    """The first authenticator is confirmed: the sign-in counts start again."""
+    await throttle.clear(_account_key(secret_key, account))
     await throttle.clear(_email_code_key(secret_key, account))
 
 

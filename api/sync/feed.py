@@ -23,6 +23,7 @@ from api.consent.policy import decide
 from api.consent.sections import Action, Section
 from api.graphql.common import decode_cursor, encode_cursor
 from api.graphql.errors import CarnetError
+from api.ids import MAX_BIG_ID, number_from_text
 from api.sync.models import Change, ChangeKind
 from api.sync.sources import FeedSource, feed_sources
 
@@ -57,7 +58,8 @@ def decode_position(cursor: str | None, now: datetime) -> Position | None:
     if values is None:
         return None
     try:
-        position = Position(int(values[0]), datetime.fromisoformat(values[1]))
+        position = Position(number_from_text(values[0], limit=MAX_BIG_ID),
+                            datetime.fromisoformat(values[1]))
     except ValueError:
         raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
     if position.as_of.tzinfo is None or position.change_id < 0:

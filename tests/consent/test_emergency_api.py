@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from api import clock
 from api.consent.models import (
     EmergencyAccess,
-    FailedPatientLookup,
     Notification,
     NotificationKind,
 )
@@ -26,6 +25,7 @@ from tests.consent.support import (
     session,
     traits,
 )
+from tests.consent.throttling import lookup_misses
 from tests.factories import make_account, make_patient, make_professional
 
 NOW = datetime(2026, 1, 10, 22, 30, tzinfo=UTC)
@@ -94,10 +94,12 @@ async def test_every_refusal_is_one_and_the_same_answer(client, settings, db):
     await (await session(client, settings, blocker))(
         BLOCK, patientId=pid(blocker), professionalId=pid(urgentist))
     unknown_nir = "2800175999999"
+    physician, nurse = await make_professional("physician"), await make_professional("nurse")
+    someone = await make_account(Role.PATIENT)
     answers = [
-        await _open(client, settings, await make_professional("physician"), patient),
-        await _open(client, settings, await make_professional("nurse"), patient),
-        await _open(client, settings, await make_account(Role.PATIENT), patient),
+        await _open(client, settings, physician, patient),
+        await _open(client, settings, nurse, patient),
+        await _open(client, settings, someone, patient),
         await _open(client, settings, urgentist, patient, birthDate="1980-01-02"),
         await _open(client, settings, urgentist, patient,
                     ins=unknown_nir + nir_key(unknown_nir)),
@@ -109,7 +111,9 @@ async def test_every_refusal_is_one_and_the_same_answer(client, settings, db):
     assert await EmergencyAccess.all().count() == 0
     assert await Notification.all().count() == 0
     # Each refusal counts as a missed lookup, whoever asked.
-    assert await FailedPatientLookup.all().count() == len(answers)
+    accounts = [(await physician.account).id, (await nurse.account).id, someone.id,
+                (await urgentist.account).id]
+    assert [await lookup_misses(settings, a) for a in accounts] == [1, 1, 1, 4]
 
 
 async def test_a_short_reason_is_refused(client, settings, db):

@@ -143,7 +143,7 @@ async def test_signing_in_with_the_emailed_code_lets_codes_be_sent_again(client)
 
 
 async def test_a_code_the_mail_server_refused_is_not_counted(client, monkeypatch):
-    import web.auth
+    import web.signin_mail
     from api.mail.sender import MailError
 
     await make_patient(email="alice@test.invalid")
@@ -153,7 +153,7 @@ async def test_a_code_the_mail_server_refused_is_not_counted(client, monkeypatch
         raise MailError("down")
 
     with monkeypatch.context() as patched:
-        patched.setattr(web.auth, "send_mail", refused)
+        patched.setattr(web.signin_mail, "send_mail", refused)
         for _ in range(FREE_ATTEMPTS + 2):
             assert (await _resend(client, token)).status_code == 503
     assert (await _resend(client, token)).status_code == 303

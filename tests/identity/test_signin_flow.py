@@ -108,6 +108,10 @@ async def test_a_professional_without_an_authenticator_must_enrol_at_sign_in(cli
     await make_account(Role.PROFESSIONAL, email="new@test.invalid",
                        second_factor=SecondFactor.TOTP)
     token, _ = await _start(client, "new@test.invalid")
+    # The inbox first: the password alone does not open the enrolment.
+    response = await client.post("/signin/code", data={
+        "csrf_token": token, "code": await _emailed_code("new@test.invalid")})
+    assert response.headers["location"] == "/signin/code"
     page = await client.get("/signin/code")
     assert "<svg" in page.text
     secret = re.search(r"<code>([A-Z2-7]{32})</code>", page.text).group(1)

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.identity.models import Role
+from api.ids import id_or_none
 from api.oauth import services
 from api.oauth.records import AppClient, Authorizer
 from api.oauth.scopes import split_scopes
@@ -91,7 +92,7 @@ async def consent_answer(request: Request, form: FormData) -> Response:
         return await server.authorization_response(oauth, None)
     client: AppClient = grant.request.client
     record = form.get("record")
-    patient_id = int(record) if isinstance(record, str) and record.isdigit() else None
+    patient_id = id_or_none(record)
     try:
         connection = await services.connect(viewer, client.app, patient_id,
                                             split_scopes(grant.request.scope))

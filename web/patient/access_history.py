@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.ids import id_or_none
 from web import graphql_client
 from web.forms import see_other
 from web.patient.consent_words import BASES, Words, person
@@ -24,7 +25,7 @@ def _filters(request: Request) -> dict[str, str]:
     params = request.query_params
     professional = params.get("professional", "")
     basis = params.get("basis", "")
-    return {"professional": professional if professional.isdigit() else "",
+    return {"professional": professional if id_or_none(professional) else "",
             "basis": basis if basis in BASES else ""}
 
 

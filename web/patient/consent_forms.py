@@ -8,6 +8,8 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from api.ids import id_or_none
+
 
 def field_errors(user_errors: list[dict[str, Any]], fields: dict[str, str],
                  fallback: str) -> dict[str, str]:
@@ -22,4 +24,4 @@ def field_errors(user_errors: list[dict[str, Any]], fields: dict[str, str],
 def chosen_id(form: FormData, name: str) -> str | None:
     """A posted id, or None when it is missing or not a number."""
     value = form.get(name)
-    return value.strip() if isinstance(value, str) and value.strip().isdigit() else None
+    return str(number) if (number := id_or_none(value)) is not None else None

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.identity.models import Role
+from api.ids import id_or_none
 from web import graphql_client
 from web.forms import form_handler, see_other
 from web.guards import signed_in
@@ -45,7 +46,7 @@ def record_url(patient_id: str | int, section: str = "") -> str:
 
 async def load_frame(request: Request, patient_id: str) -> dict[str, Any] | None:
     """The frame's data, or None when this record is out of the viewer's reach."""
-    if not patient_id.isdigit():
+    if id_or_none(patient_id) is None:
         return None
     data, errors = await graphql_client.run(request, "RecordFrame", {"id": patient_id})
     if errors or not data.get("patient"):

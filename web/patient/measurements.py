@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api import clock
+from api.ids import id_or_none
 from web import graphql_client
 from web.charts import line_chart
 from web.forms import see_other, text
@@ -252,7 +253,7 @@ async def kind_page(request: Request, frame: dict[str, Any]) -> Response:
     done = query.get("done")
     return await _kind_view(request, frame, kind, period=_period(query.get("period")),
                             after=_cursor(query.get("after")),
-                            remove=remove if remove.isdigit() else None,
+                            remove=remove if id_or_none(remove) else None,
                             done=done if done == "removed" else None)
 
 
@@ -260,7 +261,7 @@ async def kind_page(request: Request, frame: dict[str, Any]) -> Response:
 async def remove(request: Request, frame: dict[str, Any], form: FormData) -> Response:
     kind = kind_of(str(request.path_params["kind"]))
     measurement_id = text(form, "id", 20)
-    if kind is None or not measurement_id.isdigit():
+    if kind is None or id_or_none(measurement_id) is None:
         return render(request, "error.html", {"status": 404}, status_code=404)
     found, problems = await graphql_client.run(request, "MeasurementRecord",
                                                {"id": measurement_id})

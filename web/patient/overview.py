@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.ids import id_or_none
 from web import graphql_client
 from web.forms import see_other
 from web.i18n import translations
@@ -72,7 +73,7 @@ async def overview(request: Request, frame: dict[str, Any]) -> Response:
 @record_form
 async def mark_read(request: Request, frame: dict[str, Any], form: FormData) -> Response:
     """Mark the notifications shown on the overview as read (the ids the form carried)."""
-    ids = [i for i in form.getlist("ids") if isinstance(i, str) and i.isdigit()][:100]
+    ids = [i for i in form.getlist("ids") if id_or_none(i) is not None][:100]
     if not ids:
         message = translations(language_of(request)).gettext(NOTHING_TO_MARK)
         return await _overview(request, frame, errors=[message],

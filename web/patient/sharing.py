@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.ids import id_or_none
 from web import graphql_client
 from web.forms import see_other
 from web.i18n import translations
@@ -153,7 +154,7 @@ async def remove_doctor(request: Request, frame: dict[str, Any], form: FormData)
 async def confirm_block(request: Request, frame: dict[str, Any]) -> Response:
     """Blocking asks first, and says what it ends: nothing comes back on unblocking."""
     professional_id = request.query_params.get("professional", "")
-    if not professional_id.isdigit():
+    if id_or_none(professional_id) is None:
         return _not_found(request)
     data, problems = await graphql_client.run(
         request, "BlockForm", {"id": frame["patient_id"], "professionalId": professional_id})

@@ -32,6 +32,7 @@ from api.graphql.context import Context, Info
 from api.graphql.errors import CarnetError
 from api.graphql.permissions import facts_for
 from api.identity.models import Patient
+from api.ids import number_from_text
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.provenance import author_loader
 
@@ -187,7 +188,7 @@ def _position(rows: SectionRows[Any], after: str | None) -> tuple[date | None, i
     raw_date, raw_id = values
     try:
         sort_date = date.fromisoformat(raw_date) if rows.date_field else None
-        entry_id = int(raw_id)
+        entry_id = number_from_text(raw_id)
     except ValueError:
         raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
     if (rows.date_field is None) != (raw_date == ""):

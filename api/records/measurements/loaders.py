@@ -17,6 +17,7 @@ from api import per_patient
 from api.graphql.common import decode_cursor, encode_cursor
 from api.graphql.context import Context
 from api.graphql.errors import CarnetError
+from api.ids import number_from_text
 from api.records.measurements.models import Measurement
 
 MAX_SERIES_POINTS = 366
@@ -76,7 +77,7 @@ def _after(cursor: str | None) -> Q | None:
     if values is None:
         return None
     try:
-        moment, entry_id = datetime.fromisoformat(values[0]), int(values[1])
+        moment, entry_id = datetime.fromisoformat(values[0]), number_from_text(values[1])
     except ValueError:
         raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
     if moment.tzinfo is None:

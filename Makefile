@@ -55,7 +55,7 @@ schema: install
 
 messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --omit-header --sort-output -o web/locales/messages.pot .
-	$(BIN)/pybabel update -i web/locales/messages.pot -d web/locales --no-location --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel update -i web/locales/messages.pot -d web/locales --omit-header --no-fuzzy-matching
 
 # Measure every page in Chromium and write docs/page-weights.md.
 page-weights: install-test

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,16 +14,12 @@ from typing import Any
 
 import pytest
 
+from tests.live_server import free_port
+
 CHROMIUM = os.environ.get("CARNET_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +39,7 @@ def live_server(live_env: dict[str, str]) -> Iterator[str]:
     for command in (["migrate"], ["demo"]):
         subprocess.run([sys.executable, "-m", "api.cli", *command], env=env, check=True,
                        capture_output=True, timeout=120)
-    port = _free_port()
+    port = free_port()
     log = (var_dir / "server.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
                               env=env, stdout=log, stderr=subprocess.STDOUT)

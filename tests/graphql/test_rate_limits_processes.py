@@ -9,10 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,31 +20,11 @@ import pytest
 import redis
 
 from tests.graphql.redis_support import REDIS_URL, redis_reachable
+from tests.live_server import free_port, wait_until_up
 
 pytestmark = pytest.mark.skipif(
     not redis_reachable(),
     reason=f"Redis not reachable at {REDIS_URL}: the cross-process limits are not tested")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped: {process.stderr.read().decode()[-2000:]}"
-                               if process.stderr else "the server stopped")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not start in 30 s")
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +42,14 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     processes, urls = [], []
     try:
         for _ in range(2):
-            port = _free_port()
+            port = free_port()
             processes.append(subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory",
                  "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
             urls.append(f"http://127.0.0.1:{port}")
         for url, process in zip(urls, processes, strict=True):
-            _wait_until_up(url, process)
+            wait_until_up(url, process)
         yield urls[0], urls[1]
     finally:
         for process in processes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
+import shutil
 import subprocess
 import sys
 import time
@@ -20,17 +20,16 @@ import pytest
 from api.identity.models import Account
 from api.settings import Settings
 from tests.factories import csrf_from, make_patient, sign_in
+from tests.live_server import free_port
 from tests.oauth.support import give_record_entries, hidden_fields
 
 GUIDE = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
 SECTION = GUIDE.split("## Connecting an app", 1)[1].split("\n## ", 1)[0]
 BLOCKS = re.findall(r"```sh\n(.*?)```", SECTION, flags=re.S)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+_MISSING_TOOLS = [tool for tool in ("bash", "curl", "jq", "openssl") if shutil.which(tool) is None]
+pytestmark = pytest.mark.skipif(
+    bool(_MISSING_TOOLS),
+    reason=f"the guide's shell walk-through needs {', '.join(_MISSING_TOOLS)} on this machine")
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ def environment(settings: Settings, tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def live_carnet(db: None, environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
                               env=environment, stdout=log, stderr=subprocess.STDOUT)

@@ -19,14 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.live_server import free_port
+
 TWENTY_MB = 20 * 1024 * 1024
 CHUNK = 256 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +30,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     var_dir: Path = tmp_path_factory.mktemp("limits-live")
     env = {**os.environ, "CARNET_VAR_DIR": str(var_dir), "CARNET_ENV": "development"}
     env.pop("DATABASE_URL", None)
-    port = _free_port()
+    port = free_port()
     log = (var_dir / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory",

@@ -49,7 +49,7 @@ async def owner(client, settings) -> Signed:
                  "Code CIM-10 J45.9"]),
     ("allergies", ["Arachide", "Réaction : Gonflement des lèvres", "Gravité : sévère",
                    "Risque élevé de réaction grave", "depuis le 2 mars 2010"]),
-    ("treatments", ["Salbutamol", "2 bouffées · voie inhalée", "En cours",
+    ("treatments", ["Salbutamol", "2 bouffées · mode de prise : inhalée", "En cours",
                     "depuis le 2 janvier 2020"]),
     ("vaccinations", ["ROR (rougeole, oreillons, rubéole)", "Fait le 2 mars 2016",
                       "dose n° 2", "lot AB12"]),
@@ -62,6 +62,15 @@ async def test_each_section_page_lists_its_entries_in_plain_words(owner, section
         assert words in text_of(page), words
     assert "Ajouté par vous le " in text_of(page)
     assert f'href="{url(owner, section)}/' in page.text and '/edit"' in page.text
+
+
+async def test_a_route_typed_with_its_own_word_shows_it_once(owner):
+    # People type « voie orale » or « par la bouche »: the label must not repeat a word.
+    for typed in ("voie orale", "Par la bouche"):
+        await added(owner, "treatments", {**SAMPLES["treatments"], "route": typed})
+    shown = text_of(await owner.client.get(url(owner, "treatments")))
+    assert "mode de prise : voie orale" in shown and "mode de prise : Par la bouche" in shown
+    assert "voie voie" not in shown and "voie Par" not in shown
 
 
 async def test_a_coded_condition_is_named_in_the_viewers_language(owner, french_icd10):

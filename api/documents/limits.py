@@ -7,10 +7,10 @@ document plus room for the form's other fields.
 
 from __future__ import annotations
 
-from starlette.types import Message, Receive, Scope
+from starlette.types import Receive, Scope
 
 from api.documents.content import MAX_FILE_BYTES
-from api.security.limits import header, is_multipart
+from api.security.limits import capped_receive, header, is_multipart
 
 __all__ = ["MAX_BODY_BYTES", "BodyTooLarge", "announced_too_large", "is_multipart",
            "limited_receive"]
@@ -29,15 +29,4 @@ def announced_too_large(scope: Scope, limit: int = MAX_BODY_BYTES) -> bool:
 
 def limited_receive(receive: Receive, limit: int = MAX_BODY_BYTES) -> Receive:
     """`receive`, raising BodyTooLarge once more than `limit` body bytes came in."""
-    received = 0
-
-    async def wrapped() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise BodyTooLarge(f"request body larger than {limit} bytes")
-        return message
-
-    return wrapped
+    return capped_receive(receive, limit, BodyTooLarge)

@@ -76,6 +76,22 @@ def body_limit_for(scope: Scope, limits: Sequence[BodyLimit]) -> int | None:
     return FORM_BODY_BYTES
 
 
+def capped_receive(receive: Receive, limit: int, too_large: type[Exception]) -> Receive:
+    """`receive`, raising `too_large` once more than `limit` body bytes came in."""
+    received = 0
+
+    async def counted() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise too_large(f"request body larger than {limit} bytes")
+        return message
+
+    return counted
+
+
 class RequestBodyTooLarge(Exception):
     """The body went past its cap while being read.
 
@@ -128,17 +144,8 @@ class BodyLimitMiddleware:
         await self._capped(scope, receive, send, limit)
 
     async def _capped(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        received = 0
         started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise RequestBodyTooLarge(f"request body larger than {limit} bytes")
-            return message
+        counted_receive = capped_receive(receive, limit, RequestBodyTooLarge)
 
         async def watched_send(message: Message) -> None:
             nonlocal started

@@ -37,6 +37,10 @@ class NotificationKind(StrEnum):
     EMERGENCY_ACCESS = "emergency_access"
     HELD_BACK_DOCUMENT = "held_back_document"
     DOCUMENT_DEPOSITED = "document_deposited"
+    NEW_MESSAGE = "new_message"
+    GRANT_ENDING = "grant_ending"
+    HELD_BACK_RELEASED = "held_back_released"
+    APP_CONNECTED = "app_connected"
 
 
 # The patient let a professional read (and maybe write) some sections until an expiry.

@@ -45,6 +45,28 @@ TEXTS: dict[NotificationKind, tuple[str, str]] = {
         "{professional} ({profession}) deposited a document in {patient}'s record. You may "
         "hide it from professionals or delete it.",
     ),
+    NotificationKind.NEW_MESSAGE: (
+        "{professional} ({profession}) vous a écrit au sujet du dossier de {patient}.",
+        "{professional} ({profession}) wrote to you about {patient}'s record.",
+    ),
+    NotificationKind.GRANT_ENDING: (
+        "L'accès de {professional} ({profession}) au dossier de {patient} prend fin le "
+        "{until}. Vous pouvez le prolonger depuis la page « Partage ».",
+        "{professional} ({profession})'s access to {patient}'s record ends on {until}. You "
+        "can extend it from the Sharing page.",
+    ),
+    NotificationKind.HELD_BACK_RELEASED: (
+        "Le document que {professional} souhaitait vous présenter est maintenant visible "
+        "dans le dossier de {patient}.",
+        "The document {professional} wanted to go through with you is now visible in "
+        "{patient}'s record.",
+    ),
+    NotificationKind.APP_CONNECTED: (
+        "L'application « {app} » a été connectée au dossier de {patient} le {opened_at}. "
+        "Vous pouvez la déconnecter depuis « Applications connectées ».",
+        "The app “{app}” was connected to {patient}'s record on {opened_at}. You can "
+        "disconnect it from Connected apps.",
+    ),
 }
 
 

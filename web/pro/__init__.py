@@ -1,0 +1,9 @@
+"""The professional's workspace: the patients who shared with them, deposits, emergency
+access and messages. Each area is a module with its own ``routes``; they are gathered here.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []

@@ -7,6 +7,8 @@ with --db=postgres); the last tests are about what only the files have (folders,
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import tracemalloc
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +142,41 @@ async def test_anything_but_an_issued_key_is_refused(backend: Backend, key: str)
         await _read(backend.storage, key)
     with pytest.raises(StorageKeyError):
         await backend.storage.put_under(key, _chunks(b"x"))
+
+
+TWENTY_MB = 20 * 1024 * 1024
+PIECE = 64 * 1024
+
+
+async def _twenty_mb(digest: hashlib._Hash) -> AsyncIterator[bytes]:
+    """20 MB made on the fly, 64 KiB at a time (as an upload is read), never whole."""
+    for index in range(TWENTY_MB // PIECE):
+        piece = index.to_bytes(4, "big") * (PIECE // 4)
+        digest.update(piece)
+        yield piece
+
+
+async def test_a_20_mb_file_goes_in_and_out_without_being_held_whole(backend: Backend):
+    sent, received = hashlib.sha256(), hashlib.sha256()
+    largest = 0
+    tracemalloc.start()
+    try:
+        key = await backend.storage.put(_twenty_mb(sent))
+        _, peak_in = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        async for chunk in backend.storage.open(key):
+            received.update(chunk)
+            largest = max(largest, len(chunk))
+        _, peak_out = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert received.hexdigest() == sent.hexdigest()
+    assert largest <= CHUNK_BYTES
+    # A few chunks in flight at most: a tenth of the file is already generous.
+    assert peak_in < TWENTY_MB / 10, f"{peak_in / 1e6:.1f} MB held while storing"
+    assert peak_out < TWENTY_MB / 10, f"{peak_out / 1e6:.1f} MB held while reading"
+    print(f"peak Python allocation: {peak_in / 1e6:.2f} MB storing, "
+          f"{peak_out / 1e6:.2f} MB reading")
 
 
 async def test_files_are_sharded_by_key(tmp_path: Path):

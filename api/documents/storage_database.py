@@ -61,10 +61,10 @@ class DatabaseStorage:
 
     async def open(self, key: str) -> AsyncIterator[bytes]:
         checked_key(key)
-        counts = await StoredFile.filter(key=key).values_list("chunk_count", flat=True)
-        if not counts:
+        stored = await StoredFile.get_or_none(key=key)
+        if stored is None:
             raise FileNotFoundError(f"no stored file {key}")
-        for seq in range(int(counts[0])):
+        for seq in range(stored.chunk_count):
             rows = await StoredChunk.filter(key=key, seq=seq).values_list("data", flat=True)
             if not rows:  # deleted while it was being read
                 raise FileNotFoundError(f"stored file {key} lost its part {seq}")

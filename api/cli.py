@@ -1,5 +1,5 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
-sync purge, apps register|approve|list, directory import."""
+sync purge, apps register|approve|list, directory import, documents move-storage."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from api import clock
 from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
+from api.documents.storage_move import add_document_commands
 from api.oauth.cli import add_app_commands
 from api.settings import Settings, SettingsError
 
@@ -278,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_app_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)),
                      _graphql_schema)
     add_directory_commands(
+        sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+    add_document_commands(
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser
 

@@ -29,6 +29,11 @@ class SettingsError(RuntimeError):
     """The configuration cannot be used as it is."""
 
 
+# Where document bytes live (api/documents/storage.py): files under the var directory, or
+# rows of the database, which every app process shares.
+DOCUMENT_STORAGES = ("local", "database")
+
+
 def _default_database_url() -> str:
     return f"sqlite://{DEFAULT_VAR_DIR / 'carnet.sqlite3'}"
 
@@ -85,6 +90,9 @@ class Settings:
     # Where sign-in codes go in development: kept in the database, shown at /dev/outbox.
     mail_backend: str = "outbox"
     api_limits: ApiLimits = field(default_factory=ApiLimits)
+    # From the environment: `database` on PostgreSQL, `local` on SQLite, unless
+    # CARNET_DOCUMENT_STORAGE says otherwise.
+    document_storage: str = "local"
 
     @property
     def production(self) -> bool:
@@ -102,9 +110,11 @@ class Settings:
         if carnet_env not in ("development", "production"):
             raise SettingsError(f"CARNET_ENV must be development or production, not {carnet_env!r}")
         smtp_host = env.get("SMTP_HOST", "")
+        database_url = env.get("DATABASE_URL", f"sqlite://{var_dir / 'carnet.sqlite3'}")
+        automatic_storage = "local" if database_url.startswith("sqlite") else "database"
         settings = cls(
             env=carnet_env,
-            database_url=env.get("DATABASE_URL", f"sqlite://{var_dir / 'carnet.sqlite3'}"),
+            database_url=database_url,
             secret_key=env.get("SECRET_KEY", DEV_SECRET_KEY),
             var_dir=var_dir,
             smtp_host=smtp_host,
@@ -115,6 +125,7 @@ class Settings:
             smtp_starttls=env.get("SMTP_STARTTLS", "true").lower() != "false",
             mail_backend="smtp" if smtp_host else "outbox",
             api_limits=ApiLimits.from_env(env),
+            document_storage=env.get("CARNET_DOCUMENT_STORAGE", "").strip() or automatic_storage,
         )
         settings.check()
         return settings
@@ -122,6 +133,9 @@ class Settings:
     def check(self) -> None:
         """Refuse settings that cannot work, and those that would be unsafe in production."""
         self.api_limits.check()
+        if self.document_storage not in DOCUMENT_STORAGES:
+            raise SettingsError("CARNET_DOCUMENT_STORAGE must be local or database, not "
+                                f"{self.document_storage!r}")
         if not self.production:
             return
         if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
@@ -133,6 +147,10 @@ class Settings:
         if self.api_limits.storage.startswith("memory"):
             log.warning("Rate limits are kept in memory: with several server processes, "
                         "set RATE_LIMIT_STORAGE=redis://… so that they hold across them")
+        if self.document_storage == "local" and not self.is_sqlite:
+            log.warning("Documents are kept in the var directory: a second app machine cannot "
+                        "serve them; set CARNET_DOCUMENT_STORAGE=database (the default on "
+                        "PostgreSQL)")
         if self.is_sqlite:
             log.warning("Running in production on SQLite: use PostgreSQL (DATABASE_URL=postgres://…)")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.models import Model
 
 from api.records.provenance import ProvenanceMixin
 
@@ -42,4 +43,28 @@ class Document(ProvenanceMixin):
         indexes = (("patient_id", "document_date", "id"),)
 
 
-__models__ = [Document]
+# The bytes themselves, when the database keeps them (api/documents/storage_database.py):
+# a row per stored file, written last, and its bytes in rows of up to 256 KiB.
+class StoredFile(Model):
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=32, unique=True)
+    size_bytes = fields.BigIntField()
+    chunk_count = fields.IntField()
+    stored_at = fields.DatetimeField()
+
+    class Meta:
+        table = "stored_file"
+
+
+class StoredChunk(Model):
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=32)
+    seq = fields.IntField()
+    data = fields.BinaryField()
+
+    class Meta:
+        table = "stored_chunk"
+        unique_together = (("key", "seq"),)
+
+
+__models__ = [Document, StoredFile, StoredChunk]

@@ -1,120 +1,33 @@
-"""Where document bytes live, behind a small interface.
+"""Where document bytes live, behind one small interface (api/documents/storage_base.py).
 
-`LocalStorage` keeps files under the var directory; an object-storage backend can
-implement the same four methods later. Keys are random and chosen by the storage:
-nothing a client sends (a file name above all) ever becomes part of a path.
+`LocalStorage` keeps files under the var directory: the default on SQLite, one machine.
+`DatabaseStorage` keeps them in the database: the default on PostgreSQL, so that any
+number of app processes on any machines serve the same files. CARNET_DOCUMENT_STORAGE
+(`local` or `database`) overrides the choice; `carnet documents move-storage` copies the
+bytes already stored when a deployment switches.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import secrets
-import tempfile
-from collections.abc import AsyncIterable, AsyncIterator
-from pathlib import Path
-from typing import BinaryIO, Protocol
+from api.documents.storage_base import Storage, StorageKeyError, checked_key, new_key
+from api.documents.storage_database import CHUNK_BYTES, DatabaseStorage
+from api.documents.storage_local import CHUNK_SIZE, LocalStorage
+from api.settings import DOCUMENT_STORAGES, Settings
 
-from starlette.concurrency import run_in_threadpool
-
-from api.settings import Settings
-
-CHUNK_SIZE = 64 * 1024
-_KEY = re.compile(r"^[0-9a-f]{32}$")
+__all__ = ["CHUNK_BYTES", "CHUNK_SIZE", "DatabaseStorage", "LocalStorage", "Storage",
+           "StorageKeyError", "checked_key", "new_key", "storage_for", "storage_named"]
 
 
-class StorageKeyError(ValueError):
-    """A key this storage never issued."""
-
-
-class Storage(Protocol):
-    async def put(self, chunks: AsyncIterable[bytes]) -> str:
-        """Store the bytes and return their new key; nothing is kept if `chunks` raises."""
-        ...
-
-    def open(self, key: str) -> AsyncIterator[bytes]:
-        """The stored bytes, chunk by chunk (FileNotFoundError when missing)."""
-        ...
-
-    async def delete(self, key: str) -> None:
-        """Remove the bytes; deleting a missing key is not an error."""
-        ...
-
-    async def exists(self, key: str) -> bool: ...
-
-
-def _write_all(handle: BinaryIO, data: bytes) -> None:
-    handle.write(data)
-
-
-def _flush_and_sync(handle: BinaryIO) -> None:
-    handle.flush()
-    os.fsync(handle.fileno())
-
-
-def _sync_directory(path: Path) -> None:
-    # Makes the rename itself durable (POSIX); not every platform can open a directory.
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _remove_quietly(path: str | Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
-
-
-class LocalStorage:
-    """Files under `root`, in folders sharded by the key's first characters."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path_of(self, key: str) -> Path:
-        if not _KEY.match(key):
-            raise StorageKeyError("not a storage key")
-        return self.root / key[:2] / key[2:4] / key
-
-    async def put(self, chunks: AsyncIterable[bytes]) -> str:
-        key = secrets.token_hex(16)
-        final = self.path_of(key)
-        await run_in_threadpool(final.parent.mkdir, parents=True, exist_ok=True)
-        # The temporary file sits next to its final place, so the rename is atomic.
-        fd, temporary = await run_in_threadpool(
-            tempfile.mkstemp, dir=final.parent, prefix=".partial-"
-        )
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                async for chunk in chunks:
-                    await run_in_threadpool(_write_all, handle, chunk)
-                await run_in_threadpool(_flush_and_sync, handle)
-            await run_in_threadpool(os.replace, temporary, final)
-        except BaseException:
-            # Synchronous on purpose: this must run even when the task is being cancelled.
-            _remove_quietly(temporary)
-            raise
-        await run_in_threadpool(_sync_directory, final.parent)
-        return key
-
-    async def open(self, key: str) -> AsyncIterator[bytes]:
-        handle = await run_in_threadpool(self.path_of(key).open, "rb")
-        try:
-            while chunk := await run_in_threadpool(handle.read, CHUNK_SIZE):
-                yield chunk
-        finally:
-            handle.close()
-
-    async def delete(self, key: str) -> None:
-        await run_in_threadpool(_remove_quietly, self.path_of(key))
-
-    async def exists(self, key: str) -> bool:
-        return await run_in_threadpool(self.path_of(key).is_file)
+def storage_named(kind: str, settings: Settings) -> Storage:
+    """The storage of this kind (one of DOCUMENT_STORAGES) for these settings."""
+    assert kind in DOCUMENT_STORAGES, kind
+    if kind == "database":
+        return DatabaseStorage()
+    if kind == "local":
+        return LocalStorage(settings.var_dir / "documents")
+    raise ValueError(f"no storage named {kind!r}")
 
 
 def storage_for(settings: Settings) -> Storage:
-    """The storage the application uses (only the local one exists so far)."""
-    return LocalStorage(settings.var_dir / "documents")
+    """The storage the application uses (settings.document_storage)."""
+    return storage_named(settings.document_storage, settings)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
@@ -21,6 +21,9 @@ from web.graphql_client import validate_operations
 from web.templating import render
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Documents are PDF, JPEG or PNG, compressed already: gzip would spend CPU on up to 20 MB
+# for nothing and drop the Content-Length of the download.
+ALREADY_COMPRESSED = ("application/pdf", "image/jpeg", "image/png")
 log = logging.getLogger(__name__)
 
 
@@ -60,5 +63,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     problems = validate_operations(app.state.schema)
     if problems:
         raise RuntimeError("web/operations do not match the schema: " + "; ".join(problems))
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(GZipMiddleware, minimum_size=500,
+                       exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES,
+                                              *ALREADY_COMPRESSED))
     return app

@@ -85,3 +85,15 @@ async def test_a_refused_upload_leaves_no_bytes_behind(
     problems = [error["code"] for error in body["data"]["uploadDocument"]["userErrors"]]
     assert problems == [code]
     assert await _rows() == 0
+
+
+async def test_a_download_is_sent_as_stored_not_compressed_again(patient_on_database: Signed):
+    """PDF, JPEG and PNG are compressed already: gzip would cost CPU on up to 20 MB for
+    nothing and drop the Content-Length the route sets."""
+    document = (await uploaded(patient_on_database, BIG_PDF))["document"]
+    response = await patient_on_database.client.get(
+        document["downloadUrl"], headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert "content-encoding" not in response.headers
+    assert response.headers["content-length"] == str(len(BIG_PDF))
+    assert response.content == BIG_PDF

@@ -82,8 +82,11 @@ async def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
             pytest.skip(f"PostgreSQL tests skipped: cannot reach {POSTGRES_ADMIN_URL} ({error})")
     else:
         url = f"sqlite://{var_dir / 'test.sqlite3'}"
+    # Documents live where a deployment on that database keeps them: files beside SQLite,
+    # rows in PostgreSQL.
     yield Settings(env="development", database_url=url, secret_key=TEST_SECRET, var_dir=var_dir,
-                   mail_backend="outbox")
+                   mail_backend="outbox",
+                   document_storage="database" if backend == "postgres" else "local")
     if pg_name:
         await _drop_postgres_database(pg_name)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from api import clock
-from api.documents.models import Document
+from api.documents.models import Document, StoredChunk, StoredFile
 from api.documents.samples import pdf
 from api.identity.models import Account, Patient
 from api.security import csrf as csrf_module
@@ -81,10 +80,16 @@ async def upload_form(
     )
 
 
-def stored_files(settings: Settings) -> set[Path]:
-    """Every file under the documents storage, temporary ones included."""
+async def stored_files(settings: Settings) -> set[str]:
+    """Everything the documents storage holds, partial writes included: the files under the
+    var directory, or the stored files and chunks in the database."""
+    if settings.document_storage == "database":
+        # One entry a stored file, one a key whose chunks have no file row (a partial write).
+        files = set(await StoredFile.all().values_list("key", flat=True))
+        chunks = set(await StoredChunk.all().values_list("key", flat=True))
+        return {f"file:{key}" for key in files} | {f"partial:{key}" for key in chunks - files}
     root = settings.var_dir / "documents"
-    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+    return {str(path) for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
 async def make_document(patient: Patient, author: Account | None = None, **values: Any

@@ -55,12 +55,12 @@ async def test_an_upload_failing_after_its_insert_leaves_no_row_no_file_and_no_e
     client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doctor = await _doctor_of_a_patient(client, settings)
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     fail_after(monkeypatch, Document, "create")
     response = await upload_graphql(doctor, PDF_BYTES)
     assert failed(response.json(), "uploadDocument")
     assert not await Document.filter(patient_id=doctor.patient.id).exists()
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert await history_of(doctor.patient.id) == []
 
 
@@ -114,10 +114,10 @@ async def test_a_removal_failing_before_commit_keeps_the_row_the_file_and_no_eve
 ) -> None:
     doctor = await _doctor_of_a_patient(client, settings)
     document = (await uploaded(doctor))["document"]
-    files = stored_files(settings)
+    files = (await stored_files(settings))
     fail_after(monkeypatch, Document, "delete")
     body = await graphql(doctor.client, doctor.csrf, REMOVE, {"id": document["id"]})
     assert failed(body, "removeDocument")
     assert await Document.exists(id=int(document["id"]))
-    assert stored_files(settings) == files
+    assert (await stored_files(settings)) == files
     assert [e.actions for e in await history_of(doctor.patient.id)] == ["write"]

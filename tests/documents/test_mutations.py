@@ -65,26 +65,28 @@ async def test_an_empty_title_is_refused(owner: Signed):
 
 async def test_removing_a_document_deletes_its_row_and_its_file(owner: Signed,
                                                                  settings: Settings):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     document = (await uploaded(owner))["document"]
-    assert len(stored_files(settings) - before) == 1
+    assert len((await stored_files(settings)) - before) == 1
     body = await graphql(owner.client, owner.csrf, REMOVE, {"id": document["id"]})
     assert body["data"]["removeDocument"] == {  # type: ignore[index]
         "removedId": document["id"], "userErrors": []}
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert not await Document.exists(id=int(document["id"]))
     assert (await owner.client.get(document["downloadUrl"])).status_code == 404
 
 
 async def test_a_file_that_cannot_be_deleted_is_logged_not_shown(
     owner: Signed, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    settings: Settings,
 ):
     document = (await uploaded(owner))["document"]
 
     async def broken_delete(self: object, key: str) -> None:
         raise OSError("disk unavailable")
 
-    monkeypatch.setattr("api.documents.storage.LocalStorage.delete", broken_delete)
+    storage = type(storage_for(settings))
+    monkeypatch.setattr(storage, "delete", broken_delete)
     body = await graphql(owner.client, owner.csrf, REMOVE, {"id": document["id"]})
     assert body["data"]["removeDocument"]["userErrors"] == []  # type: ignore[index]
     assert not await Document.exists(id=int(document["id"]))
@@ -116,7 +118,7 @@ async def test_a_malformed_id_is_a_clear_error(owner: Signed):
 
 async def test_a_failed_insert_leaves_no_file(owner: Signed, settings: Settings,
                                               monkeypatch: pytest.MonkeyPatch):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
 
     async def failing_create(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database went away")
@@ -132,4 +134,4 @@ async def test_a_failed_insert_leaves_no_file(owner: Signed, settings: Settings,
             patient_id=owner.patient.id, author_account_id=owner.account.id,
             content=content(), filename="a.pdf", details=services.DocumentDetails(),
         )
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before

@@ -83,11 +83,11 @@ async def test_form_upload_never_redirects_to_another_site(owner: Signed):
 async def test_form_upload_of_a_program_answers_400_with_a_readable_message(
     owner: Signed, settings: Settings,
 ):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     response = await upload_form(owner, b"MZ\x90\x00" + b"\x00" * 64, "photo.pdf")
     assert response.status_code == 400
     assert "PDF" in response.text and "JPEG" in response.text
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert await Document.all().count() == 0
 
 
@@ -148,14 +148,14 @@ def _multipart(owner: Signed, content: bytes) -> tuple[bytes, str]:
 
 
 async def test_a_truncated_form_body_leaves_nothing_behind(owner: Signed, settings: Settings):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     body, content_type = _multipart(owner, PDF_BYTES * 50)
     response = await owner.client.post(
         "/documents/upload", content=body[: len(body) // 2],
         headers={"content-type": content_type, "content-length": str(len(body))},
     )
     assert response.status_code == 400
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert await Document.all().count() == 0
 
 
@@ -191,12 +191,12 @@ def _headers(owner: Signed, content_type: str, length: int) -> list[tuple[bytes,
 async def test_a_client_leaving_mid_upload_leaves_nothing_behind(
     app: Any, owner: Signed, settings: Settings,
 ):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     body, content_type = _multipart(owner, PDF_BYTES * 2000)
     sent = await _post_then_disconnect(app, "/documents/upload",
                                        _headers(owner, content_type, len(body)), body)
     assert sent[0]["status"] == 400
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert await Document.all().count() == 0
 
 
@@ -207,7 +207,7 @@ async def test_a_client_leaving_mid_graphql_upload_leaves_nothing_behind(
 
     from tests.documents.helpers import UPLOAD
 
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     boundary = "graphqlboundary"
     operations = json.dumps({"query": UPLOAD, "variables": {
         "input": {"patientId": str(owner.patient.id), "file": None}}})
@@ -221,5 +221,5 @@ async def test_a_client_leaving_mid_graphql_upload_leaves_nothing_behind(
     ).encode() + PDF_BYTES * 2000 + f"\r\n--{boundary}--\r\n".encode()
     headers = _headers(owner, f"multipart/form-data; boundary={boundary}", len(body))
     await _post_then_disconnect(app, "/graphql", headers, body)
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert await Document.all().count() == 0

@@ -13,7 +13,7 @@ from tests.documents.helpers import PDF_BYTES, Signed, stored_files, upload_grap
 
 
 async def test_patient_uploads_a_pdf_with_a_type_and_a_date(owner: Signed, settings: Settings):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     payload = await uploaded(owner, filename="bilan.pdf", title="Bilan sanguin",
                              typeCode="11502-2", documentDate="2025-03-04")
     document = payload["document"]
@@ -26,7 +26,7 @@ async def test_patient_uploads_a_pdf_with_a_type_and_a_date(owner: Signed, setti
     assert document["documentDate"] == "2025-03-04"
     assert document["downloadUrl"] == f"/documents/{document['id']}/content"
     assert document["provenance"]["createdBy"]["role"] == "patient"
-    assert len(stored_files(settings) - before) == 1
+    assert len((await stored_files(settings)) - before) == 1
 
 
 async def test_a_document_without_type_or_title_is_a_patient_document_named_after_its_file(
@@ -45,7 +45,7 @@ async def test_a_png_named_pdf_is_stored_as_a_png(owner: Signed):
 
 
 async def test_a_program_named_pdf_is_refused(owner: Signed, settings: Settings):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     response = await upload_graphql(owner, b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100,
                                     filename="facture.pdf")
     payload = response.json()["data"]["uploadDocument"]
@@ -53,7 +53,7 @@ async def test_a_program_named_pdf_is_refused(owner: Signed, settings: Settings)
     assert [e["code"] for e in payload["userErrors"]] == ["UNSUPPORTED_FILE_TYPE"]
     assert payload["userErrors"][0]["field"] == "file"
     assert "PDF" in payload["userErrors"][0]["message"]
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert await Document.all().count() == 0
 
 
@@ -64,22 +64,22 @@ async def test_a_text_file_named_pdf_is_refused(owner: Signed):
 
 
 async def test_an_empty_file_is_refused(owner: Signed, settings: Settings):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     response = await upload_graphql(owner, b"", filename="vide.pdf")
     errors = response.json()["data"]["uploadDocument"]["userErrors"]
     assert [e["code"] for e in errors] == ["EMPTY_FILE"]
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
 
 
 async def test_a_file_one_byte_over_20_mb_is_refused_and_nothing_is_kept(
     owner: Signed, settings: Settings,
 ):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     too_big = PDF_BYTES + b"0" * (MAX_FILE_BYTES + 1 - len(PDF_BYTES))
     response = await upload_graphql(owner, too_big, filename="gros.pdf")
     errors = response.json()["data"]["uploadDocument"]["userErrors"]
     assert [e["code"] for e in errors] == ["FILE_TOO_LARGE"]
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert await Document.all().count() == 0
 
 
@@ -118,12 +118,12 @@ async def test_a_document_dated_today_is_accepted(owner: Signed):
 
 async def test_a_stranger_cannot_upload_to_someone_elses_record(owner: Signed, stranger: Signed,
                                                                 settings: Settings):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     response = await upload_graphql(stranger, PDF_BYTES, patient_id=owner.patient.id)
     body = response.json()
     assert body["data"] is None or body["data"]["uploadDocument"] is None
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
 
 
 async def test_an_upload_without_the_csrf_header_is_refused(owner: Signed):

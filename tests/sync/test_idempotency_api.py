@@ -180,16 +180,16 @@ async def test_an_upload_sent_twice_with_one_key_keeps_one_document_and_one_file
         client, settings, db):
     patient = await make_patient()
     owner = await session(client, settings, patient)
-    files_before = stored_files(settings)
+    files_before = (await stored_files(settings))
     first = await upload(owner, patient.id, PDF_BYTES, "scan-1")
     again = await upload(owner, patient.id, PDF_BYTES, "scan-1")
     assert first["data"]["uploadDocument"]["document"] is not None, first
     assert again["data"] == first["data"]
     assert await Document.filter(patient_id=patient.id).count() == 1
-    assert len(stored_files(settings) - files_before) == 1
+    assert len((await stored_files(settings)) - files_before) == 1
     other_file = await upload(owner, patient.id, pdf("Autre", ["Autre chose."]), "scan-1")
     assert codes(other_file) == ["IDEMPOTENCY_KEY_REUSED"]
-    assert len(stored_files(settings) - files_before) == 1
+    assert len((await stored_files(settings)) - files_before) == 1
 
 
 SAVE_DIRECTIVES = """

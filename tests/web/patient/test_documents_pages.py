@@ -193,14 +193,14 @@ async def test_a_photo_from_the_phone_camera_is_added(owner: Signed):
 async def test_a_program_named_pdf_comes_back_with_the_problem_next_to_the_file(
     owner: Signed, settings: Settings,
 ):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     sent = await _send(owner, ("facture.pdf", b"MZ\x90\x00" + b"\x00" * 64), title="Facture")
     assert sent.status_code == 303
     assert sent.headers["location"] == _list(owner, "?upload_error=UNSUPPORTED_FILE_TYPE#add")
     page = await owner.client.get(sent.headers["location"])
     assert _field_error(page.text, "file").startswith("Ce fichier n&#39;est ni un PDF")
     assert 'role="alert"' in page.text and 'aria-invalid="true"' in page.text
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert await Document.all().count() == 0
 
 
@@ -354,7 +354,7 @@ async def test_deleting_asks_to_confirm_first(owner: Signed):
 
 
 async def test_deleting_removes_the_document_and_its_file(owner: Signed, settings: Settings):
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     document = await _uploaded(owner)
     response = await owner.client.post(_detail(owner, document, "delete"),
                                        data={"csrf_token": owner.csrf})
@@ -362,7 +362,7 @@ async def test_deleting_removes_the_document_and_its_file(owner: Signed, setting
     page = (await owner.client.get(response.headers["location"])).text
     assert "Le document est supprimé." in page and _titles(page) == []
     assert not await Document.exists(id=document.id)
-    assert stored_files(settings) == before
+    assert (await stored_files(settings)) == before
     assert (await owner.client.get(_detail(owner, document))).status_code == 404
 
 

@@ -164,7 +164,8 @@ async def deposit_document(info: Info, data: DepositDocumentInput,
     async def replay(document_id: int) -> DepositDocumentPayload:
         # The first deposit's answer; the depositor still reads nothing of the document.
         discard_writes(info.context)  # this request wrote nothing
-        held = await Document.filter(id=document_id).values_list("held_back_until", flat=True)
-        return DepositDocumentPayload(deposited=True, held_back_until=held[0] if held else None)
+        document = await Document.get_or_none(id=document_id)
+        held = document.held_back_until if document is not None else None
+        return DepositDocumentPayload(deposited=True, held_back_until=held)
 
     return await once(info.context, claim, write, replay)

@@ -120,3 +120,18 @@ async def test_a_deposit_not_held_back_is_shown_and_announced_at_once(client, se
     assert await _patient_titles(client, settings, patient, patient) == ["Ordonnance"]
     [notice] = await Notification.filter(patient_id=patient.id)
     assert notice.kind is NotificationKind.DOCUMENT_DEPOSITED
+
+
+async def test_held_back_it_cannot_be_opened_by_its_id_or_its_address_either(
+        client, settings, db):
+    _, parent, _, doctor, _ = await _held_back(client, settings)
+    [mine] = (await doctor(MY_DEPOSITS))["data"]["myDeposits"]["items"]
+    mother = await session(client, settings, parent)
+    one = """query($id: ID!) { document(id: $id) { title } }"""
+    assert codes(await mother(one, id=mine["id"])) == ["NOT_FOUND"]
+    assert (await client.get(f"/documents/{mine['id']}/content")).status_code == 404
+    await doctor(RELEASE, id=mine["id"])
+    mother = await session(client, settings, parent)
+    assert (await mother(one, id=mine["id"]))["data"]["document"]["title"] == (
+        "Ordonnance à expliquer")
+    assert (await client.get(f"/documents/{mine['id']}/content")).status_code == 200

@@ -3,7 +3,8 @@ held back once they have seen the patient.
 
 The list shows what the depositor typed and nothing of the record: the title, the
 document's date, when it was deposited, whether it is still held back. Not the patient,
-not the file, not whether the patient hid it. Releasing asks the consent policy, as the
+not the file, not whether the patient hid it; and nothing in a record whose patient blocked
+the professional (a block beats every rule). Releasing asks the consent policy, as the
 deposit did (``Action.DEPOSIT``: a block ends it), and only the document's author may:
 anyone else, and any document that is not held back, is NOT_FOUND. The patient (the
 parents of a minor) is told the document now shows.
@@ -17,10 +18,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import strawberry
+from tortoise.expressions import Subquery
 
 from api import clock
 from api.audit.log import audited_transaction
-from api.consent.models import Notification, NotificationKind
+from api.consent.models import Block, Notification, NotificationKind
 from api.consent.notifications import (
     notifications_for,
     patient_name,
@@ -85,9 +87,11 @@ def _by_id(deposit: DepositType) -> str:
 
 
 async def my_deposits(info: Info, first: int | None, after: str | None) -> Page[DepositType]:
-    await _professional(info)
+    professional = await _professional(info)
     size, last = page_size(first), decode_number_cursor(after)
-    query = Document.filter(created_by_id=info.context.require_viewer().account_id)
+    blocked = Block.filter(professional_id=professional.id).values("patient_id")
+    query = Document.filter(created_by_id=professional.account_id).exclude(
+        patient_id__in=Subquery(blocked))
     total = await query.count()
     page = query.filter(id__lt=last) if last is not None else query
     rows = await page.order_by("-id").limit(size + 1)

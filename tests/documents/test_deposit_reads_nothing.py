@@ -11,7 +11,7 @@ import pytest
 from api.consent.models import Notification, NotificationKind
 from api.documents.models import Document
 from api.identity.models import Guardianship, Role
-from tests.consent.support import codes, pid, session
+from tests.consent.support import BLOCK, codes, pid, session
 from tests.documents.deposit_support import MY_DEPOSITS, deposit, payload, traits_of
 from tests.factories import make_account, make_patient, make_professional
 
@@ -85,3 +85,16 @@ async def test_the_patient_and_the_parents_of_a_minor_are_told(client, settings,
         (NotificationKind.DOCUMENT_DEPOSITED, account)
         for account in (child.account_id, mother.id, father.id)}
     assert all("BERNARD" in n.payload["professional"] for n in notices)
+
+
+async def test_a_block_takes_the_deposits_off_the_list(client, settings, db):
+    blocking, other = await make_patient(), await make_patient()
+    nurse_pro = await make_professional("nurse")
+    nurse = await session(client, settings, nurse_pro)
+    await deposit(nurse, patientTraits=traits_of(blocking), title="Pour le patient bloquant")
+    await deposit(nurse, patientTraits=traits_of(other), title="Pour l'autre")
+    await (await session(client, settings, blocking))(
+        BLOCK, patientId=pid(blocking), professionalId=pid(nurse_pro))
+    listed = (await nurse(MY_DEPOSITS))["data"]["myDeposits"]
+    assert [item["title"] for item in listed["items"]] == ["Pour l'autre"]
+    assert listed["totalCount"] == 1

@@ -9,8 +9,9 @@ and the patient (the parents of a minor) and the treating doctor are notified.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import strawberry
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
@@ -38,6 +39,37 @@ MIN_REASON_LENGTH = 15
 # The one answer to every refusal: whoever asks must not learn whether the person exists,
 # opposed break-glass, or blocked them.
 REFUSED = "No emergency access can be opened for this INS and birth date."
+
+
+# The open accesses a professional's list shows at most (each lasts 4 hours).
+MY_OPEN_ACCESSES_MAX = 50
+
+
+@strawberry.type(name="MyEmergencyAccess",
+                 description="An emergency access the viewer opened that is still open.")
+class MyEmergencyAccessType:
+    id: strawberry.ID
+    patient_id: strawberry.ID = strawberry.field(description="The record it opens.")
+    reason: str
+    opened_at: datetime
+    expires_at: datetime
+    seconds_left: int = strawberry.field(description="Until the access closes.")
+
+    @classmethod
+    def from_model(cls, access: EmergencyAccess, now: datetime) -> MyEmergencyAccessType:
+        return cls(id=strawberry.ID(str(access.id)),
+                   patient_id=strawberry.ID(str(access.patient_id)), reason=access.reason,
+                   opened_at=access.opened_at, expires_at=access.expires_at,
+                   seconds_left=max(0, int((access.expires_at - now).total_seconds())))
+
+
+async def my_open_accesses(account_id: int) -> list[MyEmergencyAccessType]:
+    """The viewer's emergency accesses still open now, the one closing last first."""
+    now = clock.now()
+    rows = await EmergencyAccess.filter(
+        professional__account_id=account_id, opened_at__lte=now, expires_at__gt=now,
+    ).order_by("-expires_at", "-id").limit(MY_OPEN_ACCESSES_MAX)
+    return [MyEmergencyAccessType.from_model(access, now) for access in rows]
 
 
 def reason_problems(reason: str) -> list[Problem]:

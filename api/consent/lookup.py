@@ -4,7 +4,9 @@ The patient lookup never searches: both traits must match exactly, and any miss 
 INS, wrong birth date, or a patient who blocked the professional) is the same NOT_FOUND,
 reached by the same statements. Misses are claimed per account in the database before the
 lookup runs (``api.identity.throttle``), so the limit holds across processes and requests.
-Break-glass (``api.consent.emergency``) identifies the patient the same way.
+Break-glass (``api.consent.emergency``) identifies the patient the same way. Practice
+software depositing a document names the patient by INS and all the identity traits
+(``find_patient_by_traits``): a mismatch on any trait is a miss, like an unknown INS.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from api.graphql.errors import CarnetError, ConsentRequired, NotFound
 from api.graphql.permissions import facts_for
 from api.identity import throttle
 from api.identity.ins import InsError, parse_ins
+from api.identity.invitations import IdentityTraits
 from api.identity.models import Patient
+from api.identity.normalise import search_text
 
 # Misses allowed per professional account before lookups wait; the wait then doubles up to
 # an hour, and an account that stopped missing for an hour starts again from zero.
@@ -126,5 +130,42 @@ async def find_patient(info: Info, ins: str, birth_date: date) -> Patient:
         raise NotFound(NO_SUCH_PATIENT)
     await found(lookup)
     # In the history as an identity read on the deposit basis: "found the record".
+    info.context.note_access(lookup.patient.id, Section.IDENTITY, Action.READ, decision)
+    return lookup.patient
+
+
+def traits_match(patient: Patient, traits: IdentityTraits) -> bool:
+    """Whether the record's identity traits are these, compared as the INS rules say.
+
+    Names are compared without case, accents, hyphens or apostrophes ("Lefèvre-Dupont" is
+    "LEFEVRE DUPONT"); every first name must be there, in order; the sex and the INSEE
+    birthplace code exactly. Every trait is compared, whichever differs first.
+    """
+    # The stand-in judged for a miss has no traits: empty text, never equal to a given one.
+    checks = (
+        search_text(patient.birth_name or "") == search_text(traits.birth_name),
+        search_text(patient.first_names or "") == search_text(traits.first_names),
+        patient.birth_date == traits.birth_date,
+        (patient.sex or "") == traits.sex.strip().upper(),
+        (patient.birthplace_insee or "").upper() == traits.birthplace_insee.strip().upper(),
+    )
+    return all(checks)
+
+
+async def find_patient_by_traits(info: Info, ins: str, traits: IdentityTraits
+                                 ) -> Patient | None:
+    """The patient with exactly this INS and these traits, to deposit for; else None.
+
+    Nobody with this INS, a trait that differs, or a patient who blocked the viewer are the
+    same None, counted as a missed lookup (the throttle of ``find_patient``). A match is
+    written to the access history like a ``find_patient`` that succeeded.
+    """
+    await _may_look_up(info)
+    lookup = await look_up(info, ins, traits.birth_date)
+    decision = decide(lookup.viewer, lookup.rights, Section.DOCUMENTS, Action.DEPOSIT)
+    matches = traits_match(lookup.patient, traits)
+    if not (lookup.exists and decision.allowed and matches):
+        return None
+    await found(lookup)
     info.context.note_access(lookup.patient.id, Section.IDENTITY, Action.READ, decision)
     return lookup.patient

@@ -10,6 +10,7 @@ from tortoise.expressions import Q, Subquery
 from api import clock
 from api.consent import lookup
 from api.consent.directory import DirectorySearch, offset_cursor, search_directory
+from api.consent.emergency import MyEmergencyAccessType, my_open_accesses
 from api.consent.grants import emergency_opposed
 from api.consent.guard import managed_patient, reachable_patient
 from api.consent.handles import issue_handle
@@ -135,6 +136,11 @@ class ConsentQuery:
         now = clock.now()
         return page_of([EmergencyAccessType.from_model(a, now) for a in rows], size, total,
                        _by_id)
+
+    @strawberry.field(description="The emergency accesses the viewer opened that are still "
+                      "open, with the time left (a professional's own list).")
+    async def my_emergency_accesses(self, info: Info) -> list[MyEmergencyAccessType]:
+        return await my_open_accesses(info.context.require_viewer().account_id)
 
     @strawberry.field(description="The signed-in viewer's notifications, newest first.")
     async def notifications(self, info: Info, first: int | None = None, after: str | None = None,

@@ -17,6 +17,7 @@ from api.audit.log import audited_transaction, discard_writes
 from api.consent.sections import Action, Section
 from api.documents.content import chunks_of, file_problem
 from api.documents.deposit import DepositDocumentInput, DepositDocumentPayload, deposit_document
+from api.documents.deposits import ReleaseHeldBackDocumentPayload, release_held_back_document
 from api.documents.problems import DocumentProblems
 from api.documents.queries import find_document
 from api.documents.services import (
@@ -88,11 +89,20 @@ async def _upload_values(input: UploadDocumentInput, upload: UploadFile) -> dict
 @strawberry.type
 class DocumentsMutation:
     @strawberry.mutation(description="Deposit a document for a patient found with `findPatient` "
-                         "(its handle): any professional may, without reading the record. "
-                         "The patient is told and may hide or delete it.")
-    async def deposit_document(self, info: Info, input: DepositDocumentInput
+                         "(its handle), named by INS and identity traits, or followed by the "
+                         "viewer (its id): any professional may, without reading the record. "
+                         "The patient is told (when it shows, if held back) and may hide or "
+                         "delete it.")
+    async def deposit_document(self, info: Info, input: DepositDocumentInput,
+                               idempotency_key: IdempotencyKeyArgument = None
                                ) -> DepositDocumentPayload:
-        return await deposit_document(info, input)
+        return await deposit_document(info, input, idempotency_key)
+
+    @strawberry.mutation(description="Show the patient a document the viewer deposited held "
+                         "back, once they have seen the patient; the patient is told.")
+    async def release_held_back_document(self, info: Info, document_id: strawberry.ID
+                                         ) -> ReleaseHeldBackDocumentPayload:
+        return await release_held_back_document(info, document_id)
 
     @strawberry.mutation(description="Add a document to a record (multipart request, 20 MB max).")
     async def upload_document(self, info: Info, input: UploadDocumentInput,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import strawberry
 
 from api.consent.sections import Action, DocumentCategory, Section
+from api.documents.deposits import DepositType, my_deposits
 from api.documents.loaders import item_facts
 from api.documents.models import Document
 from api.documents.types import (
@@ -16,6 +17,7 @@ from api.documents.types import (
     DocumentType,
     DocumentTypeInfo,
 )
+from api.graphql.common import Page
 from api.graphql.context import Info
 from api.interop.terminology import categories, document_types
 from api.records.access import authorized_item
@@ -35,6 +37,12 @@ class DocumentsQuery:
     async def document(self, info: Info, id: strawberry.ID) -> DocumentType | None:
         document = await find_document(info, id, Action.READ)
         return DocumentType.from_model(document, info.context.language)
+
+    @strawberry.field(description="The documents the viewer (a professional) deposited, newest "
+                      "first: what they sent and whether it is held back, nothing else.")
+    async def my_deposits(self, info: Info, first: int | None = None,
+                          after: str | None = None) -> Page[DepositType]:
+        return await my_deposits(info, first, after)
 
     @strawberry.field(description="Document types to choose from, in the viewer's language.")
     def document_types(

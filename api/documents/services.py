@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -120,8 +120,11 @@ async def add_document(
     language: str = "fr",
     transaction: Transaction = in_transaction,
     claim: Claim | None = None,
+    held_back_until: datetime | None = None,
 ) -> Document:
     """Check, store and record a new document; raise DocumentProblems and keep nothing.
+
+    ``held_back_until``: a professional's deposit the patient sees only from then on.
 
     The row is written in ``transaction()`` (the caller's, to write the access event with it),
     with the idempotency key of ``claim`` if any (KeyTaken when it is already stored).
@@ -153,6 +156,7 @@ async def add_document(
                 "storage_key": key,
                 "original_filename": shown_name,
                 "document_date": details.document_date or clock.now().date(),
+                "held_back_until": held_back_until,
             }, author_account_id))
             await store_key(claim, connection, "Document", document.id)
             await _journal(connection, document, ChangeKind.CREATED)

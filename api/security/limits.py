@@ -60,6 +60,7 @@ def route_limits(*, upload_bytes: int) -> tuple[BodyLimit, ...]:
         # api.documents.routes refuses with the same cap and sends the person back to the form.
         BodyLimit("/documents/upload", None),
         BodyLimit("/graphql", upload_bytes, multipart_only=True),  # uploadDocument
+        BodyLimit("/pro/deposit", upload_bytes, multipart_only=True),  # the workspace's deposit
         BodyLimit("/graphql", GRAPHQL_BODY_BYTES),
         BodyLimit("/signin", SIGN_IN_BODY_BYTES),
         BodyLimit("/signout", SIGN_IN_BODY_BYTES),

@@ -82,6 +82,7 @@ async def signed_in_states(browser: object, live_server: str,
         "anonymous": None,
         "patient": await signed_in_state(browser, live_server, "patient", live_env),
         "professional": await signed_in_state(browser, live_server, "professional", live_env),
+        "emergency": await signed_in_state(browser, live_server, "emergency", live_env),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from tests.browser.signin import DEMO_ACCOUNTS, password_step_without_loading
 
 ANONYMOUS, PATIENT, PROFESSIONAL = "anonymous", "patient", "professional"
+EMERGENCY = "emergency"  # the demo emergency physician
 
 # The demo app asks for its scopes (PKCE challenge from RFC 7636's example).
 CONSENT_PATH = (
@@ -66,6 +67,12 @@ PAGES: list[CheckedPage] = [
     at("/account", PATIENT, PROFESSIONAL),
     at("/account?enrol=totp", PATIENT),
     at("/pro", PROFESSIONAL),
+    at("/pro/deposit", PROFESSIONAL, EMERGENCY),
+    at("/pro/deposit?patient=1", PROFESSIONAL, label="/pro/deposit (a followed record)"),
+    at("/pro/deposit/done", PROFESSIONAL),
+    at("/pro/emergency", EMERGENCY),
+    at("/pro/emergency", PROFESSIONAL, status=403,
+       label="/pro/emergency (not an emergency profession)"),
     at("/records/1/measurements", PATIENT),
     at("/records/1/measurements/weight", PATIENT),
     at("/records/1/directives", PATIENT),

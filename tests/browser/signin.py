@@ -16,7 +16,9 @@ from typing import Any
 DEMO_PASSWORD = "carnet-demo-2026"
 DEMO_PATIENT = "camille@demo.carnet.invalid"
 DEMO_PROFESSIONAL = "dr.bernard@demo.carnet.invalid"
-DEMO_ACCOUNTS = {"patient": DEMO_PATIENT, "professional": DEMO_PROFESSIONAL}
+DEMO_EMERGENCY_PHYSICIAN = "urg.haddad@demo.carnet.invalid"
+DEMO_ACCOUNTS = {"patient": DEMO_PATIENT, "professional": DEMO_PROFESSIONAL,
+                 "emergency": DEMO_EMERGENCY_PHYSICIAN}
 
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 _SIX_DIGITS = re.compile(r"\b(\d{6})\b")

@@ -13,14 +13,14 @@ from tests.factories import make_patient, make_professional
 async def test_a_retry_with_the_same_key_deposits_once(client, settings, db):
     patient = await make_patient()
     doctor = await session(client, settings, await make_professional())
-    before = stored_files(settings)
+    before = (await stored_files(settings))
     first = await deposit(doctor, key="cr-2026-0001", patientTraits=traits_of(patient))
     again = await deposit(doctor, key="cr-2026-0001", patientTraits=traits_of(patient))
     assert payload(first) == payload(again) == {
         "deposited": True, "heldBackUntil": None, "userErrors": []}
     assert await Document.filter(patient_id=patient.id).count() == 1
     assert await Notification.filter(patient_id=patient.id).count() == 1
-    assert len(stored_files(settings) - before) == 1  # the retry's file was not kept either
+    assert len((await stored_files(settings)) - before) == 1  # the retry's file was not kept either
 
 
 async def test_the_same_patient_named_another_way_is_the_same_deposit(client, settings, db):

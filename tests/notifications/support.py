@@ -28,7 +28,7 @@ class Inbox:
     def __init__(self) -> None:
         self.mails: list[Message] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         mail = message_from_bytes(envelope.content)
         mail["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
         self.mails.append(mail)

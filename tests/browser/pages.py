@@ -65,6 +65,7 @@ PAGES: list[CheckedPage] = [
     at("/patient", PATIENT),
     at("/account", PATIENT, PROFESSIONAL),
     at("/account?enrol=totp", PATIENT),
+    at("/notifications", PATIENT, PROFESSIONAL),
     at("/pro", PROFESSIONAL),
     at("/records/1/measurements", PATIENT),
     at("/records/1/measurements/weight", PATIENT),

@@ -3,8 +3,11 @@ and helpers to make notifications and run the delivery the way the jobs do."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
@@ -82,3 +85,13 @@ async def drain(settings: Settings, now: datetime) -> Counter[delivery.Outcome]:
     for notification_id in await delivery.due(now):
         outcomes[(await delivery.deliver(settings, notification_id, now)).outcome] += 1
     return outcomes
+
+
+async def wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
+    """True as soon as `predicate()` is; False after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(0.2)
+    return False

@@ -8,7 +8,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from tests.consent.support import session
 from tests.documents.test_deposit import _deposit, _handle
 from tests.factories import make_patient, make_professional
 from tests.live_server import free_port, wait_until_up
-from tests.notifications.support import MailServer
+from tests.notifications.support import MailServer, wait_for
 
 pytestmark = pytest.mark.db
 SWEEP_SECONDS = 10
@@ -62,15 +61,6 @@ def live_carnet(db: None, settings: Settings, mail_server: MailServer,
         print((tmp_path / "server.log").read_text()[-3000:])
 
 
-async def _wait_for(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.2)
-    return False
-
-
 async def test_a_deposit_on_the_live_demo_server_reaches_the_patients_inbox(
         live_carnet: str, settings: Settings, mail_server: MailServer):
     patient = await make_patient(email="alice@carnet.test")
@@ -81,7 +71,7 @@ async def test_a_deposit_on_the_live_demo_server_reaches_the_patients_inbox(
         body = await _deposit(nurse, await _handle(nurse, patient))
     assert body["data"]["depositDocument"] == {"deposited": True, "userErrors": []}
 
-    assert await _wait_for(lambda: len(mail_server.inbox.mails) >= 1, SWEEP_SECONDS * 3), \
+    assert await wait_for(lambda: len(mail_server.inbox.mails) >= 1, SWEEP_SECONDS * 3), \
         "no mail arrived"
     [mail] = mail_server.inbox.mails
     assert mail["X-Envelope-To"] == "alice@carnet.test"

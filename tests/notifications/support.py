@@ -14,6 +14,7 @@ from email.message import Message
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from tortoise import connections
 
 from api.consent.models import Notification, NotificationKind
 from api.identity.models import Account, Patient
@@ -95,3 +96,14 @@ async def wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
             return True
         await asyncio.sleep(0.2)
     return False
+
+
+async def fresh_queue(settings: Settings) -> None:
+    """PostgreSQL: procrastinate's tables there and empty (the test database outlives a
+    test, and a job left waiting would hold its queueing lock into the next one)."""
+    from api.notify.queue import apply_queue_schema
+
+    await apply_queue_schema(settings)
+    await connections.get("default").execute_script(
+        "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers, "
+        "procrastinate_workers RESTART IDENTITY CASCADE;")

@@ -10,10 +10,9 @@ import sys
 import pytest
 
 from api.consent.models import MailState, Notification, NotificationKind
-from api.notify import queue
 from api.settings import Settings
 from tests.factories import make_patient
-from tests.notifications.support import T0, MailServer, notify, opt_in, wait_for
+from tests.notifications.support import T0, MailServer, fresh_queue, notify, opt_in, wait_for
 
 pytestmark = pytest.mark.db
 
@@ -75,7 +74,7 @@ async def test_carnet_worker_on_postgresql_delivers_and_stops_on_sigterm(setting
     server.start()
     try:
         smtp = server.settings(settings)
-        await queue.apply_queue_schema(smtp)
+        await fresh_queue(smtp)
         patient = await make_patient()
         await opt_in(patient.account_id)
         for kind in list(NotificationKind)[:3]:

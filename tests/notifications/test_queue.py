@@ -14,7 +14,7 @@ from api.consent.models import MailState, Notification, NotificationKind
 from api.notify import queue
 from api.settings import Settings
 from tests.factories import make_patient
-from tests.notifications.support import MailServer, notify, opt_in
+from tests.notifications.support import MailServer, fresh_queue, notify, opt_in
 
 pytestmark = pytest.mark.db
 
@@ -84,7 +84,7 @@ async def test_workers_on_postgresql_share_the_queue_and_send_each_mail_once(
         db, settings: Settings, mail_server: MailServer):
     _postgres_only(settings)
     smtp = mail_server.settings(settings)
-    await queue.apply_queue_schema(smtp)
+    await fresh_queue(smtp)
     assert await queue.apply_queue_schema(smtp) is False  # already there: nothing to do
     ids = await _opted_in_notifications(20)
     app = queue.build_queue(smtp)
@@ -101,7 +101,7 @@ async def test_on_postgresql_a_failed_delivery_job_is_retried_when_the_table_say
     _postgres_only(settings)
     closed = MailServer()  # never started: the port refuses
     smtp = closed.settings(settings)
-    await queue.apply_queue_schema(smtp)
+    await fresh_queue(smtp)
     [note_id] = await _opted_in_notifications(1)
     app = queue.build_queue(smtp)
     async with app.open_async():

@@ -113,3 +113,33 @@ async def test_only_the_kinds_chosen_are_e_mailed(client: httpx.AsyncClient,
     assert await delivery.decide(T0) == 1
     states = {n.id: n.mail_state for n in await Notification.all()}
     assert states == {wanted.id: MailState.PENDING, other.id: MailState.NOT_WANTED}
+
+
+async def test_an_app_can_neither_read_nor_change_the_persons_alerts(
+        client: httpx.AsyncClient, app, settings: Settings):
+    from tests.oauth.support import (
+        app_client,
+        authorize_url,
+        bearer_query,
+        consent,
+        exchange,
+        pkce,
+        redirect_params,
+        register,
+    )
+
+    patient = await make_patient()
+    await sign_in(client, await Account.get(id=patient.account_id), settings.secret_key)
+    registered = await register("allergies.read")
+    verifier, challenge = pkce()
+    answered = await consent(client, authorize_url(registered.client_id, "allergies.read",
+                                                   challenge))
+    async with app_client(app) as http:
+        tokens = (await exchange(http, registered, redirect_params(answered)["code"],
+                                 verifier)).json()
+        read = (await bearer_query(http, tokens["access_token"], ALERTS)).json()
+        changed = (await bearer_query(http, tokens["access_token"], SET,
+                                      {"kinds": ["EMERGENCY_ACCESS"]})).json()
+    for body in (read, changed):
+        assert body["errors"][0]["extensions"]["code"] == "CONSENT_REQUIRED"
+    assert await mail_kinds(patient.account_id) == frozenset()

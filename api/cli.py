@@ -1,5 +1,6 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
-sync purge, apps register|approve|list, directory import, documents move-storage."""
+sync purge, apps register|approve|list, directory import, documents move-storage, worker,
+jobs status|retry."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from api import clock
 from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
 from api.documents.storage_move import add_document_commands
+from api.notify.cli import add_job_commands
 from api.oauth.cli import add_app_commands
 from api.settings import Settings, SettingsError
 
@@ -40,13 +42,22 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # Named, not imported: the API package does not depend on the web package. The app
     # gets the settings read at start, not a second reading of the environment.
     create_app = import_from_string("web.app:create_app")
+    if settings.is_sqlite:  # the demo: the background jobs run in this process
+        from api.notify.serve import serve_with_jobs
+
+        serve_with_jobs(create_app(settings), settings, args.host, args.port)
+        return 0
     uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True,
                 log_level="info")
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from api.notify.queue import apply_queue_schema
+
     asyncio.run(apply_migrations(settings))
+    if asyncio.run(apply_queue_schema(settings)):
+        print("  created the job queue's tables")
     print("Database is up to date.")
     return 0
 
@@ -282,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     add_document_commands(
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+    add_job_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser
 
 

@@ -169,6 +169,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "audit": ("api.audit.models", "api.audit.migrations"),
     "sync": ("api.sync.models", "api.sync.migrations"),
     "oauth": ("api.oauth.models", "api.oauth.migrations"),
+    "notify": ("api.notify.models", "api.notify.migrations"),
 }
 
 

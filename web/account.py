@@ -1,4 +1,4 @@
-"""The account page: password, second factor, active sessions."""
+"""The account page: password, second factor, e-mail alerts, active sessions."""
 
 from __future__ import annotations
 
@@ -7,14 +7,28 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.consent.models import NotificationKind
 from api.identity import accounts, second_factor, sessions
 from api.identity.passwords import PasswordPolicyError
 from api.ids import id_or_none
+from api.notify.preferences import kinds_for_role, mail_kinds, set_mail_kinds
 from web.forms import form_handler, see_other, text
 from web.guards import signed_in
 from web.i18n import translations
-from web.messages import message
+from web.messages import N_, message
 from web.templating import language_of, render
+
+# What each e-mail alert is about, as the account page offers it.
+ALERT_LABELS: dict[NotificationKind, str] = {
+    NotificationKind.DOCUMENT_DEPOSITED: N_("A professional deposits a document"),
+    NotificationKind.EMERGENCY_ACCESS: N_("Someone opens emergency access"),
+    NotificationKind.HELD_BACK_DOCUMENT: N_("A document waits to be gone through at an "
+                                            "appointment"),
+    NotificationKind.HELD_BACK_RELEASED: N_("A document that was kept back becomes visible"),
+    NotificationKind.NEW_MESSAGE: N_("A new message"),
+    NotificationKind.GRANT_ENDING: N_("An access you gave ends within 7 days"),
+    NotificationKind.APP_CONNECTED: N_("An app is connected to a record"),
+}
 
 
 async def _page(request: Request, errors: dict[str, str] | None = None,
@@ -28,6 +42,8 @@ async def _page(request: Request, errors: dict[str, str] | None = None,
         "errors": errors or {},
         "notice": request.query_params.get("notice"),
         "enrol": enrol,
+        "alerts": [(kind.value, ALERT_LABELS[kind]) for kind in kinds_for_role(account.role)],
+        "alerts_chosen": {kind.value for kind in await mail_kinds(account.id)},
     }
     if enrol:
         secret = await accounts.begin_totp_enrolment(account)
@@ -100,6 +116,24 @@ async def use_email_codes(request: Request, form: FormData) -> Response:
 
 @signed_in()
 @form_handler
+async def save_alerts(request: Request, form: FormData) -> Response:
+    """The e-mail alerts ticked; a kind this account cannot receive is refused."""
+    account = request.state.viewer.account
+    offered = {kind.value: kind for kind in kinds_for_role(account.role)}
+    ticked = [str(value) for value in form.getlist("kinds")][:20]
+    if any(value not in offered for value in ticked):
+        translate = translations(language_of(request)).gettext
+        return await _page(request, {"kinds": translate(UNKNOWN_ALERT)}, 400)
+    await set_mail_kinds(account, [offered[value] for value in ticked])
+    return see_other("/account?notice=alerts_saved#alerts")
+
+
+UNKNOWN_ALERT = N_("One of the alerts chosen does not exist for this account. Choose among "
+                   "the ones listed.")
+
+
+@signed_in()
+@form_handler
 async def revoke_session(request: Request, form: FormData) -> Response:
     session_id = id_or_none(text(form, "session_id", 12))
     if session_id is not None:
@@ -119,6 +153,7 @@ routes = [
     Route("/account/password", change_password, methods=["POST"]),
     Route("/account/totp", confirm_totp, methods=["POST"]),
     Route("/account/email-codes", use_email_codes, methods=["POST"]),
+    Route("/account/alerts", save_alerts, methods=["POST"]),
     Route("/account/sessions/revoke", revoke_session, methods=["POST"]),
     Route("/account/sessions/revoke-all", signout_everywhere, methods=["POST"]),
 ]

@@ -43,6 +43,16 @@ class NotificationKind(StrEnum):
     APP_CONNECTED = "app_connected"
 
 
+class MailState(StrEnum):
+    """Where a notification's e-mail stands; api.notify.delivery moves it along."""
+
+    UNDECIDED = "undecided"  # just created: the sweep reads the recipient's preference
+    NOT_WANTED = "not_wanted"  # the recipient did not opt in for this kind (or has no address)
+    PENDING = "pending"  # to send, at mail_next_attempt_at
+    SENT = "sent"  # handed to the mail server: never sent again
+    FAILED = "failed"  # gave up after many attempts; `carnet jobs retry` puts it back
+
+
 # The patient let a professional read (and maybe write) some sections until an expiry.
 # Expired and revoked grants are kept: they are the patient's history of sharing.
 class Grant(Model):
@@ -158,13 +168,21 @@ class Notification(Model):
     payload: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField()
     read_at = fields.DatetimeField(null=True)
+    # The e-mail about it, kept here so that no delivery is lost whatever happens to the
+    # job queue: a worker claims it with a lease, sends it, marks it sent.
+    mail_state = fields.CharEnumField(MailState, max_length=12, default=MailState.UNDECIDED)
+    mail_attempts = fields.IntField(default=0)
+    mail_next_attempt_at = fields.DatetimeField(null=True)
+    mail_lease_until = fields.DatetimeField(null=True)
+    mail_sent_at = fields.DatetimeField(null=True)
+    mail_error = fields.CharField(max_length=200, null=True)
 
     patient_id: int
     recipient_id: int
 
     class Meta:
         table = "consent_notification"
-        indexes = (("recipient_id", "id"),)
+        indexes = (("recipient_id", "id"), ("mail_state", "mail_next_attempt_at"))
 
 
 # The two-week notice about a document held back from the patient was sent (once).

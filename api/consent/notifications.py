@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
@@ -173,6 +174,18 @@ async def _notice(documents: Sequence[Any], now: datetime) -> None:
             HeldBackNotice(patient_id=d.patient_id, document_id=d.id, sent_at=now)
             for d in documents
         ])
+
+
+async def notify_app_connected(app_name: str, patient_id: int, now: datetime,
+                               connection: BaseDBAsyncClient | None = None) -> None:
+    """An app was connected to this record: tell its patient (and a minor's parents), in the
+    caller's transaction."""
+    patient = await Patient.get(id=patient_id, using_db=connection)
+    recipients = (await patient_recipients([patient], now))[patient.id]
+    payload = {"patient": patient_name(patient), "app": app_name, "opened_at": now.isoformat()}
+    rows = notifications_for(recipients, patient, NotificationKind.APP_CONNECTED, payload, now)
+    if rows:
+        await Notification.bulk_create(rows, using_db=connection)
 
 
 async def mark_read(account_id: int, ids: list[int] | None) -> int:

@@ -17,7 +17,9 @@ class MailError(RuntimeError):
     """The mail could not be handed to the mail server."""
 
 
-async def send_mail(settings: Settings, recipient: str, subject: str, body: str) -> None:
+async def send_mail(settings: Settings, recipient: str, subject: str, body: str,
+                    *, message_id: str | None = None) -> None:
+    """Hand one mail to the server; `message_id` makes a re-sent copy recognisable."""
     if settings.mail_backend == "outbox":
         await OutboxMail.create(recipient=recipient, subject=subject, body=body)
         return
@@ -25,6 +27,8 @@ async def send_mail(settings: Settings, recipient: str, subject: str, body: str)
     message["From"] = settings.smtp_from
     message["To"] = recipient
     message["Subject"] = subject
+    if message_id:
+        message["Message-ID"] = message_id
     message.set_content(body)
     try:
         await aiosmtplib.send(

@@ -7,8 +7,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from authlib.common.security import generate_token
+from tortoise.transactions import in_transaction
 
 from api import clock
+from api.consent.notifications import notify_app_connected
 from api.consent.policy import may_manage_consent
 from api.consent.rights import load_rights, load_viewer_facts
 from api.identity.models import Patient, Role
@@ -133,9 +135,14 @@ async def connect(viewer: Viewer, app: OAuthApp, patient_id: int | None,
         revoked_at__isnull=True,
     ).first()
     if connection is None:
-        return await AppConnection.create(app_id=app.id, account_id=viewer.account_id,
-                                          patient_id=patient_id, scopes=chosen,
-                                          created_at=clock.now())
+        now = clock.now()
+        async with in_transaction() as db:
+            created = await AppConnection.create(app_id=app.id, account_id=viewer.account_id,
+                                                 patient_id=patient_id, scopes=chosen,
+                                                 created_at=now, using_db=db)
+            if patient_id is not None:  # the patient (and a minor's parents) are told
+                await notify_app_connected(app.name, patient_id, now, db)
+        return created
     connection.scopes = chosen
     await connection.save(update_fields=["scopes"])
     return connection

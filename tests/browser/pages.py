@@ -66,6 +66,7 @@ PAGES: list[CheckedPage] = [
     at("/patient", PATIENT),
     at("/account", PATIENT, PROFESSIONAL),
     at("/account?enrol=totp", PATIENT),
+    at("/notifications", PATIENT, PROFESSIONAL),
     at("/pro", PROFESSIONAL),
     at("/pro/deposit", PROFESSIONAL, EMERGENCY),
     at("/pro/deposit?patient=1", PROFESSIONAL, label="/pro/deposit (a followed record)"),

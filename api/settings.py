@@ -151,6 +151,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "audit": ("api.audit.models", "api.audit.migrations"),
     "sync": ("api.sync.models", "api.sync.migrations"),
     "oauth": ("api.oauth.models", "api.oauth.migrations"),
+    "messaging": ("api.messaging.models", "api.messaging.migrations"),
 }
 
 

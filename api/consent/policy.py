@@ -74,6 +74,8 @@ __all__ = [
     "document_visibility",
     "held_back_notice_due",
     "may_close_conversation",
+    "may_file_attachment",
+    "may_list_conversations",
     "may_manage_consent",
     "may_open_emergency_access",
     "may_read_conversation",
@@ -234,19 +236,27 @@ def may_read_conversation(
     """
     if rights.is_blocked:
         return refused(Refusal.BLOCKED)
-    decision = refused(Refusal.NO_RELATION)
     if viewer.professional is not None and viewer.account_id == conversation.professional_account_id:
-        decision = Decision(allowed=True, basis=Basis.CONVERSATION, reason=None)
-    else:
-        routes, dormant = active_routes(viewer, rights)
-        sides = [r.basis for r in routes if r.basis in (Basis.OWNER, Basis.REPRESENTATIVE)]
-        if sides:
-            decision = Decision(allowed=True, basis=sides[0], reason=None)
-        elif Refusal.REPRESENTATIVE_ENDED in dormant:
-            return refused(Refusal.REPRESENTATIVE_ENDED)
-    if decision.allowed and rights.app is not None:
+        if rights.app is not None:
+            return refused(Refusal.SCOPE_MISSING)
+        return Decision(allowed=True, basis=Basis.CONVERSATION, reason=None)
+    return may_list_conversations(viewer, rights)
+
+
+def may_list_conversations(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer see every conversation of the record? The patient's side only: the
+    patient, and a parent until the 18th birthday. (A professional lists their own
+    conversations, whoever the patient, without asking about a record.)"""
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    routes, dormant = active_routes(viewer, rights)
+    sides = [r.basis for r in routes if r.basis in (Basis.OWNER, Basis.REPRESENTATIVE)]
+    if not sides:
+        ended = Refusal.REPRESENTATIVE_ENDED in dormant
+        return refused(Refusal.REPRESENTATIVE_ENDED if ended else Refusal.NO_RELATION)
+    if rights.app is not None:
         return refused(Refusal.SCOPE_MISSING)
-    return decision
+    return Decision(allowed=True, basis=sides[0], reason=None)
 
 
 def may_write_in_conversation(
@@ -256,6 +266,17 @@ def may_write_in_conversation(
     decision = may_read_conversation(viewer, rights, conversation)
     if decision.allowed and conversation.closed:
         return refused(Refusal.CONVERSATION_CLOSED)
+    return decision
+
+
+def may_file_attachment(
+    viewer: ViewerFacts, rights: Rights, conversation: ConversationFacts
+) -> Decision:
+    """Filing an attachment into the record's documents is the patient's side's act: the
+    document is theirs, as if they had added it themselves."""
+    decision = may_read_conversation(viewer, rights, conversation)
+    if decision.allowed and decision.basis is Basis.CONVERSATION:
+        return refused(Refusal.NOT_GRANTED)
     return decision
 
 

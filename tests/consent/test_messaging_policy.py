@@ -22,6 +22,8 @@ from api.consent import (
     Section,
     ViewerFacts,
     may_close_conversation,
+    may_file_attachment,
+    may_list_conversations,
     may_read_conversation,
     may_start_conversation,
     may_write_in_conversation,
@@ -153,3 +155,34 @@ def test_who_reads_writes_and_closes_a_conversation(
     check(may_read_conversation(viewer, facts, conversation), read)
     check(may_write_in_conversation(viewer, facts, conversation), write)
     check(may_close_conversation(viewer, facts, conversation), close)
+
+
+# (name, viewer, rights, list the record's conversations, file an attachment)
+PATIENT_SIDE: list[tuple[str, ViewerFacts, Rights, Expected, Expected]] = [
+    ("the patient", PATIENT_VIEWER, rights(is_owner=True),
+     (True, Basis.OWNER), (True, Basis.OWNER)),
+    ("a parent of a minor", PARENT_VIEWER, rights(representative_until=NOW + DAY),
+     (True, Basis.REPRESENTATIVE), (True, Basis.REPRESENTATIVE)),
+    ("a parent once the child is 18", PARENT_VIEWER, rights(representative_until=NOW),
+     (False, Refusal.REPRESENTATIVE_ENDED), (False, Refusal.REPRESENTATIVE_ENDED)),
+    ("the conversation's professional", DOCTOR, rights(is_treating_doctor=True),
+     (False, Refusal.NO_RELATION), (False, Refusal.NOT_GRANTED)),
+    ("another professional with a grant", ViewerFacts(OTHER_PRO, Profession.NURSE),
+     rights(grants=(grant(),)),
+     (False, Refusal.NO_RELATION), (False, Refusal.NO_RELATION)),
+    ("the patient's app", PATIENT_VIEWER, rights(is_owner=True, app=APP),
+     (False, Refusal.SCOPE_MISSING), (False, Refusal.SCOPE_MISSING)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("viewer", "facts", "listing", "filing"),
+                         [row[1:] for row in PATIENT_SIDE], ids=[row[0] for row in PATIENT_SIDE])
+def test_only_the_patients_side_lists_a_records_conversations_and_files_attachments(
+    viewer: ViewerFacts, facts: Rights, listing: Expected, filing: Expected
+) -> None:
+    check(may_list_conversations(viewer, facts), listing)
+    check(may_file_attachment(viewer, facts, OPEN), filing)
+
+
+def test_the_patient_files_an_attachment_of_a_closed_conversation_too() -> None:
+    check(may_file_attachment(PATIENT_VIEWER, rights(is_owner=True), CLOSED), (True, Basis.OWNER))

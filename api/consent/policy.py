@@ -56,9 +56,9 @@ from api.consent.sections import Action, Basis, Refusal, Section
 # The facts, the decision, the document filters and the relation decisions live in
 # ``facts`` and ``relation``; re-exported here so callers keep importing them from the policy.
 __all__ = [
+    "EMERGENCY_FOLLOW_UP",
     "EMERGENCY_PROFESSIONS",
     "HELD_BACK_NOTICE_DELAY",
-    "EMERGENCY_FOLLOW_UP",
     "AppFacts",
     "ConversationFacts",
     "Decision",
@@ -236,7 +236,8 @@ def may_read_conversation(
     """
     if rights.is_blocked:
         return refused(Refusal.BLOCKED)
-    if viewer.professional is not None and viewer.account_id == conversation.professional_account_id:
+    its_professional = viewer.account_id == conversation.professional_account_id
+    if viewer.professional is not None and its_professional:
         if rights.app is not None:
             return refused(Refusal.SCOPE_MISSING)
         return Decision(allowed=True, basis=Basis.CONVERSATION, reason=None)

@@ -13,15 +13,21 @@ from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from api.consent.models import Block
-from api.consent.policy import may_list_conversations, may_read_conversation
+from api.consent.notifications import patient_name
+from api.consent.policy import (
+    may_list_conversations,
+    may_read_conversation,
+    may_start_conversation,
+)
 from api.consent.sections import Basis
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
 from api.graphql.permissions import facts_for
+from api.identity.models import Professional
 from api.messaging.access import conversation_facts, find_conversation, refusal
 from api.messaging.models import Conversation, ReadState
-from api.messaging.services import unread_of
-from api.messaging.types import ConversationType
+from api.messaging.services import has_deposited, unread_of
+from api.messaging.types import ConversationPatientType, ConversationType
 from api.records.access import patient_by_id
 
 
@@ -103,6 +109,21 @@ class MessagingQuery:
         account = info.context.require_viewer().account_id
         unread = (await unread_of(account, [conversation.id])).get(conversation.id, 0)
         return ConversationType.build(conversation, decision.basis, unread)
+
+    @strawberry.field(description="The patient, when the viewer (a professional) may start a "
+                      "conversation with them: a form asks before showing itself. NOT_FOUND "
+                      "without any relation, CONSENT_REQUIRED for a relation that ended.")
+    async def conversation_recipient(self, info: Info, patient_id: strawberry.ID
+                                     ) -> ConversationPatientType:
+        account = info.context.require_viewer().account_id
+        patient = await patient_by_id(patient_id)
+        viewer, rights = await facts_for(info.context, patient)
+        deposited = viewer.professional is not None and await has_deposited(account, patient.id)
+        decision = may_start_conversation(viewer, rights, deposited=deposited)
+        if not decision.allowed or not await Professional.exists(account_id=account):
+            raise refusal(decision)
+        return ConversationPatientType(id=strawberry.ID(str(patient.id)),
+                                       display_name=patient_name(patient))
 
     @strawberry.field(description="Messages the viewer has not read: in one record's "
                       "conversations (patient side), or, without `patientId`, in the "

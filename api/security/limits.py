@@ -60,6 +60,9 @@ def route_limits(*, upload_bytes: int) -> tuple[BodyLimit, ...]:
         # api.documents.routes refuses with the same cap and sends the person back to the form.
         BodyLimit("/documents/upload", None),
         BodyLimit("/graphql", upload_bytes, multipart_only=True),  # uploadDocument
+        # Replies with an attachment (web/patient/messages.py, web/pro/messages.py).
+        BodyLimit("/messages", upload_bytes, multipart_only=True),
+        BodyLimit("/pro/messages", upload_bytes, multipart_only=True),
         BodyLimit("/graphql", GRAPHQL_BODY_BYTES),
         BodyLimit("/signin", SIGN_IN_BODY_BYTES),
         BodyLimit("/signout", SIGN_IN_BODY_BYTES),

@@ -6,4 +6,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-routes: list[BaseRoute] = []
+from web.pro import messages
+
+routes: list[BaseRoute] = [
+    *messages.routes,
+]

@@ -96,7 +96,7 @@ class ItemFacts:
 class ConversationFacts:
     """One conversation of secure messaging, when the decision is about it."""
 
-    professional_account_id: int  # the professional who started it
+    professional_account_id: int | None  # who started it; None once their account is gone
     closed: bool = False
 
 

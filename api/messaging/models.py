@@ -23,12 +23,13 @@ class Conversation(Model):
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
     )
-    professional: fields.ForeignKeyRelation[Professional] = fields.ForeignKeyField(
-        "identity.Professional", related_name=False, on_delete=fields.CASCADE
+    # Null once the professional (or their account) is gone: the patient keeps the messages.
+    professional: fields.ForeignKeyNullableRelation[Professional] = fields.ForeignKeyField(
+        "identity.Professional", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     # The account that started it; the policy compares it with the viewer's.
-    professional_account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "identity.Account", related_name=False, on_delete=fields.CASCADE
+    professional_account: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "identity.Account", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     subject = fields.CharField(max_length=200)
     created_at = fields.DatetimeField()
@@ -37,8 +38,8 @@ class Conversation(Model):
     last_message_at = fields.DatetimeField()
 
     patient_id: int
-    professional_id: int
-    professional_account_id: int
+    professional_id: int | None
+    professional_account_id: int | None
 
     class Meta:
         table = "conversation"

@@ -89,7 +89,9 @@ async def _forget(storage: Storage, stored: Sequence[StoredFile]) -> None:
 async def participants(conversation: Conversation, patient: Patient, now: datetime) -> list[int]:
     """The accounts on either side: the professional, the patient and a minor's parents."""
     recipients = await patient_recipients([patient], now)
-    return list(dict.fromkeys([conversation.professional_account_id, *recipients[patient.id]]))
+    professional = conversation.professional_account_id
+    return list(dict.fromkeys([*([professional] if professional else []),
+                               *recipients[patient.id]]))
 
 
 async def _count_unread(connection: BaseDBAsyncClient, conversation: Conversation,
@@ -187,7 +189,7 @@ async def send_message(storage: Storage, *, conversation: Conversation, patient:
                 raise DocumentProblems([problem("CONVERSATION_CLOSED", "conversationId")])
             message = await _write(connection, current, patient, author_account_id,
                                    from_professional, body, stored, now)
-            if from_professional:
+            if from_professional and current.professional_id is not None:
                 professional = await Professional.get(id=current.professional_id,
                                                       using_db=connection)
                 await _notify(connection, current, patient, professional, now)

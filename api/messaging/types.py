@@ -91,7 +91,8 @@ class ConversationType:
     last_message_at: datetime
     unread_count: int = strawberry.field(description="Messages the viewer has not read yet.")
     patient: ConversationPatientType
-    professional: ProfessionalType
+    professional: ProfessionalType | None = strawberry.field(
+        description="Null once the professional left Carnet; the messages stay.")
     may_reply: bool = strawberry.field(description="Whether the viewer may write in it now.")
     may_close: bool = strawberry.field(description="Whether the viewer may close it.")
     model: strawberry.Private[Conversation]
@@ -106,7 +107,8 @@ class ConversationType:
             last_message_at=conversation.last_message_at, unread_count=unread,
             patient=ConversationPatientType(id=strawberry.ID(str(conversation.patient_id)),
                                             display_name=patient_name(conversation.patient)),
-            professional=ProfessionalType.from_model(conversation.professional),
+            professional=ProfessionalType.from_model(conversation.professional)
+            if conversation.professional is not None else None,
             may_reply=not closed, may_close=basis is Basis.CONVERSATION and not closed,
             model=conversation, basis=basis,
         )

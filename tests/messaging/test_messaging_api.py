@@ -296,3 +296,17 @@ async def test_an_attachment_is_not_found_for_a_stranger(client, settings, db):
     await session(client, settings, await make_professional())
     assert (await client.get(f"/messages/attachments/{attachment.id}")).status_code == 404
     assert (await client.get("/messages/attachments/999999")).status_code == 404
+
+
+async def test_the_patient_keeps_the_messages_of_a_professional_who_left(client, settings, db):
+    patient, doctor = await make_patient(), await make_professional()
+    await designate(patient, doctor)
+    conversation_id = await started(await session(client, settings, doctor), patient)
+    await (await Account.get(id=doctor.account_id)).delete()
+    me = await session(client, settings, await Account.get(id=patient.account_id))
+    thread = (await me(READ, id=conversation_id))["data"]["conversation"]
+    assert thread["professional"] is None and thread["mayClose"] is False
+    assert [m["body"] for m in thread["messages"]["items"]] == [
+        "Bonjour,\nvos résultats sont arrivés."]
+    answer = await me(SEND, input={"conversationId": conversation_id, "body": "Merci"})
+    assert answer["data"]["sendMessage"]["userErrors"] == []

@@ -101,7 +101,7 @@ async def test_a_closed_conversation_says_so_and_has_no_reply_form(client, setti
 
 
 async def test_the_professional_sees_unread_conversations_first(client, settings):
-    me, pro, patient, doctor = await _pair(client, settings)
+    me, pro, patient, _ = await _pair(client, settings)
     first = await _start(pro, patient, subject="Premier sujet")
     await _start(pro, patient, subject="Second sujet")
     await _reply(me, first, "Réponse au premier", patient_id=str(patient.id))
@@ -155,3 +155,14 @@ async def test_another_record_or_a_stranger_does_not_find_the_conversation(clien
     other = await person(client, settings.secret_key, await make_professional())
     assert (await other.get(f"/pro/messages/{conversation_id}")).status_code == 404
     assert await TreatingDoctor.all().count() == 1
+
+
+async def test_the_messages_of_a_professional_who_left_stay_readable(client, settings):
+    me, pro, patient, doctor = await _pair(client, settings)
+    conversation_id = await _start(pro, patient)
+    await (await doctor.account).delete()
+    listing = text_of(await me.get(me.url("/messages")))
+    assert "Vos résultats" in listing and "un professionnel qui a quitté Carnet" in listing
+    thread = text_of(await me.get(me.url(f"/messages/{conversation_id}")))
+    assert "Entre un professionnel qui a quitté Carnet et Camille MARTIN" in thread
+    assert "Bonjour Camille" in thread

@@ -3,7 +3,8 @@
 Callers asked the consent policy first (api/messaging/access.py). Files are checked and
 stored before the transaction, and removed again when anything fails: a failure leaves
 neither a stray file nor a row. The message, its attachments, the unread counts and the
-patient's notifications commit together.
+notifications (the patient's side for a professional's message, the professional for an
+answer) commit together.
 """
 
 from __future__ import annotations
@@ -122,6 +123,23 @@ async def _notify(connection: BaseDBAsyncClient, conversation: Conversation, pat
         await Notification.bulk_create(rows, using_db=connection)
 
 
+async def _notify_professional(connection: BaseDBAsyncClient, conversation: Conversation,
+                               patient: Patient, author_account_id: int,
+                               now: datetime) -> None:
+    """The patient's side answered: the professional is told (in-app, and by e-mail if they
+    opted into new-message alerts)."""
+    account = conversation.professional_account_id
+    if account is None:
+        return
+    author = await Patient.filter(account_id=author_account_id).using_db(connection).first()
+    payload = {"patient": patient_name(patient),
+               "author": patient_name(author or patient), "subject": conversation.subject,
+               "conversation_id": str(conversation.id)}
+    await Notification.bulk_create(
+        notifications_for([account], patient, NotificationKind.NEW_MESSAGE, payload, now),
+        using_db=connection)
+
+
 async def _write(connection: BaseDBAsyncClient, conversation: Conversation, patient: Patient,
                  author_account_id: int, from_professional: bool, body: str,
                  stored: Sequence[StoredFile], now: datetime) -> Message:
@@ -193,6 +211,9 @@ async def send_message(storage: Storage, *, conversation: Conversation, patient:
                 professional = await Professional.get(id=current.professional_id,
                                                       using_db=connection)
                 await _notify(connection, current, patient, professional, now)
+            elif not from_professional:
+                await _notify_professional(connection, current, patient, author_account_id,
+                                           now)
     except BaseException:
         await _forget(storage, stored)
         raise

@@ -24,4 +24,5 @@ async def test_the_demo_gives_camille_two_conversations_once(db: None,
     unread = await unread_of(camille.account_id, [c.id for c in conversations])
     assert unread == {conversations[1].id: 1}
     assert await ReadState.filter(unread__gt=0).count() == 2  # Camille's, and the nurse's
-    assert await Notification.filter(kind=NotificationKind.NEW_MESSAGE).count() == 2
+    # Two messages to Camille, and her answer to the nurse.
+    assert await Notification.filter(kind=NotificationKind.NEW_MESSAGE).count() == 3

@@ -8,6 +8,7 @@ import pytest
 
 from api import clock
 from api.consent.models import EmergencyAccess, Notification, NotificationKind
+from api.consent.notifications import notification_text
 from api.documents.models import Document
 from api.documents.samples import pdf
 from api.identity.models import Account, Role
@@ -218,7 +219,7 @@ async def test_professional_reads_are_in_the_access_history_the_patients_are_not
                         "sections": [], "actions": ["READ"]}]
 
 
-async def test_a_message_from_the_professional_notifies_the_patient_a_reply_does_not(
+async def test_a_message_notifies_the_other_side_in_the_same_transaction(
         client, settings, db):
     patient, doctor = await make_patient(first_names="Camille"), await make_professional(
         last_name="BERNARD")
@@ -230,7 +231,17 @@ async def test_a_message_from_the_professional_notifies_the_patient_a_reply_does
         "profession": "physician", "conversation_id": conversation_id})]
     me = await session(client, settings, await Account.get(id=patient.account_id))
     await me(SEND, input={"conversationId": conversation_id, "body": "Merci"})
-    assert await Notification.filter(kind=NotificationKind.NEW_MESSAGE).count() == 1
+    reply = await Notification.filter(kind=NotificationKind.NEW_MESSAGE,
+                                      recipient_id=doctor.account_id).get()
+    assert reply.payload == {"patient": "Camille TESTON", "author": "Camille TESTON",
+                             "subject": "Vos résultats", "conversation_id": conversation_id}
+    assert notification_text(reply, "fr") == (
+        "Camille TESTON a répondu à votre message « Vos résultats » (dossier de Camille TESTON).")
+    assert notification_text(rows[0], "en") == (
+        "Test BERNARD (doctor) wrote to you about Camille TESTON's record.")
+    # A refused answer tells nobody.
+    await me(SEND, input={"conversationId": conversation_id, "body": "  "})
+    assert await Notification.filter(kind=NotificationKind.NEW_MESSAGE).count() == 2
 
 
 async def test_attachments_are_checked_like_documents_and_nothing_is_kept_on_failure(

@@ -22,6 +22,7 @@ from api.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
 from api.documents.routes import routes as document_routes
 from api.graphql.schema import build_schema
 from api.graphql.view import GraphQLEndpoint, request_language
+from api.messaging.routes import routes as messaging_routes
 from api.oauth.routes import oauth_routes
 from api.oauth.server import CarnetAuthorizationServer
 from api.outage import (
@@ -84,6 +85,7 @@ def build_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             *document_routes,
+            *messaging_routes,
             *oauth_routes(oauth_server),
             *routes,
         ],

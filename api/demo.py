@@ -153,9 +153,11 @@ async def load_directory() -> ImportSummary:
 async def load_records(settings: Settings) -> None:
     """Fill each demo patient's record (each section's loader skips what exists), then
     the sharing: grants, a treating doctor, a block, a past emergency access, and the
-    access history of the visits they allowed; then the demo app, connected by Camille."""
+    access history of the visits they allowed; then two conversations of Camille with her
+    professionals; then the demo app, connected by Camille."""
     from api.consent import demo as consent_demo
     from api.documents import demo as documents_demo
+    from api.messaging import demo as messaging_demo
     from api.records.directives import demo as directives_demo
     from api.records.entries import demo as entries_demo
     from api.records.measurements import demo as measurements_demo
@@ -168,4 +170,5 @@ async def load_records(settings: Settings) -> None:
         await directives_demo.load(patient, author.id)
         await documents_demo.load(patient, author.id, settings)
     await consent_demo.load(settings)
+    await messaging_demo.load(settings)
     await oauth_demo.load()

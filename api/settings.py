@@ -170,6 +170,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "sync": ("api.sync.models", "api.sync.migrations"),
     "oauth": ("api.oauth.models", "api.oauth.migrations"),
     "notify": ("api.notify.models", "api.notify.migrations"),
+    "messaging": ("api.messaging.models", "api.messaging.migrations"),
 }
 
 

@@ -18,7 +18,8 @@ Handler = Callable[[Request, FormData], Awaitable[Response]]
 
 MAX_FIELDS = 200
 # Form fields written on several lines (textareas): tab and line breaks are kept there.
-MULTILINE_FIELDS = frozenset({"note", "advance_directives", "organ_donation_limits", "reason"})
+MULTILINE_FIELDS = frozenset({"note", "advance_directives", "organ_donation_limits", "reason",
+                              "body"})
 
 
 def has_bad_text(form: FormData) -> bool:

@@ -33,6 +33,7 @@ class RequestKind(StrEnum):
     EMERGENCY_REFUSED = "emergency_refused"  # break-glass refused: the patient opposed it
     DEPOSIT = "deposit"
     EXPORT = "export"
+    MESSAGES = "messages"  # a professional (or a parent) read messages of a conversation
 
 
 # One access to a patient's record by someone else than the patient: who, on what basis,

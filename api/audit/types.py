@@ -21,6 +21,7 @@ class AccessBasis(Enum):
     EMERGENCY = "emergency"
     DEPOSIT = "deposit"
     APP = "app"
+    CONVERSATION = "conversation"
 
 
 AccessRequestKind = strawberry.enum(RequestKind, name="AccessRequestKind",

@@ -93,6 +93,14 @@ class ItemFacts:
 
 
 @dataclass(frozen=True)
+class ConversationFacts:
+    """One conversation of secure messaging, when the decision is about it."""
+
+    professional_account_id: int | None  # who started it; None once their account is gone
+    closed: bool = False
+
+
+@dataclass(frozen=True)
 class Decision:
     allowed: bool
     basis: Basis | None

@@ -71,6 +71,14 @@ TEXTS: dict[NotificationKind, tuple[str, str]] = {
 }
 
 
+# A NEW_MESSAGE whose payload names an `author`: the patient's side answered, and the
+# conversation's professional is told (api/messaging/services.py).
+REPLY_TEXTS = (
+    "{author} a répondu à votre message « {subject} » (dossier de {patient}).",
+    "{author} answered your message “{subject}” ({patient}'s record).",
+)
+
+
 def local_time(iso: str, language: str) -> str:
     moment = datetime.fromisoformat(iso).astimezone(HOME_ZONE)
     return moment.strftime("%Y-%m-%d %H:%M" if language == "en" else "%d/%m/%Y à %H:%M")
@@ -85,8 +93,9 @@ def notification_text(notification: Notification, language: str) -> str:
             values[key] = local_time(values[key], language)
     if "profession" in values:
         values["profession"] = profession_name(Profession(values["profession"]), language)
-    template = TEXTS[notification.kind][1 if language == "en" else 0]
-    return template.format(**values)
+    texts = (REPLY_TEXTS if notification.kind is NotificationKind.NEW_MESSAGE
+             and "author" in values else TEXTS[notification.kind])
+    return texts[1 if language == "en" else 0].format(**values)
 
 
 def patient_name(patient: Patient) -> str:

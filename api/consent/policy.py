@@ -17,6 +17,8 @@ Bases, tried in this order; the first that allows wins:
 An app acting for the viewer gets the person's decision ∩ the app's scopes, basis ``app``.
 ``patient_reach``, ``may_manage_consent`` and ``may_open_emergency_access`` answer about the
 relation itself: opening the record, managing its consent, breaking the glass.
+``may_start_conversation`` and ``may_{read,write_in,close}_conversation`` decide secure
+messaging (at the end of this module).
 
 Refusals: a block beats everything and answers *not found*: a blocked professional must not
 learn that the record exists. A viewer with no relation at all is *not found* too. A viewer
@@ -31,6 +33,7 @@ from datetime import datetime, timedelta
 
 from api.consent.facts import (
     AppFacts,
+    ConversationFacts,
     Decision,
     DocumentFilter,
     DocumentVisibility,
@@ -53,9 +56,11 @@ from api.consent.sections import Action, Basis, Refusal, Section
 # The facts, the decision, the document filters and the relation decisions live in
 # ``facts`` and ``relation``; re-exported here so callers keep importing them from the policy.
 __all__ = [
+    "EMERGENCY_FOLLOW_UP",
     "EMERGENCY_PROFESSIONS",
     "HELD_BACK_NOTICE_DELAY",
     "AppFacts",
+    "ConversationFacts",
     "Decision",
     "DocumentFilter",
     "DocumentVisibility",
@@ -68,8 +73,14 @@ __all__ = [
     "default_held_back_until",
     "document_visibility",
     "held_back_notice_due",
+    "may_close_conversation",
+    "may_file_attachment",
+    "may_list_conversations",
     "may_manage_consent",
     "may_open_emergency_access",
+    "may_read_conversation",
+    "may_start_conversation",
+    "may_write_in_conversation",
     "patient_reach",
     "represents",
 ]
@@ -162,3 +173,119 @@ def held_back_notice_due(held_back_since: datetime, now: datetime) -> bool:
     """Whether the patient must be told a document is held back (after two weeks)."""
     return now >= held_back_since + HELD_BACK_NOTICE_DELAY
 
+
+
+# --- Secure messaging ------------------------------------------------------------------
+#
+# Who may start a conversation is a question about the relation; once started, a
+# conversation belongs to its two sides: the professional who started it, and the patient
+# (with a parent while the patient is a minor). Nobody else learns that it exists: another
+# professional, even the treating doctor, gets *not found*. No OAuth scope covers
+# messaging yet, so an app is refused everything here (deny by default).
+
+# How long after opening a break-glass access the emergency professional may still start a
+# conversation (to follow up on the emergency); reading the record ends after 4 hours.
+EMERGENCY_FOLLOW_UP = timedelta(days=30)
+_STARTING_BASES = (Basis.TREATING_DOCTOR, Basis.GRANT, Basis.EMERGENCY)
+
+
+def _emergency_follow_up(viewer: ViewerFacts, rights: Rights) -> bool:
+    emergency = rights.emergency
+    return (
+        emergency is not None
+        and viewer.professional in EMERGENCY_PROFESSIONS
+        and not rights.emergency_opposed
+        and emergency.opened_at <= rights.now < emergency.opened_at + EMERGENCY_FOLLOW_UP
+    )
+
+
+def may_start_conversation(viewer: ViewerFacts, rights: Rights, *, deposited: bool) -> Decision:
+    """May this professional start a conversation with the patient?
+
+    A relation that stands now: a current grant (an expired or revoked grant does not count:
+    the patient's consent ended, and they can grant again), the treating-doctor designation,
+    a break-glass access opened less than ``EMERGENCY_FOLLOW_UP`` ago, or a document this
+    professional deposited in the record (``deposited``, loaded by the caller: a deposit is
+    care given to this patient, and the document stays in the record). A block beats them
+    all; a patient or a parent never starts one, and neither does an app.
+    """
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    if viewer.professional is None:
+        return refused(Refusal.NOT_A_PROFESSIONAL)
+    if rights.app is not None:
+        return refused(Refusal.SCOPE_MISSING)
+    routes, dormant = active_routes(viewer, rights)
+    for route in routes:
+        if route.basis in _STARTING_BASES:
+            return Decision(allowed=True, basis=route.basis, reason=None)
+    if _emergency_follow_up(viewer, rights):
+        return Decision(allowed=True, basis=Basis.EMERGENCY, reason=None)
+    if deposited:
+        return Decision(allowed=True, basis=Basis.DEPOSIT, reason=None)
+    return refused(dormant[0] if dormant else Refusal.NO_RELATION)
+
+
+def may_read_conversation(
+    viewer: ViewerFacts, rights: Rights, conversation: ConversationFacts
+) -> Decision:
+    """Its professional (unless blocked since), the patient, a parent until the 18th birthday.
+
+    The professional keeps reading their conversation after the relation that let them start
+    it has ended: it is their own correspondence, and the patient may still answer.
+    """
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    its_professional = viewer.account_id == conversation.professional_account_id
+    if viewer.professional is not None and its_professional:
+        if rights.app is not None:
+            return refused(Refusal.SCOPE_MISSING)
+        return Decision(allowed=True, basis=Basis.CONVERSATION, reason=None)
+    return may_list_conversations(viewer, rights)
+
+
+def may_list_conversations(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer see every conversation of the record? The patient's side only: the
+    patient, and a parent until the 18th birthday. (A professional lists their own
+    conversations, whoever the patient, without asking about a record.)"""
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    routes, dormant = active_routes(viewer, rights)
+    sides = [r.basis for r in routes if r.basis in (Basis.OWNER, Basis.REPRESENTATIVE)]
+    if not sides:
+        ended = Refusal.REPRESENTATIVE_ENDED in dormant
+        return refused(Refusal.REPRESENTATIVE_ENDED if ended else Refusal.NO_RELATION)
+    if rights.app is not None:
+        return refused(Refusal.SCOPE_MISSING)
+    return Decision(allowed=True, basis=sides[0], reason=None)
+
+
+def may_write_in_conversation(
+    viewer: ViewerFacts, rights: Rights, conversation: ConversationFacts
+) -> Decision:
+    """Whoever reads it, while it is open."""
+    decision = may_read_conversation(viewer, rights, conversation)
+    if decision.allowed and conversation.closed:
+        return refused(Refusal.CONVERSATION_CLOSED)
+    return decision
+
+
+def may_file_attachment(
+    viewer: ViewerFacts, rights: Rights, conversation: ConversationFacts
+) -> Decision:
+    """Filing an attachment into the record's documents is the patient's side's act: the
+    document is theirs, as if they had added it themselves."""
+    decision = may_read_conversation(viewer, rights, conversation)
+    if decision.allowed and decision.basis is Basis.CONVERSATION:
+        return refused(Refusal.NOT_GRANTED)
+    return decision
+
+
+def may_close_conversation(
+    viewer: ViewerFacts, rights: Rights, conversation: ConversationFacts
+) -> Decision:
+    """Only its professional closes it (closing again changes nothing)."""
+    decision = may_read_conversation(viewer, rights, conversation)
+    if decision.allowed and decision.basis is not Basis.CONVERSATION:
+        return refused(Refusal.NOT_A_PROFESSIONAL)
+    return decision

@@ -69,6 +69,8 @@ class Basis(StrEnum):
     EMERGENCY = "emergency"
     DEPOSIT = "deposit"
     APP = "app"
+    # The professional who started a conversation reads and writes in it (api/messaging).
+    CONVERSATION = "conversation"
 
 
 class Refusal(StrEnum):
@@ -107,3 +109,5 @@ class Refusal(StrEnum):
     NOT_DEPOSITABLE = "not_depositable"
     # Only professionals deposit; patients write.
     NOT_A_PROFESSIONAL = "not_a_professional"
+    # The professional closed the conversation: nobody writes in it any more.
+    CONVERSATION_CLOSED = "conversation_closed"

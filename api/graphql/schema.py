@@ -32,6 +32,8 @@ from api.graphql.scalars import SCALAR_OVERRIDES
 from api.graphql.text_input import check_text_arguments
 from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
+from api.messaging.mutations import MessagingMutation
+from api.messaging.queries import MessagingQuery
 from api.notify.graphql import NotifyMutation, NotifyQuery
 from api.outage import DatabaseUnavailable, is_database_outage, outage_message
 from api.records.directives.mutations import DirectivesMutation
@@ -48,13 +50,13 @@ _LIMIT_RULES: list[type[ASTValidationRule]] = [depth_and_alias_rule()]
 
 @strawberry.type
 class Query(IdentityQuery, TerminologyQuery, EntriesQuery, MeasurementsQuery, AuditQuery,
-            DocumentsQuery, ConsentQuery, MatrixQuery, SyncQuery, NotifyQuery):
+            DocumentsQuery, ConsentQuery, MatrixQuery, SyncQuery, NotifyQuery, MessagingQuery):
     pass
 
 
 @strawberry.type
 class Mutation(EntriesMutation, MeasurementsMutation, DirectivesMutation, DocumentsMutation,
-               ConsentMutation, NotifyMutation):
+               ConsentMutation, NotifyMutation, MessagingMutation):
     pass
 
 

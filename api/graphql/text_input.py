@@ -25,7 +25,8 @@ from graphql import (
 from api.graphql.errors import BadUserInput
 
 # The input fields and arguments written on several lines (textareas), by GraphQL name.
-MULTILINE_FIELDS = frozenset({"note", "advanceDirectives", "organDonationLimits", "reason"})
+MULTILINE_FIELDS = frozenset({"note", "advanceDirectives", "organDonationLimits", "reason",
+                              "body"})
 # C0 and C1 control characters, and the surrogates that are not characters on their own.
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _NOT_MULTILINE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -61,6 +61,9 @@ def route_limits(*, upload_bytes: int) -> tuple[BodyLimit, ...]:
         BodyLimit("/documents/upload", None),
         BodyLimit("/graphql", upload_bytes, multipart_only=True),  # uploadDocument
         BodyLimit("/pro/deposit", upload_bytes, multipart_only=True),  # the workspace's deposit
+        # Replies with an attachment (web/patient/messages.py, web/pro/messages.py).
+        BodyLimit("/messages", upload_bytes, multipart_only=True),
+        BodyLimit("/pro/messages", upload_bytes, multipart_only=True),
         BodyLimit("/graphql", GRAPHQL_BODY_BYTES),
         BodyLimit("/signin", SIGN_IN_BODY_BYTES),
         BodyLimit("/signout", SIGN_IN_BODY_BYTES),

@@ -93,6 +93,13 @@ PAGES: list[CheckedPage] = [
     at("/records/2", PATIENT),  # the son's record overview, switched to from the mother's
     at("/records/1/documents", PATIENT),
     at("/records/1/documents/1", PATIENT),  # the demo lab report (a PDF)
+    at("/records/1/messages", PATIENT),
+    at("/records/1/messages/2", PATIENT),  # Dr BERNARD's message about the blood test
+    at("/records/1/messages/1", PATIENT),  # the nurse's visit, closed
+    at("/pro/messages", PROFESSIONAL),
+    at("/pro/messages/2", PROFESSIONAL),
+    at("/pro/messages/new?patient=1", PROFESSIONAL),  # Dr BERNARD is Camille's doctor
+    at("/pro/messages/new?patient=3", PROFESSIONAL, status=404),  # no relation to Jean
     at("/apps", ANONYMOUS, PATIENT),
     at("/apps/connected", PATIENT, PROFESSIONAL),  # the demo app is connected by Camille
     at(CONSENT_PATH, PATIENT, PROFESSIONAL, label="/oauth/authorize (consent screen)"),

@@ -11,6 +11,7 @@ from web.patient import (
     entries,
     frame,
     measurements,
+    messages,
     overview,
     sharing,
     sharing_find,
@@ -25,4 +26,5 @@ routes = [
     *entries.routes,
     *measurements.routes, *directives.routes, *summary.routes,
     *documents.routes,
+    *messages.routes,
 ]

@@ -48,6 +48,7 @@ BASES = {
     "REPRESENTATIVE": N_("parent"),
     "APP": N_("application"),
     "DEPOSIT": N_("document deposit"),
+    "CONVERSATION": N_("secure messaging"),
 }
 
 

@@ -33,6 +33,7 @@ SECTIONS = (
     ("vaccinations", "Vaccinations"),
     ("measurements", "Measurements"),
     ("documents", "Documents"),
+    ("messages", "Messages"),
     ("directives", "Advance directives"),
     ("sharing", "Sharing"),
     ("access-history", "Access history"),
@@ -59,6 +60,7 @@ async def load_frame(request: Request, patient_id: str) -> dict[str, Any] | None
         "records": records,
         "own_patient_id": me["patient"]["id"] if me.get("patient") else None,
         "sections": SECTIONS,
+        "unread_messages": data.get("unreadMessageCount") or 0,
         "record_url": record_url,
     }
 

@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from web.pro import deposit, emergency
+from web.pro import deposit, emergency, messages
 
-routes: list[BaseRoute] = [*deposit.routes, *emergency.routes]
+routes: list[BaseRoute] = [*deposit.routes, *emergency.routes, *messages.routes]

@@ -1,0 +1,87 @@
+"""Finding a conversation and asking the policy about it; writing professional reads to the
+access history.
+
+A conversation the viewer may not see and one that does not exist get the same answer
+(NOT_FOUND, the words of ``api.graphql.permissions.OUT_OF_REACH``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+
+from api.audit.log import record_event
+from api.audit.models import RequestKind
+from api.consent.facts import ConversationFacts, Decision, Rights, ViewerFacts
+from api.consent.sections import Action, Basis
+from api.graphql.common import parse_id
+from api.graphql.context import Info
+from api.graphql.errors import ConsentRequired, NotFound
+from api.graphql.permissions import OUT_OF_REACH, facts_for
+from api.messaging.models import Attachment, Conversation
+
+Rule = Callable[[ViewerFacts, Rights, ConversationFacts], Decision]
+_READ_NOTED = "messaging.read_noted"
+
+
+def conversation_facts(conversation: Conversation) -> ConversationFacts:
+    return ConversationFacts(professional_account_id=conversation.professional_account_id,
+                             closed=conversation.closed_at is not None)
+
+
+def refusal(decision: Decision) -> Exception:
+    if decision.not_found:
+        return NotFound(OUT_OF_REACH)
+    reason = decision.reason.value if decision.reason else "denied"
+    return ConsentRequired("You may not do this in this conversation.", reason=reason)
+
+
+async def decide_on(info: Info, conversation: Conversation, rule: Rule) -> Decision:
+    viewer, rights = await facts_for(info.context, conversation.patient)
+    return rule(viewer, rights, conversation_facts(conversation))
+
+
+async def conversation_by_id(raw_id: strawberry.ID | str | int, what: str = "id"
+                             ) -> Conversation:
+    conversation = await Conversation.filter(id=parse_id(raw_id, what)).select_related(
+        "patient", "professional").first()
+    if conversation is None:
+        raise NotFound(OUT_OF_REACH)
+    return conversation
+
+
+async def find_conversation(info: Info, raw_id: strawberry.ID | str | int, rule: Rule,
+                            what: str = "id") -> tuple[Conversation, Decision]:
+    """The conversation once ``rule`` allows the viewer; else NOT_FOUND or CONSENT_REQUIRED."""
+    conversation = await conversation_by_id(raw_id, what)
+    decision = await decide_on(info, conversation, rule)
+    if not decision.allowed:
+        raise refusal(decision)
+    return conversation, decision
+
+
+async def find_attachment(info: Info, raw_id: strawberry.ID | str | int, rule: Rule
+                          ) -> tuple[Attachment, Conversation, Decision]:
+    attachment = await Attachment.filter(id=parse_id(raw_id, "attachmentId")).select_related(
+        "message").first()
+    if attachment is None:
+        raise NotFound(OUT_OF_REACH)
+    conversation, decision = await find_conversation(
+        info, attachment.message.conversation_id, rule, "attachmentId")
+    return attachment, conversation, decision
+
+
+async def record_reading(info: Info, conversation: Conversation, basis: Basis) -> None:
+    """A read of the conversation's messages by anyone but the patient goes in the patient's
+    access history (once per conversation and request), naming the conversation."""
+    if basis is Basis.OWNER:
+        return
+    noted: set[int] = info.context.loaders.setdefault(_READ_NOTED, set())
+    if conversation.id in noted:
+        return
+    noted.add(conversation.id)
+    await record_event(patient_id=conversation.patient_id,
+                       viewer_account_id=info.context.require_viewer().account_id,
+                       basis=basis, sections=(), actions=(Action.READ,),
+                       request_kind=RequestKind.MESSAGES, detail=conversation.subject)

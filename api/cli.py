@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from api import clock
 from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
-from api.documents.storage_move import add_document_commands
+from api.documents.storage_move import DOCUMENTS, add_document_commands
+from api.messaging.models import Attachment as MessageAttachment
 from api.notify.cli import add_job_commands
 from api.oauth.cli import add_app_commands
 from api.settings import Settings, SettingsError
@@ -236,6 +237,9 @@ def cmd_audit_reseal(args: argparse.Namespace, settings: Settings) -> int:
 
     return asyncio.run(_with_database(settings, work))
 
+# Every kind of row whose bytes live in the documents storage, for `documents move-storage`.
+STORED_BYTES_HOLDERS = (DOCUMENTS, ("message attachment", MessageAttachment))
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carnet", description="Carnet, a personal health record.")
@@ -292,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_directory_commands(
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     add_document_commands(
-        sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+        sub, lambda settings, work: asyncio.run(_with_database(settings, work)),
+        holders=STORED_BYTES_HOLDERS)
     add_job_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser
 

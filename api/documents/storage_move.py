@@ -1,8 +1,11 @@
 """`carnet documents move-storage --to database|local`: copy the bytes already stored into
 the other storage, when a deployment switches (CARNET_DOCUMENT_STORAGE).
 
-Each document's bytes are copied under the same key, checked against the size and SHA-256
-recorded when it was uploaded, and written atomically: a copy that does not match, or a
+Every kind of row that keeps bytes in the documents storage (documents, message
+attachments: any model with `storage_key`, `size_bytes` and `sha256`) is a *holder*; the
+command line names them (the documents domain does not know the others). Each one's bytes
+are copied under the same key, checked against the size and SHA-256 recorded when it was
+uploaded, and written atomically: a copy that does not match, or a
 command stopped midway, leaves nothing in the target for that document. Keys already in
 the target are skipped, so the command can be run again (after an interruption, or once
 more after the switch, for the documents uploaded in between). The source is left as it
@@ -15,9 +18,11 @@ import argparse
 import hashlib
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from tortoise.models import Model
 
 from api.documents.models import Document
 from api.documents.storage import Storage, storage_named
@@ -27,8 +32,9 @@ BATCH_SIZE = 200
 PROGRESS_EVERY = 100
 
 MOVE_HELP = """\
-Copy the bytes of every document from the other storage into the one named by --to
-(`database`: rows of the database; `local`: files under CARNET_VAR_DIR/documents).
+Copy the bytes of every document and message attachment from the other storage into the
+one named by --to (`database`: rows of the database; `local`: files under
+CARNET_VAR_DIR/documents).
 
 Run it before switching CARNET_DOCUMENT_STORAGE, then once more after the switch, for the
 documents uploaded in between: keys already in the target are skipped, so the command
@@ -37,6 +43,11 @@ SHA-256 recorded at upload and written atomically. The source is not changed.
 
 Exit status: 0 every document is in the target, 1 some are missing from the source or do
 not match what was recorded (listed on stderr, "document N: reason")."""
+
+
+# What keeps bytes in the storage: (the word for one row in reports, its model).
+Holder = tuple[str, type[Model]]
+DOCUMENTS: Holder = ("document", Document)
 
 
 class DamagedCopy(Exception):
@@ -51,7 +62,7 @@ class MoveSummary:
     problems: list[str] = field(default_factory=list)
 
     def line(self, seconds: float) -> str:
-        return (f"{self.documents} documents in {seconds:.1f} s: {self.copied} copied, "
+        return (f"{self.documents} stored files in {seconds:.1f} s: {self.copied} copied, "
                 f"{self.already_there} already there, {len(self.problems)} not copied.")
 
 
@@ -68,55 +79,58 @@ async def _verified(source: AsyncIterator[bytes], size: int, sha256: str
         raise DamagedCopy(f"{seen} bytes, not the {size} bytes recorded at upload")
 
 
-async def _copy_one(row: dict[str, Any], source: Storage, target: Storage,
+async def _copy_one(word: str, row: dict[str, Any], source: Storage, target: Storage,
                     summary: MoveSummary) -> None:
     key = row["storage_key"]
     if await target.exists(key):
         summary.already_there += 1
     elif not await source.exists(key):
-        summary.problems.append(f"document {row['id']}: its bytes are missing from the source")
+        summary.problems.append(f"{word} {row['id']}: its bytes are missing from the source")
     else:
         try:
             await target.put_under(key, _verified(source.open(key), row["size_bytes"],
                                                   row["sha256"]))
         except DamagedCopy as damage:
             summary.problems.append(
-                f"document {row['id']}: not copied, the source does not match ({damage})")
+                f"{word} {row['id']}: not copied, the source does not match ({damage})")
         else:
             summary.copied += 1
 
 
 async def move_documents(source: Storage, target: Storage,
-                         progress: Callable[[int, int, MoveSummary], None] | None = None
-                         ) -> MoveSummary:
-    """Copy every document's bytes from `source` to `target`, in order of id."""
-    total = await Document.all().count()
+                         progress: Callable[[int, int, MoveSummary], None] | None = None,
+                         holders: Sequence[Holder] = (DOCUMENTS,)) -> MoveSummary:
+    """Copy the bytes of every holder's rows from `source` to `target`, in order of id."""
+    total = sum([await model.all().count() for _, model in holders])
     summary = MoveSummary()
-    last_id = 0
-    while True:
-        rows = await (Document.filter(id__gt=last_id).order_by("id").limit(BATCH_SIZE)
-                      .values("id", "storage_key", "size_bytes", "sha256"))
-        if not rows:
-            return summary
-        for row in rows:
-            await _copy_one(row, source, target, summary)
-            summary.documents += 1
-            if progress and summary.documents % PROGRESS_EVERY == 0:
-                progress(summary.documents, total, summary)
-        last_id = rows[-1]["id"]
+    for word, model in holders:
+        last_id = 0
+        while True:
+            rows = await (model.filter(id__gt=last_id).order_by("id").limit(BATCH_SIZE)
+                          .values("id", "storage_key", "size_bytes", "sha256"))
+            if not rows:
+                break
+            for row in rows:
+                await _copy_one(word, row, source, target, summary)
+                summary.documents += 1
+                if progress and summary.documents % PROGRESS_EVERY == 0:
+                    progress(summary.documents, total, summary)
+            last_id = rows[-1]["id"]
+    return summary
 
 
 def _progress(done: int, total: int, summary: MoveSummary) -> None:
-    print(f"... {done}/{total} documents ({summary.copied} copied, {summary.already_there} "
+    print(f"... {done}/{total} stored files ({summary.copied} copied, {summary.already_there} "
           f"already there, {len(summary.problems)} not copied)", file=sys.stderr, flush=True)
 
 
-async def run_move(settings: Settings, to: str, *, show_progress: bool) -> int:
+async def run_move(settings: Settings, to: str, *, show_progress: bool,
+                   holders: Sequence[Holder] = (DOCUMENTS,)) -> int:
     """The move itself, once the database is open; returns the exit status."""
     (origin,) = (kind for kind in DOCUMENT_STORAGES if kind != to)
     started = time.monotonic()
     summary = await move_documents(storage_named(origin, settings), storage_named(to, settings),
-                                   _progress if show_progress else None)
+                                   _progress if show_progress else None, holders)
     for problem in summary.problems:
         print(problem, file=sys.stderr)
     print(f"From {origin} to {to}: " + summary.line(time.monotonic() - started))
@@ -129,8 +143,10 @@ async def run_move(settings: Settings, to: str, *, show_progress: bool) -> int:
 RunWithDatabase = Callable[[Any, Callable[[], Awaitable[int]]], int]
 
 
-def add_document_commands(sub: Any, run_with_database: RunWithDatabase) -> None:
-    """Add `documents move-storage --to KIND`; ``run_with_database(settings, work)``."""
+def add_document_commands(sub: Any, run_with_database: RunWithDatabase,
+                          holders: Sequence[Holder] = (DOCUMENTS,)) -> None:
+    """Add `documents move-storage --to KIND`; ``run_with_database(settings, work)``;
+    ``holders``: every kind of row whose bytes are in the storage."""
     documents = sub.add_parser("documents", help="the bytes of the documents")
     documents_sub = documents.add_subparsers(dest="documents_command", required=True)
     move = documents_sub.add_parser(
@@ -145,6 +161,6 @@ def add_document_commands(sub: Any, run_with_database: RunWithDatabase) -> None:
     def run(args: argparse.Namespace, settings: Settings) -> int:
         show = bool(args.progress or sys.stderr.isatty())
         return run_with_database(
-            settings, lambda: run_move(settings, args.to, show_progress=show))
+            settings, lambda: run_move(settings, args.to, show_progress=show, holders=holders))
 
     move.set_defaults(run=run)

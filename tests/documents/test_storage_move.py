@@ -64,7 +64,7 @@ async def test_every_document_is_copied_into_the_database_and_reads_back_the_sam
     status = await run_move(local_settings, "database", show_progress=False)
     assert status == 0
     out = capsys.readouterr().out
-    assert "From local to database: 3 documents" in out
+    assert "From local to database: 3 stored files" in out
     assert "3 copied, 0 already there, 0 not copied." in out
     assert "set CARNET_DOCUMENT_STORAGE=database, then run this command once more" in out
     local = LocalStorage(local_settings.var_dir / "documents")
@@ -134,3 +134,28 @@ async def test_the_command_copies_with_the_deployment_settings(
     refused = await _carnet(environment, "documents", "move-storage", "--to", "s3")
     assert refused.returncode == 2
     assert "invalid choice: 's3'" in refused.stderr
+
+
+async def test_message_attachments_move_with_the_documents(
+        db: None, local_settings: Settings, capsys: pytest.CaptureFixture[str]):
+    """Attachments share the documents storage: a switch that left them behind would lose
+    them (the command line names every holder of stored bytes)."""
+    from api.cli import STORED_BYTES_HOLDERS
+    from api.messaging.models import Attachment
+    from api.messaging.services import NewFile, start_conversation
+    from tests.factories import make_professional
+
+    patient = await make_patient()
+    professional = await make_professional()
+    local = LocalStorage(local_settings.var_dir / "documents")
+    document = await _upload(local, patient, PDF_BYTES)
+    await start_conversation(local, patient=patient, professional=professional,
+                             subject="Vos résultats", body="Voici le compte rendu.",
+                             files=[NewFile("compte-rendu.pdf", _once(BIG_PDF))])
+    attachment = await Attachment.get()
+    status = await run_move(local_settings, "database", show_progress=False,
+                            holders=STORED_BYTES_HOLDERS)
+    assert status == 0
+    assert "2 stored files" in capsys.readouterr().out
+    assert await _read(DatabaseStorage(), attachment.storage_key) == BIG_PDF
+    assert await _read(DatabaseStorage(), document.storage_key) == PDF_BYTES

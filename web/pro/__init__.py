@@ -6,4 +6,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-routes: list[BaseRoute] = []
+from web.pro import records, workspace
+
+routes: list[BaseRoute] = [*workspace.routes, *records.routes]

@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from web.pro import records, workspace
+from web.pro import records, sections, workspace
 
-routes: list[BaseRoute] = [*workspace.routes, *records.routes]
+routes: list[BaseRoute] = [*workspace.routes, *records.routes, *sections.routes]

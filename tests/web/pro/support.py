@@ -63,3 +63,19 @@ def ins_of(patient: Patient) -> str:
 
 async def access_events(patient: Patient) -> int:
     return await AccessEvent.filter(patient_id=patient.id).count()
+
+
+def row_of(response: httpx.Response, name: str) -> str:
+    """The text of the row of "My patients" that names this patient."""
+    listing = response.text.split('class="pro-patients"', 1)[1].split("</ul>", 1)[0]
+    for row in listing.split("<li>")[1:]:
+        words = " ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split())
+        if name in words:
+            return words
+    raise AssertionError(f"{name} is not listed")
+
+
+def without_tokens(html: str) -> str:
+    """A page without its CSRF tokens, which are masked afresh on every page."""
+    html = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value=""', html)
+    return re.sub(r'"X-CSRF-Token": "[^"]+"', '"X-CSRF-Token": ""', html)

@@ -25,7 +25,7 @@ from api.audit.models import AccessEvent
 from api.consent.facts import Rights, ViewerFacts
 from api.consent.models import Block, Grant, TreatingDoctor
 from api.consent.policy import decide
-from api.consent.sections import Action, Refusal, Section
+from api.consent.sections import Action, Section
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
 from api.graphql.permissions import SectionEnum, facts_for
@@ -82,7 +82,9 @@ def section_accesses(viewer: ViewerFacts, rights: Rights) -> list[SectionAccessT
         read = decide(viewer, rights, section, Action.READ)
         write = decide(viewer, rights, section, Action.WRITE)
         ended = None
-        if not read.allowed and read.reason is Refusal.GRANT_EXPIRED:
+        # An expired grant of the viewer's own explains the refusal, whatever else is
+        # current; a revoked one reads as "not shared", a block never reaches here.
+        if not read.allowed and not read.not_found:
             ends = [g.expires_at for g in rights.grants
                     if section in g.sections and not g.was_revoked() and g.expires_at <= rights.now]
             ended = max(ends) if ends else None

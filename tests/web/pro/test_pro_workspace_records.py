@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from api import clock
 from api.consent.models import Block
 from api.consent.sections import Section as S
-from api.identity.models import Account
+from api.identity.models import Account, Patient
 from api.records.entries.models import Allergy, Severity
 from tests.factories import csrf_from, sign_in
-from tests.web.pro.support import grant, patient, signed_pro, text_of, treating
+from tests.web.pro.support import Pro, grant, patient, signed_pro, text_of, treating
 
 HTMX = {"HX-Request": "true"}
 SECTIONS = ("history", "allergies", "treatments", "vaccinations", "measurements", "documents",
@@ -26,20 +27,21 @@ ENUM = {"history": S.HISTORY, "allergies": S.ALLERGIES, "treatments": S.TREATMEN
         "documents": S.DOCUMENTS, "directives": S.DIRECTIVES}
 
 
-def url(someone, rest: str = "") -> str:  # type: ignore[no-untyped-def]
+def url(someone: Patient, rest: str = "") -> str:
     return f"/pro/records/{someone.id}" + (f"/{rest}" if rest else "")
 
 
-async def _post(pro, page_url: str, data: dict[str, str], headers=None):  # type: ignore[no-untyped-def]
+async def _post(pro: Pro, page_url: str, data: dict[str, str],
+                headers: dict[str, str] | None = None) -> httpx.Response:
     page = await pro.client.get("/pro")
     return await pro.client.post(page_url, data={"csrf_token": csrf_from(page.text), **data},
                                  headers=headers or {})
 
 
-async def _add_allergy(someone, substance: str = "Arachide") -> Allergy:  # type: ignore[no-untyped-def]
+async def _add_allergy(someone: Patient, substance: str = "Arachide") -> Allergy:
     now = clock.now()
-    return await Allergy.create(patient_id=someone.id, substance=substance, severity=Severity.SEVERE,
-                                created_at=now, updated_at=now)
+    return await Allergy.create(patient_id=someone.id, substance=substance,
+                                severity=Severity.SEVERE, created_at=now, updated_at=now)
 
 
 @pytest.mark.parametrize("granted", [("allergies",), ("history", "treatments"),

@@ -27,6 +27,7 @@ from web.pro.frame import SECTIONS, pro_record_page, pro_record_url, workspace_c
 from web.templating import language_of, render
 
 PAGE_SIZE = 20
+NOT_SHARED = "/pro/not-shared"
 BAD_INS = N_("An INS has 15 characters: the 13 of the social security number, then the "
              "2-digit key.")
 INVALID_INS = N_("This INS is not valid: check the 15 characters (13 digits, 2A or 2B for "
@@ -122,7 +123,13 @@ async def _look_up(request: Request, form: FormData) -> Response:
     lookup_errors = _lookup_errors(problems, lang) if problems else None
     if lookup_errors:
         return await _patients_page(request, values, lookup_errors, status_code=400)
-    # Found no one, or someone who shared nothing with me: the very same page.
+    # Found no one, or someone who shared nothing with me: the very same answer.
+    return see_other(NOT_SHARED)
+
+
+@signed_in(Role.PROFESSIONAL)
+async def not_shared(request: Request) -> Response:
+    """Where every lookup that opens nothing lands: the same page whatever the reason."""
     me = await graphql_client.query(request, "ProfessionalHome")
     return render(request, "pro/not_shared.html", workspace_context(me["me"], "patients"))
 
@@ -147,5 +154,6 @@ async def record_overview(request: Request, frame: dict[str, Any]) -> Response:
 routes = [
     Route("/pro", my_patients, methods=["GET"]),
     Route("/pro/find", open_patient, methods=["POST"]),
+    Route(NOT_SHARED, not_shared, methods=["GET"]),
     Route("/pro/records/{patient_id:int}", record_overview, methods=["GET"]),
 ]

@@ -8,7 +8,8 @@ import strawberry
 from tortoise.expressions import Q, Subquery
 
 from api import clock
-from api.consent import lookup, my_patients
+from api.consent import lookup
+from api.consent import my_patients as shared_records
 from api.consent.directory import DirectorySearch, offset_cursor, search_directory
 from api.consent.grants import emergency_opposed
 from api.consent.guard import managed_patient, reachable_patient
@@ -74,15 +75,16 @@ class ConsentQuery:
                       "current grant or the treating-doctor designation), with what each lets "
                       "them do; the ones they opened most recently first, then those never "
                       "opened, the most recently shared first.")
-    async def my_patients(self, info: Info, first: int | None = None,
-                          after: str | None = None) -> Page[my_patients.SharedRecordType] | None:
-        return await my_patients.my_patients(info, first, after)
+    async def my_patients(self, info: Info, first: int | None = None, after: str | None = None
+                          ) -> Page[shared_records.SharedRecordType] | None:
+        return await shared_records.my_patients(info, first, after)
 
     @strawberry.field(description="What the viewer may do in this record, section by section, "
                       "as the policy decides it now. NOT_FOUND for a record out of reach.")
     async def shared_record(self, info: Info, patient_id: strawberry.ID
-                            ) -> my_patients.SharedRecordType | None:
-        return await my_patients.one_shared_record(info, await reachable_patient(info, patient_id))
+                            ) -> shared_records.SharedRecordType | None:
+        patient = await reachable_patient(info, patient_id)
+        return await shared_records.one_shared_record(info, patient)
 
     @strawberry.field(description="For a professional: the patient with exactly this INS "
                       "(15 characters) and birth date: a handle to deposit a document, and the "

@@ -54,7 +54,7 @@ def pro_record_url(patient_id: str | int, section: str = "") -> str:
 def workspace_context(me: dict[str, Any], area: str) -> dict[str, Any]:
     """What the workspace navigation needs on every page."""
     professional = me.get("professional") or {}
-    emergency = {p.name for p in EMERGENCY_PROFESSIONS}
+    emergency = {p.value for p in EMERGENCY_PROFESSIONS}
     return {"pro_area": area, "me": me,
             "may_open_emergency": professional.get("profession") in emergency}
 

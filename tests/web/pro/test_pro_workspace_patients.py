@@ -191,3 +191,11 @@ async def test_the_workspace_speaks_english(client, settings):
     assert "reading only" in shown and "Never opened yet" in shown
     await _find(pro, "2951099126111" + "93", "01/01/1980")
     assert "No record shared with you" in text_of(await client.get("/pro/not-shared"))
+
+
+async def test_only_emergency_professions_see_the_emergency_link(client, settings):
+    await signed_pro(client, settings.secret_key, "emergency_physician")
+    assert 'href="/pro/emergency"' in (await client.get("/pro")).text
+    client.cookies.clear()
+    await signed_pro(client, settings.secret_key, "physician")
+    assert 'href="/pro/emergency"' not in (await client.get("/pro")).text

@@ -237,3 +237,30 @@ async def test_a_patient_account_cannot_use_the_workspace_record_pages(client, s
     someone = await patient()
     await sign_in(client, await Account.get(id=someone.account_id), settings.secret_key)
     assert (await client.get(url(someone, "allergies"))).status_code == 403
+
+
+async def test_a_coded_field_suggests_and_picks_in_the_workspace(client, settings):
+    pro = await signed_pro(client, settings.secret_key)
+    someone = await patient()
+    await grant(someone, pro.professional, S.IDENTITY, S.VACCINATIONS, write=True)
+    form = await client.get(url(someone, "vaccinations"))
+    base = url(someone, "terminology")
+    assert f'hx-get="{base}?system=vaccine' in form.text
+    options = await client.get(f"{base}?system=vaccine&form=a&q=ror", headers=HTMX)
+    assert options.status_code == 200 and f'hx-get="{base}/pick?system=vaccine' in options.text
+    picked = await client.get(f"{base}/pick?system=vaccine&form=a&code=MMR", headers=HTMX)
+    assert picked.status_code == 200 and "MMR" in picked.text
+
+
+async def test_an_entry_is_corrected_inline_with_htmx(client, settings):
+    pro = await signed_pro(client, settings.secret_key)
+    someone = await patient()
+    allergy = await _add_allergy(someone)
+    await grant(someone, pro.professional, S.IDENTITY, S.ALLERGIES, write=True)
+    editing = await client.get(url(someone, f"allergies/{allergy.id}/edit"), headers=HTMX)
+    assert editing.status_code == 200 and "<html" not in editing.text
+    assert f'hx-post="{url(someone, f"allergies/{allergy.id}/edit")}"' in editing.text
+    saved = await _post(pro, url(someone, f"allergies/{allergy.id}/edit"),
+                        {"substance": "Arachide grillée"}, HTMX)
+    assert saved.status_code == 200 and "Arachide grillée" in saved.text
+    assert "Supprimer" not in text_of(saved)

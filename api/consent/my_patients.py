@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import strawberry
 from strawberry.dataloader import DataLoader
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Max
 
 from api import clock
@@ -133,11 +133,10 @@ async def _since_by_patient(account_id: int,
     return since
 
 
-async def last_accesses(account_id: int, patient_ids: Any) -> dict[int, datetime]:
-    """When the account last opened each record (beyond its name), in one statement.
-
-    ``patient_ids`` is a list of ids or a subquery giving them."""
-    rows = await (AccessEvent.filter(viewer_account_id=account_id, patient_id__in=patient_ids)
+async def last_accesses(account_id: int, patients: Q) -> dict[int, datetime]:
+    """When the account last opened each record of ``patients`` (beyond its name), in one
+    statement."""
+    rows = await (AccessEvent.filter(patients, viewer_account_id=account_id)
                   .exclude(sections=NAME_ONLY).group_by("patient_id")
                   .annotate(last=Max("occurred_at")).values_list("patient_id", "last"))
     return {int(patient_id): cast(datetime, last) for patient_id, last in rows}
@@ -157,7 +156,11 @@ async def my_patients(info: Info, first: int | None,
     account_id = info.context.require_viewer().account_id
     size, offset = page_size(first), decode_number_cursor(after) or 0
     since = await _since_by_patient(account_id)
-    last = await last_accesses(account_id, list(since)) if since else {}
+    grants, treating = _relations(account_id, clock.now())
+    # The related records as subqueries: a list of thousands of ids would not fit.
+    related = Q(patient_id__in=Subquery(grants.values("patient_id"))) | Q(
+        patient_id__in=Subquery(treating.values("patient_id")))
+    last = await last_accesses(account_id, related) if since else {}
     window = _ordered(since, last)[offset:offset + size + 1]
     by_id = {p.id: p for p in await Patient.filter(id__in=window)} if window else {}
     rows = [by_id[patient_id] for patient_id in window if patient_id in by_id]
@@ -176,7 +179,7 @@ class LastAccessByPatientIdLoader(DataLoader[int, datetime | None]):
         self.account_id = account_id
 
     async def _load(self, patient_ids: Sequence[int]) -> list[datetime | None]:
-        found = await last_accesses(self.account_id, list(patient_ids))
+        found = await last_accesses(self.account_id, Q(patient_id__in=list(patient_ids)))
         return [found.get(patient_id) for patient_id in patient_ids]
 
 

@@ -25,7 +25,7 @@ from api.audit.models import AccessEvent
 from api.consent.facts import Rights, ViewerFacts
 from api.consent.models import Block, Grant, TreatingDoctor
 from api.consent.policy import decide
-from api.consent.sections import Action, Section
+from api.consent.sections import Action, Basis, Section
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
 from api.graphql.permissions import SectionEnum, facts_for
@@ -62,6 +62,9 @@ class SharedRecordType:
     shared_since: datetime | None = strawberry.field(
         description="When the current relation began: the newest current grant or the "
                     "designation as treating doctor.")
+    emergency_until: datetime | None = strawberry.field(
+        description="When the emergency (break-glass) access that opens the "
+        "record to the viewer ends; null when no emergency access opens it now.")
     last_accessed_by_me: datetime | None = strawberry.field(
         description="When the viewer last read or changed something in the record beyond its "
                     "name (listing patients does not count); null if never.")
@@ -73,6 +76,13 @@ class SharedRecordType:
     @strawberry.field(description="The sections the viewer may change, in the record's order.")
     def writable_sections(self) -> list[SectionEnum]:  # type: ignore[valid-type]
         return [access.section for access in self.sections if access.write]
+
+
+def emergency_until(viewer: ViewerFacts, rights: Rights) -> datetime | None:
+    """The end of the break-glass access, when it is what opens some section now."""
+    opened = any(decide(viewer, rights, section, Action.READ).basis is Basis.EMERGENCY
+                 for section in Section)
+    return rights.emergency.expires_at if opened and rights.emergency else None
 
 
 def section_accesses(viewer: ViewerFacts, rights: Rights) -> list[SectionAccessType]:
@@ -105,7 +115,8 @@ async def shared_record(info: Info, patient: Patient, shared_since: datetime | N
         patient=PatientType.from_model(patient), sections=section_accesses(viewer, rights),
         treating_doctor=rights.is_treating_doctor,
         access_until=max((g.expires_at for g in current), default=None),
-        shared_since=shared_since, last_accessed_by_me=last_access)
+        shared_since=shared_since, last_accessed_by_me=last_access,
+        emergency_until=emergency_until(viewer, rights))
 
 
 def _relations(account_id: int, now: datetime) -> tuple[Any, Any]:

@@ -8,6 +8,7 @@ not share their record, a patient who blocked the professional): the page is ide
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -23,6 +24,7 @@ from web.i18n import gettext
 from web.messages import N_
 from web.patient import entry_display
 from web.patient.entry_forms import parse_date
+from web.patient.moments import date_time
 from web.pro.frame import SECTIONS, pro_record_page, pro_record_url, workspace_context
 from web.templating import language_of, render
 
@@ -146,7 +148,9 @@ async def record_overview(request: Request, frame: dict[str, Any]) -> Response:
         raise graphql_client.OperationError(errors)
     counts = {segment: (data["patient"].get(segment) or {}).get("totalCount")
               for segment, shown in flags.items() if shown}
+    lang = language_of(request)
     return render(request, "pro/record.html", {**frame, "current_section": "",
+                                                "day_and_time": partial(date_time, lang=lang),
                                                 "counts": counts, "labels": dict(
                                                     (seg, label) for seg, label, _ in SECTIONS)})
 

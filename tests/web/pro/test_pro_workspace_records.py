@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api import clock
-from api.consent.models import Block
+from api.consent.models import Block, EmergencyAccess
 from api.consent.sections import Section as S
 from api.identity.models import Account, Patient
 from api.records.entries.models import Allergy, Severity
@@ -264,3 +264,17 @@ async def test_an_entry_is_corrected_inline_with_htmx(client, settings):
                         {"substance": "Arachide grillée"}, HTMX)
     assert saved.status_code == 200 and "Arachide grillée" in saved.text
     assert "Supprimer" not in text_of(saved)
+
+
+async def test_an_emergency_access_reads_every_section_and_says_until_when(client, settings):
+    pro = await signed_pro(client, settings.secret_key, "emergency_physician")
+    someone = await patient()
+    now = clock.now()
+    await EmergencyAccess.create(patient_id=someone.id, professional_id=pro.professional.id,
+                                 reason="Malaise, recherche des traitements en cours",
+                                 opened_at=now, expires_at=now + timedelta(hours=4))
+    overview = text_of(await client.get(url(someone)))
+    assert "accès d’urgence" in overview and "sans rien modifier" in overview
+    assert (await client.get(url(someone, "treatments"))).status_code == 200
+    refused = await _post(pro, url(someone, "treatments"), {"medication": "Paracétamol"})
+    assert refused.status_code == 403

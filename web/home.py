@@ -7,13 +7,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.identity.models import Role
 from api.identity.viewer import viewer_from_request
 from api.security.headers import cookie_header
-from web import graphql_client
 from web.auth import home_for
 from web.forms import form_handler, safe_next, see_other, text
-from web.guards import signed_in
 from web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from web.templating import render
 
@@ -23,12 +20,6 @@ async def welcome(request: Request) -> Response:
     if viewer is not None:
         return see_other(home_for(viewer.account))
     return render(request, "welcome.html")
-
-
-@signed_in(Role.PROFESSIONAL)
-async def professional_home(request: Request) -> Response:
-    data = await graphql_client.query(request, "ProfessionalHome")
-    return render(request, "pro_home.html", {"me": data["me"]})
 
 
 @form_handler
@@ -45,6 +36,5 @@ async def switch_language(request: Request, form: FormData) -> Response:
 
 routes = [
     Route("/", welcome, methods=["GET"]),
-    Route("/pro", professional_home, methods=["GET"]),
     Route("/lang", switch_language, methods=["POST"]),
 ]

@@ -54,12 +54,17 @@ async def load(settings: Settings | None = None) -> None:
                 patient_id=camille.id)
         if camille is not None and PETIT in pros:
             await _grant(camille, pros[PETIT],
-                         {Section.ALLERGIES, Section.TREATMENTS, Section.MEASUREMENTS},
+                         {Section.IDENTITY, Section.ALLERGIES, Section.TREATMENTS,
+                          Section.MEASUREMENTS},
                          now - timedelta(days=21), now + timedelta(days=182))
         if camille is not None and ROBERT in pros:
             ended = now - timedelta(days=30)
             await _grant(camille, pros[ROBERT], {Section.TREATMENTS, Section.ALLERGIES},
                          ended - timedelta(days=90), ended)
+        if jean is not None and BERNARD in pros:  # a part of his record, read only
+            await _grant(jean, pros[BERNARD],
+                         {Section.IDENTITY, Section.ALLERGIES, Section.TREATMENTS},
+                         now - timedelta(days=5), now + timedelta(days=85))
         if jean is not None and MOREAU in pros:
             await Block.get_or_create(defaults={"created_at": now}, patient_id=jean.id,
                                       professional_id=pros[MOREAU].id)

@@ -9,6 +9,7 @@ from tortoise.expressions import Q, Subquery
 
 from api import clock
 from api.consent import lookup
+from api.consent import my_patients as shared_records
 from api.consent.directory import DirectorySearch, offset_cursor, search_directory
 from api.consent.emergency import MyEmergencyAccessType, my_open_accesses
 from api.consent.grants import emergency_opposed
@@ -70,6 +71,21 @@ class ConsentQuery:
         page = query.filter(id__gt=last) if last is not None else query
         rows = await page.order_by("id").limit(size + 1)
         return page_of([PatientType.from_model(p) for p in rows], size, total, _by_id)
+
+    @strawberry.field(description="For a professional: the records shared with them now (a "
+                      "current grant or the treating-doctor designation), with what each lets "
+                      "them do; the ones they opened most recently first, then those never "
+                      "opened, the most recently shared first.")
+    async def my_patients(self, info: Info, first: int | None = None, after: str | None = None
+                          ) -> Page[shared_records.SharedRecordType] | None:
+        return await shared_records.my_patients(info, first, after)
+
+    @strawberry.field(description="What the viewer may do in this record, section by section, "
+                      "as the policy decides it now. NOT_FOUND for a record out of reach.")
+    async def shared_record(self, info: Info, patient_id: strawberry.ID
+                            ) -> shared_records.SharedRecordType | None:
+        patient = await reachable_patient(info, patient_id)
+        return await shared_records.one_shared_record(info, patient)
 
     @strawberry.field(description="For a professional: the patient with exactly this INS "
                       "(15 characters) and birth date: a handle to deposit a document, and the "

@@ -74,6 +74,22 @@ PAGES: list[CheckedPage] = [
     at("/pro/emergency", EMERGENCY),
     at("/pro/emergency", PROFESSIONAL, status=403,
        label="/pro/emergency (not an emergency profession)"),
+    # The workspace: Dr BERNARD is Camille's treating doctor (record 1) and reads a part of
+    # Jean DUPONT's (record 3); she has no relation to Paule ORSINI (record 4).
+    at("/pro/not-shared", PROFESSIONAL),
+    at("/pro/records/1", PROFESSIONAL),
+    at("/pro/records/1/history", PROFESSIONAL),
+    at("/pro/records/1/history/1/edit", PROFESSIONAL),
+    at("/pro/records/1/allergies", PROFESSIONAL),
+    at("/pro/records/1/treatments", PROFESSIONAL),
+    at("/pro/records/1/vaccinations", PROFESSIONAL),
+    at("/pro/records/1/measurements", PROFESSIONAL),
+    at("/pro/records/1/measurements/weight", PROFESSIONAL),
+    at("/pro/records/1/documents", PROFESSIONAL),
+    at("/pro/records/1/directives", PROFESSIONAL),
+    at("/pro/records/3", PROFESSIONAL),
+    at("/pro/records/3/history", PROFESSIONAL, status=403),  # the refusal page
+    at("/pro/records/4", PROFESSIONAL, status=404),
     at("/records/1/measurements", PATIENT),
     at("/records/1/measurements/weight", PATIENT),
     at("/records/1/directives", PATIENT),

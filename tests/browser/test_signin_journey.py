@@ -30,7 +30,7 @@ async def test_a_demo_patient_signs_in_and_lands_on_their_record(page, live_serv
 async def test_a_demo_professional_signs_in_with_an_authenticator_code(page, live_server,
                                                                         live_env):
     await sign_in(page, live_server, "professional", live_env)
-    assert await page.get_by_role("heading", level=1).inner_text() == "Espace professionnel"
+    assert await page.get_by_role("heading", level=1).inner_text() == "Mes patients"
     assert "Sophie BERNARD" in await page.locator("main").inner_text()
 
 

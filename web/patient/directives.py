@@ -38,7 +38,7 @@ def _values(directives: dict[str, Any] | None) -> dict[str, str]:
     return values
 
 
-def _facts(directives: dict[str, Any] | None, lang: str) -> dict[str, Any]:
+def describe(directives: dict[str, Any] | None, lang: str) -> dict[str, Any]:
     """What the page says about the recorded directives, in words."""
     if not directives:
         return {"recorded": False}
@@ -66,7 +66,7 @@ async def _page(request: Request, frame: dict[str, Any], *,
     context = {
         **frame, "current_section": "directives", "stances": STANCES,
         "values": values if values is not None else _values(directives),
-        "facts": _facts(directives, language_of(request)), "errors": errors or {},
+        "facts": describe(directives, language_of(request)), "errors": errors or {},
         "notice": notice, "confirm_clear": confirm_clear, "htmx": is_htmx(request),
         "page_url": record_url(frame["patient_id"], "directives"),
         "documents_url": record_url(frame["patient_id"], "documents"),

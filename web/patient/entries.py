@@ -21,7 +21,7 @@ from web.forms import see_other
 from web.i18n import gettext
 from web.patient import entry_display, entry_forms, terminology
 from web.patient.entry_forms import SECTIONS, EntrySection
-from web.patient.frame import record_form, record_page, record_url
+from web.patient.frame import record_form, record_page
 from web.templating import is_htmx, language_of, render
 
 PAGE_SIZE = 10
@@ -43,9 +43,13 @@ def _context(request: Request, frame: Frame, section: EntrySection,
                      if record["id"] == frame["own_patient_id"]), None)
     return {
         **frame, "current_section": section.segment, "section": section,
-        "section_url": record_url(frame["patient_id"], section.segment),
+        "section_url": frame["record_url"](frame["patient_id"], section.segment),
+        "terminology_base": frame["record_url"](frame["patient_id"], "terminology"),
         **entry_display.helpers(lang, own_name), "forms": entry_forms,
         "uncoded": terminology.UNCODED, "inline": is_htmx(request),
+        # A professional's frame says which sections they may change; a patient changes all.
+        "may_write": section.segment in frame.get("writable", (section.segment,)),
+        "may_remove": frame.get("may_remove", True),
         "p": "a", "values": {}, "errors": {}, "candidates": [], "notice": None, **values,
     }
 
@@ -118,7 +122,7 @@ async def _parse(request: Request, section: EntrySection,
 
 async def list_page(request: Request, frame: Frame, section: EntrySection) -> Response:
     after = request.query_params.get("after") or None
-    url = record_url(frame["patient_id"], section.segment)
+    url = frame["record_url"](frame["patient_id"], section.segment)
     page = await _section_page(request, frame, section, after)
     if page is None:  # a stale or made-up cursor: start again from the newest
         return see_other(url)
@@ -132,7 +136,7 @@ async def list_page(request: Request, frame: Frame, section: EntrySection) -> Re
 
 async def add(request: Request, frame: Frame, form: FormData, section: EntrySection) -> Response:
     data, shown = await _parse(request, section, form)
-    url = record_url(frame["patient_id"], section.segment)
+    url = frame["record_url"](frame["patient_id"], section.segment)
     if not shown["errors"]:
         variables = {"input": {"patientId": frame["patient_id"], **data}}
         payload = await _mutate(request, f"Add{section.type_name}", variables,
@@ -159,7 +163,8 @@ async def show(request: Request, frame: Frame, section: EntrySection) -> Respons
     """One entry: what htmx puts back when an inline form is cancelled."""
     entry_id = request.path_params["entry_id"]
     if not is_htmx(request):
-        return see_other(f"{record_url(frame['patient_id'], section.segment)}#entry-{entry_id}")
+        url = frame["record_url"](frame["patient_id"], section.segment)
+        return see_other(f"{url}#entry-{entry_id}")
     entry = await _entry(request, frame, section, entry_id)
     if entry is None:
         return _not_found(request)
@@ -195,7 +200,7 @@ async def update(request: Request, frame: Frame, form: FormData,
             entry_forms.field_errors(section, payload["userErrors"]))
         if not shown["errors"]:
             if not is_htmx(request):
-                url = record_url(frame["patient_id"], section.segment)
+                url = frame["record_url"](frame["patient_id"], section.segment)
                 return see_other(f"{url}?done=updated#entries-status")
             return render(request, "patient/entries/_shown.html", _context(
                 request, frame, section, entry=payload[section.entry_field], focus="edit",
@@ -226,42 +231,53 @@ async def remove(request: Request, frame: Frame, form: FormData,
     if payload is None or not payload["removedId"]:
         return _not_found(request)
     if not is_htmx(request):
-        return see_other(f"{record_url(frame['patient_id'], section.segment)}"
+        return see_other(f"{frame['record_url'](frame['patient_id'], section.segment)}"
                          "?done=removed#entries-status")
     return render(request, "patient/entries/_removed.html", _context(
         request, frame, section, entry_id=entry_id, notice=section.words["removed"]))
 
 
-def _section_routes(section: EntrySection) -> list[Route]:
+PageWrapper = Callable[[Callable[[Request, Frame], Awaitable[Response]]],
+                       Callable[[Request], Awaitable[Response]]]
+FormWrapper = Callable[[Callable[[Request, Frame, FormData], Awaitable[Response]]],
+                       Callable[[Request], Awaitable[Response]]]
+
+
+def section_routes(section: EntrySection, base: str = "/records/{patient_id:int}",
+                   page_wrapper: PageWrapper = record_page,
+                   form_wrapper: FormWrapper = record_form, removable: bool = True) -> list[Route]:
+    """The routes of one section under ``base``, each wrapped to load the record's frame."""
     def page(handler: SectionEndpoint) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request, frame: Frame) -> Response:
             return await handler(request, frame, section)
 
         endpoint.__name__ = f"{handler.__name__}_{section.segment}"
-        return record_page(endpoint)
+        return page_wrapper(endpoint)
 
     def post(handler: SectionFormEndpoint) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request, frame: Frame, form: FormData) -> Response:
             return await handler(request, frame, form, section)
 
         endpoint.__name__ = f"{handler.__name__}_{section.segment}"
-        return record_form(endpoint)
+        return form_wrapper(endpoint)
 
-    base = f"/records/{{patient_id:int}}/{section.segment}"
+    base = f"{base}/{section.segment}"
     entry = base + "/{entry_id:int}"
-    return [
+    routes = [
         Route(base, page(list_page), methods=["GET"]),
         Route(base, post(add), methods=["POST"]),
         Route(entry, page(show), methods=["GET"]),
         Route(entry + "/edit", page(edit_page), methods=["GET"]),
         Route(entry + "/edit", post(update), methods=["POST"]),
-        Route(entry + "/remove", page(remove_page), methods=["GET"]),
-        Route(entry + "/remove", post(remove), methods=["POST"]),
     ]
+    if removable:
+        routes += [Route(entry + "/remove", page(remove_page), methods=["GET"]),
+                   Route(entry + "/remove", post(remove), methods=["POST"])]
+    return routes
 
 
 routes = [
     Route("/records/{patient_id:int}/terminology", terminology.suggest, methods=["GET"]),
     Route("/records/{patient_id:int}/terminology/pick", terminology.pick, methods=["GET"]),
-    *(route for section in SECTIONS.values() for route in _section_routes(section)),
+    *(route for section in SECTIONS.values() for route in section_routes(section)),
 ]

@@ -7,6 +7,7 @@ with their offset.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -48,8 +49,10 @@ def kind_of(slug: str) -> str | None:
     return kind if kind in KINDS else None
 
 
-def kind_url(patient_id: str | int, kind: str, **query: str | None) -> str:
-    base = f"{record_url(patient_id, 'measurements')}/{slug_of(kind)}"
+def kind_url(patient_id: str | int, kind: str, *, to: Callable[..., str] = record_url,
+             **query: str | None) -> str:
+    """A kind's page; ``to`` builds the record's URLs (the patient's pages or the workspace)."""
+    base = f"{to(patient_id, 'measurements')}/{slug_of(kind)}"
     given = {name: value for name, value in query.items() if value}
     return f"{base}?{urlencode(given)}" if given else base
 
@@ -73,8 +76,8 @@ def _trend(items: list[dict[str, Any]], decimals: int, unit: str, lang: str) -> 
     return _("Down %(change)s since the previous value (%(previous)s on %(date)s).") % values
 
 
-def _cards(kinds: list[dict[str, Any]], patient: dict[str, Any], lang: str
-           ) -> list[dict[str, Any]]:
+def _cards(kinds: list[dict[str, Any]], patient: dict[str, Any], lang: str,
+           to: Callable[..., str]) -> list[dict[str, Any]]:
     cards = []
     for info in kinds:
         page = patient.get(info["kind"].lower())
@@ -86,7 +89,7 @@ def _cards(kinds: list[dict[str, Any]], patient: dict[str, Any], lang: str
             "when": date_time(latest["measuredAt"], lang), "iso": latest["measuredAt"],
             "count": page["totalCount"],
             "trend": _trend(page["items"], info["decimals"], info["displayUnit"], lang),
-            "url": kind_url(patient["id"], info["kind"]),
+            "url": kind_url(patient["id"], info["kind"], to=to),
         })
     return cards
 
@@ -107,17 +110,17 @@ async def _overview(request: Request, frame: dict[str, Any], *, values: dict[str
         return refusal(request, problems)
     context = {
         **frame, "current_section": "measurements", "kinds": data["measurementKinds"],
-        "cards": _cards(data["measurementKinds"], data["patient"], lang),
+        "cards": _cards(data["measurementKinds"], data["patient"], lang, frame["record_url"]),
         "values": values, "errors": errors or {}, "htmx": is_htmx(request),
-        "done_url": kind_url(frame["patient_id"], done_kind) if done_kind else None,
+        "done_url": kind_url(frame["patient_id"], done_kind, to=frame["record_url"])
+        if done_kind else None,
         "blood_pressure": BLOOD_PRESSURE,
     }
     return render(request, "patient/measurements/overview.html", context,
                   status_code=status_code, block="content")
 
 
-@record_page
-async def overview(request: Request, frame: dict[str, Any]) -> Response:
+async def overview_page(request: Request, frame: dict[str, Any]) -> Response:
     done = request.query_params.get("done") == "added"
     kind = kind_of(request.query_params.get("kind", ""))
     return await _overview(request, frame, values=_blank_form(kind),
@@ -154,8 +157,7 @@ def _check_form(form: FormData, lang: str) -> tuple[dict[str, str], dict[str, st
     return values, errors, query
 
 
-@record_form
-async def add(request: Request, frame: dict[str, Any], form: FormData) -> Response:
+async def add_value(request: Request, frame: dict[str, Any], form: FormData) -> Response:
     values, errors, query = _check_form(form, language_of(request))
     if not errors:
         data, problems = await graphql_client.run(
@@ -169,7 +171,7 @@ async def add(request: Request, frame: dict[str, Any], form: FormData) -> Respon
                                status_code=error_status(request))
     slug = slug_of(str(query["kind"]))
     if not is_htmx(request):
-        url = record_url(frame["patient_id"], "measurements")
+        url = frame["record_url"](frame["patient_id"], "measurements")
         return see_other(f"{url}?{urlencode({'done': 'added', 'kind': slug})}")
     kind = str(query["kind"])
     return await _overview(request, frame, values=_blank_form(kind), done_kind=kind)
@@ -207,7 +209,8 @@ async def _kind_view(request: Request, frame: dict[str, Any], kind: str, *, peri
                  "after": after, "withBmi": kind == "WEIGHT"}
     data, problems = await graphql_client.run(request, "MeasurementKindPage", variables)
     if after and any((p.get("extensions") or {}).get("code") == "BAD_CURSOR" for p in problems):
-        return see_other(kind_url(frame["patient_id"], kind, period=period))
+        return see_other(kind_url(frame["patient_id"], kind, to=frame["record_url"],
+                                  period=period))
     if problems:
         return refusal(request, problems)
     patient = data["patient"]
@@ -222,10 +225,11 @@ async def _kind_view(request: Request, frame: dict[str, Any], kind: str, *, peri
         "truncated": series["truncated"], "rows": _rows(page["items"], lang),
         "total": page["totalCount"], "period": period, "periods": list(PERIODS),
         "after": after, "remove": remove, "done": done, "htmx": is_htmx(request),
-        "next_url": kind_url(frame["patient_id"], kind, period=period,
+        "next_url": kind_url(frame["patient_id"], kind, to=frame["record_url"], period=period,
                              after=page["pageInfo"]["endCursor"])
         if page["pageInfo"]["hasNextPage"] else None,
-        "url": lambda **query: kind_url(frame["patient_id"], kind, **query),
+        "url": lambda **query: kind_url(frame["patient_id"], kind, to=frame["record_url"],
+                                        **query),
         "bmi": bmi and {"value": format_decimal(bmi["value"], "#,##0.#", locale=lang),
                         "weight": bmi["weight"]["displayValue"],
                         "weight_date": long_date(bmi["weight"]["measuredAt"], lang),
@@ -243,8 +247,7 @@ def _cursor(raw: str | None) -> str | None:
     return raw if raw and len(raw) <= 200 else None
 
 
-@record_page
-async def kind_page(request: Request, frame: dict[str, Any]) -> Response:
+async def kind_view(request: Request, frame: dict[str, Any]) -> Response:
     kind = kind_of(str(request.path_params["kind"]))
     if kind is None:
         return render(request, "error.html", {"status": 404}, status_code=404)
@@ -277,10 +280,15 @@ async def remove(request: Request, frame: dict[str, Any], form: FormData) -> Res
         return refusal(request, problems)
     period, after = _period(text(form, "period", 10)), _cursor(text(form, "after", 200))
     if not is_htmx(request):
-        return see_other(kind_url(frame["patient_id"], kind, period=period, after=after,
-                                  done="removed"))
+        return see_other(kind_url(frame["patient_id"], kind, to=frame["record_url"],
+                                  period=period, after=after, done="removed"))
     return await _kind_view(request, frame, kind, period=period, after=after, done="removed")
 
+
+# Each page also serves the professional's workspace (web/pro), in its own frame.
+overview = record_page(overview_page)
+add = record_form(add_value)
+kind_page = record_page(kind_view)
 
 routes = [
     Route("/records/{patient_id:int}/measurements", overview, methods=["GET"]),

@@ -17,7 +17,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.identity.models import Role
 from api.interop.terminology import fold_text
 from web import graphql_client
 from web.forms import text
@@ -105,7 +104,13 @@ def _term_and_prefix(request: Request) -> tuple[TermField, str] | None:
     return term, prefix
 
 
-@signed_in(Role.PATIENT)
+def _base(request: Request) -> str:
+    """Where the suggestions of this record live (the patient's pages or the workspace)."""
+    return request.url.path.split("/terminology", 1)[0] + "/terminology"
+
+
+# Any signed-in person: the suggestions come from the code systems, not from the record.
+@signed_in()
 async def suggest(request: Request) -> Response:
     """GET /records/{id}/terminology?system=icd10&q=...: the options under a coded field."""
     found_term = _term_and_prefix(request)
@@ -117,11 +122,11 @@ async def suggest(request: Request) -> Response:
     options = await suggestions(request, term, words)
     return render(request, "patient/entries/_suggestions.html", {
         "term": term, "p": prefix, "options": options, "words": words,
-        "patient_id": request.path_params["patient_id"],
+        "patient_id": request.path_params["patient_id"], "terminology_base": _base(request),
     })
 
 
-@signed_in(Role.PATIENT)
+@signed_in()
 async def pick(request: Request) -> Response:
     """GET /records/{id}/terminology/pick?system=...&code=...: fill the field with a choice."""
     found_term = _term_and_prefix(request)
@@ -137,5 +142,5 @@ async def pick(request: Request) -> Response:
     values = {term.name: label, term.name + "Code": chosen[0]["code"], term.name + "For": label}
     return render(request, "patient/entries/_picked.html", {
         "term": term, "p": prefix, "values": values, "chosen": chosen[0],
-        "patient_id": request.path_params["patient_id"],
+        "patient_id": request.path_params["patient_id"], "terminology_base": _base(request),
     })

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from web.pro import deposit, emergency, messages
+from web.pro import deposit, emergency, messages, records, sections, workspace
 
-routes: list[BaseRoute] = [*deposit.routes, *emergency.routes, *messages.routes]
+routes: list[BaseRoute] = [*workspace.routes, *records.routes, *sections.routes,
+                           *deposit.routes, *emergency.routes, *messages.routes]

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.identity.models import Role
+from api.identity.models import Professional, Role
 from api.identity.viewer import viewer_from_request
 from web.forms import see_other
 from web.templating import render
@@ -30,6 +30,11 @@ def signed_in(role: Role | None = None) -> Callable[[Endpoint], Endpoint]:
             request.state.viewer = viewer
             if role is not None and viewer.account.role is not role:
                 return render(request, "error.html", {"status": 403}, status_code=403)
+            if viewer.account.role is Role.PROFESSIONAL:
+                # What the workspace navigation offers depends on the profession.
+                professions = await Professional.filter(
+                    account_id=viewer.account_id).limit(1).values_list("profession", flat=True)
+                request.state.profession = professions[0] if professions else None
             return await endpoint(request)
 
         return guarded

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from api.consent.routes import EMERGENCY_PROFESSIONS
 from api.security import csrf
 from web.i18n import LANGUAGE_COOKIE, pick_language, translations
 from web.messages import PROFESSIONS
@@ -68,6 +69,8 @@ def render(
         "viewer": getattr(request.state, "viewer", None),
         "debug": not request.app.state.settings.production,
         "professions": PROFESSIONS,
+        # The workspace navigation offers emergency access to emergency professions only.
+        "may_open_emergency": getattr(request.state, "profession", None) in EMERGENCY_PROFESSIONS,
         **(context or {}),
     }
     values["_"], values["ngettext"] = _translators(language)

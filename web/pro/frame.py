@@ -17,7 +17,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.consent.routes import EMERGENCY_PROFESSIONS
 from api.identity.models import Role
 from api.ids import id_or_none
 from web import graphql_client
@@ -26,6 +25,7 @@ from web.guards import signed_in
 from web.i18n import gettext
 from web.messages import N_
 from web.patient import entry_display
+from web.pro.emergency import emergency_allowed
 from web.templating import language_of, render
 
 RecordEndpoint = Callable[[Request, dict[str, Any]], Awaitable[Response]]
@@ -53,10 +53,7 @@ def pro_record_url(patient_id: str | int, section: str = "") -> str:
 
 def workspace_context(me: dict[str, Any], area: str) -> dict[str, Any]:
     """What the workspace navigation needs on every page."""
-    professional = me.get("professional") or {}
-    emergency = {p.value for p in EMERGENCY_PROFESSIONS}
-    return {"pro_area": area, "me": me,
-            "may_open_emergency": professional.get("profession") in emergency}
+    return {"pro_area": area, "me": me, "may_open_emergency": emergency_allowed(me)}
 
 
 def not_found(request: Request) -> Response:

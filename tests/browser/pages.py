@@ -115,7 +115,7 @@ PAGES: list[CheckedPage] = [
     at("/pro/messages", PROFESSIONAL),
     at("/pro/messages/2", PROFESSIONAL),
     at("/pro/messages/new?patient=1", PROFESSIONAL),  # Dr BERNARD is Camille's doctor
-    at("/pro/messages/new?patient=3", PROFESSIONAL, status=404),  # no relation to Jean
+    at("/pro/messages/new?patient=4", PROFESSIONAL, status=404),  # no relation to Paule
     at("/apps", ANONYMOUS, PATIENT),
     at("/apps/connected", PATIENT, PROFESSIONAL),  # the demo app is connected by Camille
     at(CONSENT_PATH, PATIENT, PROFESSIONAL, label="/oauth/authorize (consent screen)"),

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 
+from api.clock import HOME_ZONE
 from web.i18n import translations
 from web.messages import N_, PROFESSIONS
 
-ZONE = ZoneInfo("Europe/Paris")
+ZONE = HOME_ZONE
 
 # Section (as the API names it) -> (path segment of its page, name in a sentence).
 SECTIONS: dict[str, tuple[str, str]] = {

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from api.clock import HOME_ZONE
 from web.i18n import gettext
 from web.messages import N_, PROFESSIONS
 
-HOME_ZONE = ZoneInfo("Europe/Paris")  # a timestamp is shown as the day it was in France
 DOCTORS = {"physician", "emergency_physician", "samu_regulator"}
 
 

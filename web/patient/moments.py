@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
+from api.clock import HOME_ZONE
 from web.i18n import translations
 
-ZONE = ZoneInfo("Europe/Paris")
+ZONE = HOME_ZONE
 _DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})(?:[:hH.](\d{2})?)?")

@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from api import clock
 from api.interop.terminology import System, lookup, vaccine
 from api.records.entries.models import HistoryKind, HistoryStatus
 
-# "Today" is the day in France, where the people using Carnet live.
-HOME_ZONE = ZoneInfo("Europe/Paris")
 NOTE_LIMIT = 5000
 MAX_DOSE_NUMBER = 20
 
@@ -33,7 +30,7 @@ class Problem:
 
 
 def today() -> date:
-    return clock.now().astimezone(HOME_ZONE).date()
+    return clock.today()
 
 
 def camel(name: str) -> str:

@@ -19,6 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cette date est dans le futur : indiquez une date passée ou celle d'aujourd'hui.",
         "This date is in the future: give a past date or today's.",
     ),
+    "DATE_BEFORE_BIRTH": (
+        "Cette date est avant la naissance : vérifiez l'année.",
+        "This date is before the person was born: check the year.",
+    ),
     "END_BEFORE_START": (
         "La date de fin est avant la date de début.",
         "The end date is before the start date.",

@@ -11,7 +11,7 @@ Every dated entry asks here, so the rule and its codes are the same everywhere:
 | treatment: start                      | refused      | refused (a plan)       |
 | treatment: end                        | refused      | allowed (a course's planned end) |
 | vaccination: date                     | refused      | refused                |
-| measurement: moment                   | refused      | refused (a few minutes of clock drift aside) |
+| measurement: moment                   | refused      | refused (to the minute) |
 
 "Today" is the day in France (api.clock.today); a measurement's moment is compared on the
 day it was taken, in its own offset.

@@ -17,6 +17,8 @@ Bases, tried in this order; the first that allows wins:
 An app acting for the viewer gets the person's decision ∩ the app's scopes, basis ``app``.
 ``patient_reach``, ``may_manage_consent`` and ``may_open_emergency_access`` answer about the
 relation itself: opening the record, managing its consent, breaking the glass.
+``may_state`` answers from what age a record holds advance directives, a trusted person,
+an organ-donation stance (``api.consent.ages``, by French law), whoever writes them.
 
 Refusals: a block beats everything and answers *not found*: a blocked professional must not
 learn that the record exists. A viewer with no relation at all is *not found* too. A viewer
@@ -29,6 +31,7 @@ from __future__ import annotations
 import calendar
 from datetime import datetime, timedelta
 
+from api.consent.ages import MINIMUM_AGE, Statement, may_state, open_statements
 from api.consent.facts import (
     AppFacts,
     Decision,
@@ -55,6 +58,7 @@ from api.consent.sections import Action, Basis, Refusal, Section
 __all__ = [
     "EMERGENCY_PROFESSIONS",
     "HELD_BACK_NOTICE_DELAY",
+    "MINIMUM_AGE",
     "AppFacts",
     "Decision",
     "DocumentFilter",
@@ -63,6 +67,7 @@ __all__ = [
     "GrantFacts",
     "ItemFacts",
     "Rights",
+    "Statement",
     "ViewerFacts",
     "decide",
     "default_held_back_until",
@@ -70,6 +75,8 @@ __all__ = [
     "held_back_notice_due",
     "may_manage_consent",
     "may_open_emergency_access",
+    "may_state",
+    "open_statements",
     "patient_reach",
     "represents",
 ]

@@ -43,6 +43,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This document is not in this record, or you may not see it: pick one of the "
         "record's documents.",
     ),
+    "TOO_YOUNG": (
+        "La loi le permet à partir de {age} ans : ce dossier ne peut pas encore "
+        "l'enregistrer.",
+        "The law allows it from the age of {age}: this record cannot hold it yet.",
+    ),
     "NOTHING_TO_CONFIRM": (
         "Rien n'est encore enregistré : remplissez vos directives avant de les confirmer.",
         "Nothing is recorded yet: fill in your directives before confirming them.",

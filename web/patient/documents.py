@@ -183,7 +183,11 @@ async def documents_page(request: Request, frame: Frame) -> Response:
                               if c["key"] == chosen), ""),
         "list_url": lambda **params: _list_url(patient_id, **params),
         "detail_url": lambda document_id: _detail_url(patient_id, document_id),
-        "type_groups": type_groups(data), "selected_type": PATIENT_DOCUMENT,
+        "type_groups": type_groups(data),
+        # After a refused upload, what the person typed comes back in the query string.
+        "selected_type": request.query_params.get("type_code", "")[:20] or PATIENT_DOCUMENT,
+        "typed_title": request.query_params.get("title", "")[:TITLE_MAX],
+        "typed_date": request.query_params.get("typed_date", "")[:10],
         "upload_errors": problems_for(request.query_params.getlist("upload_error"), language),
         "notice": _notice(request),
         "next_url": _list_url(patient_id, done="uploaded"),

@@ -49,13 +49,62 @@ async def test_adding_an_allergy_logs_no_error_and_violates_no_policy(watched, l
     assert violations + await _violations(watched) == []
 
 
-async def test_adding_a_measurement_logs_no_error(watched, live_server):
+async def test_adding_a_measurement_logs_no_error_and_its_value_keeps_its_words_whole(
+    watched, live_server,
+):
+    await watched.set_viewport_size({"width": 375, "height": 800})
     await watched.goto(f"{live_server}{RECORD}/measurements")
     await watched.get_by_label("Qu'avez-vous mesuré ?").select_option("HEART_RATE")
     await watched.get_by_label("Valeur", exact=True).fill("64")
+    await watched.get_by_label("Remarque (facultatif)").fill("Parcours console")
     await watched.get_by_role("button", name="Enregistrer la mesure").click()
-    await expect(watched.locator("[role=status]").first).to_contain_text("enregistrée")
+    status = watched.get_by_role("status")
+    await expect(status).to_contain_text("La mesure est enregistrée")
     assert watched.problems == [] and await _violations(watched) == []
+    # "64 battements/min" on a phone: no line break inside a word.
+    card = watched.locator(".measure-value").filter(has_text="battements/min").first
+    lines = await card.evaluate("""(node) => {
+      const text = node.firstChild, at = text.data.indexOf("battements/min");
+      const range = document.createRange();
+      range.setStart(text, at); range.setEnd(text, at + "battements/min".length);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    }""")
+    assert lines == 1
+    await status.get_by_role("link").click()
+    await watched.locator(".measure-table tbody tr").first.get_by_role("link").click()
+    await watched.get_by_role("button", name="Oui, supprimer").click()
+    await expect(watched.get_by_role("status")).to_contain_text("La valeur est supprimée")
+
+
+async def test_chart_labels_fit_inside_the_chart(page):
+    from datetime import UTC, datetime, timedelta
+
+    from web.charts import line_chart
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    days = [start + timedelta(days=30 * step) for step in range(5)]
+    charts = [
+        line_chart([(day, 120.0 + n) for n, day in enumerate(days)], title="Tension",
+                   unit="mmHg", lang="fr",
+                   second_series=[(day, 80.0 + n) for n, day in enumerate(days)]),
+        line_chart([(day, 70.0 + n) for n, day in enumerate(days)], title="Pouls",
+                   unit="battements/min", lang="fr"),
+    ]
+    await page.set_content("<!doctype html><body>" + "".join(charts) + "</body>")
+    boxes = await page.evaluate("""() => [...document.querySelectorAll("svg")].map((svg) =>
+      [...svg.querySelectorAll("text")].map((text) => {
+        const box = text.getBBox();
+        return [text.textContent, box.x, box.y, box.x + box.width, box.y + box.height,
+                svg.viewBox.baseVal.width];
+      }))""")
+    for texts in boxes:
+        for name, left, _top, right, _bottom, width in texts:
+            assert left >= 0 and right <= width, f"{name!r} is cut ({left:.0f}..{right:.0f})"
+        # The unit (first label) overlaps no other label above the plot.
+        unit = texts[0]
+        for other in texts[1:]:
+            if other[2] < unit[4] and unit[2] < other[4]:
+                assert other[1] >= unit[3] or other[3] <= unit[1], (unit[0], other[0])
 
 
 async def test_a_failed_request_is_explained_in_place_and_keeps_what_was_typed(watched,

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from api.french import long_date
 from web.i18n import pick_language, translations
 
 Series = Sequence[tuple[datetime, float]]
@@ -169,7 +170,7 @@ def line_chart(points: Series, *, title: str, unit: str, lang: str,
         return f"{number(value)} {unit}".strip()
 
     def day(moment: date) -> str:
-        return format_date(moment, "long", locale=lang)
+        return long_date(moment, lang)
 
     names = series_names or ((_("systolic"), _("diastolic")) if second else ("", ""))
     everything = first + second

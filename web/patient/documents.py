@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -18,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.documents.routes import typed_date
+from api.french import long_date
 from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations
@@ -88,7 +88,7 @@ def present(document: dict[str, Any], language: str) -> dict[str, Any]:
     return {
         **document,
         "day": day,
-        "date_text": format_date(day, "long", locale=language),
+        "date_text": long_date(day, language),
         "size_text": file_size(document["sizeBytes"], language),
         "is_image": document["contentType"].startswith("image/"),
         "author": author,

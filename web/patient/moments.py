@@ -10,9 +10,10 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 
 from api.clock import HOME_ZONE
+from api.french import long_date as french_long_date
 from web.i18n import translations
 
 ZONE = HOME_ZONE
@@ -34,14 +35,14 @@ def long_date(moment: Any, lang: str) -> str:
         moment = local(moment) if "T" in moment else datetime.fromisoformat(moment)
     if isinstance(moment, datetime):
         moment = local(moment).date()
-    return format_date(moment, "long", locale=lang)
+    return french_long_date(moment, lang)
 
 
 def date_time(moment: str | datetime, lang: str) -> str:
     """« 14 mars 2026 à 08:30 », in Paris time."""
     at = local(moment)
     _ = translations(lang).gettext
-    return _("%(date)s at %(time)s") % {"date": format_date(at.date(), "long", locale=lang),
+    return _("%(date)s at %(time)s") % {"date": french_long_date(at.date(), lang),
                                         "time": format_time(at, "HH:mm", locale=lang)}
 
 

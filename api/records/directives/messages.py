@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from api.french import spaced
 from api.graphql.common import UserError
 from api.interop.terminology.concepts import is_english
 
@@ -66,7 +67,7 @@ def user_errors(problems: list[Problem], language: str) -> list[UserError]:
     found = []
     for problem in problems:
         french, english = MESSAGES[problem.code]
-        text = english if is_english(language) else french
+        text = english if is_english(language) else spaced(french)
         found.append(UserError(field=problem.field, code=problem.code,
                                message=text.format(**problem.params)))
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.french import spaced
 from api.graphql.common import UserError
 from api.records.entries.validation import Problem
 
@@ -63,7 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 def user_error(problem: Problem, language: str) -> UserError:
     french, english = MESSAGES[problem.code]
-    text = english if language == "en" else french
+    text = english if language == "en" else spaced(french)
     return UserError(field=problem.field, code=problem.code, message=text.format(**problem.params))
 
 

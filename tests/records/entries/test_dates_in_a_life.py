@@ -67,7 +67,7 @@ async def test_a_change_is_held_to_the_same_rule(owner):
     body = await update(owner, "allergies", entry["id"], {"onsetDate": BEFORE_BIRTH_DAY})
     errors = body["data"]["updateAllergy"]["userErrors"]
     assert [(e["field"], e["code"]) for e in errors] == [("onsetDate", BEFORE_BIRTH)]
-    assert errors[0]["message"] == "Cette date est avant la naissance : vérifiez l'année."
+    assert errors[0]["message"] == "Cette date est avant la naissance\u202f: vérifiez l'année."
 
 
 def test_the_rule_reads_as_a_table():

@@ -225,7 +225,7 @@ async def test_a_body_announcing_far_more_than_20_mb_comes_back_unread(owner: Si
 
 @pytest.mark.parametrize(("files", "expected"), [
     ((), "Choisissez un fichier à envoyer, ou prenez une photo."),
-    ((("vide.pdf", b""),), "Ce fichier est vide : choisissez-en un autre."),
+    ((("vide.pdf", b""),), "Ce fichier est vide\u202f: choisissez-en un autre."),
     ((("a.pdf", PDF), ("b.png", png())), "Envoyez un seul fichier à la fois"),
 ])
 async def test_a_missing_empty_or_double_file_is_explained(
@@ -270,7 +270,7 @@ async def test_a_pdf_is_previewed_in_a_frame_on_demand_and_can_be_downloaded(own
     assert f'href="{_detail(owner, document)}?preview=pdf#preview"' in page.text
     assert f'<a href="{content}" download>Télécharger le document (PDF, 1 Ko)</a>' in page.text
     shown = (await owner.client.get(_detail(owner, document) + "?preview=pdf")).text
-    assert (f'<iframe src="{content}" title="Aperçu du document : Bilan sanguin"></iframe>'
+    assert (f'<iframe src="{content}" title="Aperçu du document\u202f: Bilan sanguin"></iframe>'
             in shown)
     assert (await owner.client.get(content)).content == PDF
 
@@ -348,7 +348,7 @@ async def test_deleting_asks_to_confirm_first(owner: Signed):
     assert f'href="{_detail(owner, document)}?confirm=delete#delete"' in page
     assert "Oui, le supprimer" not in page
     confirm = (await owner.client.get(_detail(owner, document) + "?confirm=delete")).text
-    assert "Supprimer ce document ?" in confirm
+    assert "Supprimer ce document\u202f?" in confirm
     assert f'action="{_detail(owner, document, "delete")}"' in confirm
     assert "Oui, le supprimer" in confirm
     assert await Document.exists(id=document.id)

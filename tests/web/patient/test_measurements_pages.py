@@ -211,7 +211,7 @@ async def test_the_weight_page_explains_the_bmi_of_the_latest_weight_and_height(
     await alice.add(kind="HEIGHT", value=170)
     await alice.add(kind="WEIGHT", value=72.25)
     weight = await client.get(_url(alice, "/weight"))
-    assert "Indice de masse corporelle (IMC) : 25" in weight.text
+    assert "Indice de masse corporelle (IMC)\u202f: 25" in weight.text
     assert "divisé par votre taille en mètres au carré" in weight.text
     height = await client.get(_url(alice, "/height"))
     assert "Indice de masse corporelle (IMC) :" not in height.text

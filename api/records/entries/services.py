@@ -121,8 +121,8 @@ async def update(info: Info, spec: Writable[M], raw_id: Any,
                  changes: Values) -> tuple[M | None, list[Problem]]:
     entry = await entry_to(info, spec, raw_id, Action.WRITE)
     current = {name: getattr(entry, name) for name in spec.fields}
-    birth = await Patient.filter(id=entry.patient_id).values_list("birth_date", flat=True)
-    cleaned, problems = spec.clean(spec.merge(current, changes), birth[0] if birth else None)
+    patient = await Patient.get(id=entry.patient_id).only("id", "birth_date")
+    cleaned, problems = spec.clean(spec.merge(current, changes), patient.birth_date)
     if problems:
         discard_writes(info.context)
         return None, problems

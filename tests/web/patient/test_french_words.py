@@ -77,3 +77,12 @@ async def test_an_entry_started_on_the_first_says_1er(owner):
     await added(owner, "treatments", {"medication": "Doliprane", "startDate": "2024-06-01"})
     page = await owner.client.get(f"/records/{owner.patient.id}/treatments")
     assert "1er juin 2024" in page.text and "1 juin 2024" not in page.text
+
+
+async def test_a_date_before_birth_is_refused_next_to_its_field_on_the_page(owner):
+    page = await owner.client.post(
+        f"/records/{owner.patient.id}/allergies",
+        data={"csrf_token": owner.csrf, "substance": "Pollen", "onsetDate": "1979-06-01"})
+    assert page.status_code == 400
+    error = page.text.split('id="a-onsetDate-error">', 1)[1][:80]
+    assert f"Cette date est avant la naissance{NARROW}: vérifiez l" in error

@@ -79,7 +79,7 @@ async def test_without_javascript_a_dentist_gets_two_sections_then_loses_them(
     await tab.get_by_role("link", name=f"Retirer l'accès de {DENTIST}").click()
     await tab.wait_for_url(re.compile(r"/sharing/revoke\?grant=\d+$"))
     assert await tab.get_by_role("heading", level=1).inner_text() == \
-        f"Retirer l'accès de {DENTIST} ?"
+        f"Retirer l'accès de {DENTIST}\u202f?"
     await tab.get_by_role("button", name="Retirer l'accès", exact=True).click()
     await tab.wait_for_url(re.compile(r"/sharing\?done=revoked$"))
     assert "l'accès est retiré" in await tab.get_by_role("status").inner_text()

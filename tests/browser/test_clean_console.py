@@ -61,15 +61,22 @@ async def test_adding_a_measurement_logs_no_error_and_its_value_keeps_its_words_
     status = watched.get_by_role("status")
     await expect(status).to_contain_text("La mesure est enregistrée")
     assert watched.problems == [] and await _violations(watched) == []
-    # "64 battements/min" on a phone: no line break inside a word.
-    card = watched.locator(".measure-value").filter(has_text="battements/min").first
-    lines = await card.evaluate("""(node) => {
-      const text = node.firstChild, at = text.data.indexOf("battements/min");
-      const range = document.createRange();
-      range.setStart(text, at); range.setEnd(text, at + "battements/min".length);
-      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
-    }""")
-    assert lines == 1
+    # "64 battements/min", on a phone and in the narrow cards of a wide screen: no line
+    # break inside the unit, which stays inside its card.
+    for width in (375, 1024, 1280):
+        await watched.set_viewport_size({"width": width, "height": 800})
+        value = watched.locator(".measure-value").filter(has_text="battements/min").first
+        fits = await value.evaluate("""(node) => {
+          const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+          let text = walker.nextNode();
+          while (text && !text.data.includes("battements/min")) text = walker.nextNode();
+          const at = text.data.indexOf("battements/min"), range = document.createRange();
+          range.setStart(text, at); range.setEnd(text, at + "battements/min".length);
+          const rects = [...range.getClientRects()], card = node.closest(".card");
+          return new Set(rects.map((rect) => Math.round(rect.top))).size === 1
+            && rects.every((rect) => rect.right <= card.getBoundingClientRect().right);
+        }""")
+        assert fits, width
     await status.get_by_role("link").click()
     await watched.locator(".measure-table tbody tr").first.get_by_role("link").click()
     await watched.get_by_role("button", name="Oui, supprimer").click()

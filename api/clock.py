@@ -1,16 +1,38 @@
-"""The one source of the current time, so tests can move it."""
+"""The one source of the current time, so tests can move it, and the one home time zone.
+
+Carnet's people live in France: "today" is the day in Europe/Paris, and a time someone
+types is Paris time. Before 1911 Paris kept its local mean time, nine minutes and
+twenty-one seconds ahead of Greenwich; ISO 8601 (and so GraphQL's DateTime, HTML's
+`datetime` attribute) has no way to write an offset with seconds, so a moment leaves
+Carnet's code in UTC (`wire`), never with its local offset.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+HOME_ZONE = ZoneInfo("Europe/Paris")
 
 _frozen: datetime | None = None
 
 
 def now() -> datetime:
     return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def today() -> date:
+    """The day it is in France."""
+    return now().astimezone(HOME_ZONE).date()
+
+
+def wire(moment: datetime) -> str:
+    """An aware moment as ISO 8601 that every reader accepts: in UTC, whatever its zone."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a moment sent anywhere carries its time zone")
+    return moment.astimezone(UTC).isoformat()
 
 
 @contextmanager

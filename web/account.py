@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,6 +14,7 @@ from api.identity import accounts, second_factor, sessions
 from api.identity.passwords import PasswordPolicyError
 from api.ids import id_or_none
 from api.notify.preferences import kinds_for_role, mail_kinds, set_mail_kinds
+from web.devices import device_name, last_used
 from web.forms import form_handler, see_other, text
 from web.guards import signed_in
 from web.i18n import translations
@@ -35,9 +38,14 @@ async def _page(request: Request, errors: dict[str, str] | None = None,
                 status_code: int = 200, enrol: bool = False) -> Response:
     viewer = request.state.viewer
     account = viewer.account
+    language = language_of(request)
     context: dict[str, object] = {
         "account": account,
-        "sessions": await sessions.active_sessions(account.id),
+        "sessions": [
+            {"id": session.id, "device": device_name(session.user_agent, language),
+             "when": last_used(session.last_seen_at, language),
+             "iso": session.last_seen_at.astimezone(UTC).isoformat()}
+            for session in await sessions.active_sessions(account.id)],
         "current_session_id": viewer.session.id if viewer.session else None,
         "errors": errors or {},
         "notice": request.query_params.get("notice"),

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from api.french import long_date
 from web.i18n import pick_language, translations
 
 Series = Sequence[tuple[datetime, float]]
@@ -29,6 +30,9 @@ FIRST_COLOUR, SECOND_COLOUR = "#0b4f9c", "#a64b00"
 TEXT_COLOUR, AXIS_COLOUR, GRID_COLOUR = "#4a4a55", "#6b7180", "#dfe3ea"
 DASHES = "7 4"
 LEFT, RIGHT, TOP, BOTTOM, INSET = 44, 24, 34, 30, 8
+UNIT_X = 2
+# A generous width per character at font-size 12, to keep the legend clear of the unit.
+CHARACTER_WIDTH = 7.5
 _MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
 _DAY_STEPS = (1, 2, 7, 14)
 
@@ -166,7 +170,7 @@ def line_chart(points: Series, *, title: str, unit: str, lang: str,
         return f"{number(value)} {unit}".strip()
 
     def day(moment: date) -> str:
-        return format_date(moment, "long", locale=lang)
+        return long_date(moment, lang)
 
     names = series_names or ((_("systolic"), _("diastolic")) if second else ("", ""))
     everything = first + second
@@ -200,7 +204,9 @@ def line_chart(points: Series, *, title: str, unit: str, lang: str,
     body = [
         f'<path d="{grid}" stroke="{GRID_COLOUR}"/>',
         f'<path d="M{left} {top}V{bottom}H{right}" stroke="{AXIS_COLOUR}" fill="none"/>',
-        f'<text x="{left - 6}" y="{top - 14}" text-anchor="end">{escape(unit)}</text>',
+        # From the left edge, over the plot: anchored at the axis, a unit wider than the
+        # margin ("mmHg", "battements/min") was cut off.
+        f'<text x="{UNIT_X}" y="{top - 14}">{escape(unit)}</text>',
     ]
     body += [f'<text x="{left - 6}" y="{_n(y(tick) + 4)}" text-anchor="end">'
              f"{escape(number(tick))}</text>" for tick in ticks]
@@ -222,7 +228,7 @@ def line_chart(points: Series, *, title: str, unit: str, lang: str,
                     f'stroke="{SECOND_COLOUR}" stroke-width="2"/>')
     body += _extremes(first, x, y, number, (bottom, width))
     if second:
-        body += _legend(names, width)
+        body += _legend(names, width, after=UNIT_X + len(unit) * CHARACTER_WIDTH + 12)
     return _svg(chart_id, width, height, title, desc, body)
 
 
@@ -251,13 +257,15 @@ def _extremes(points: list[tuple[datetime, float]], x: Callable[[datetime], floa
     return found
 
 
-def _legend(names: tuple[str, str], width: int) -> list[str]:
-    """Two line samples, solid then dashed, with their names, above the plot."""
-    half = (width - LEFT - RIGHT) // 2
+def _legend(names: tuple[str, str], width: int, after: float = 0) -> list[str]:
+    """Two line samples, solid then dashed, with their names, above the plot, to the right
+    of `after` (where the unit ends)."""
+    first = max(LEFT + 10, math.ceil(after))
+    half = (width - first - RIGHT) // 2
     found = []
     for offset, name, colour, dash in ((0, names[0], FIRST_COLOUR, ""),
                                        (half, names[1], SECOND_COLOUR, DASHES)):
-        start = LEFT + 10 + offset
+        start = first + offset
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         found.append(f'<path d="M{start} 14H{start + 24}" stroke="{colour}" stroke-width="2"'
                      f'{dashes}/>')

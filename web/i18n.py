@@ -14,6 +14,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from api.french import spaced
+
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -23,6 +25,12 @@ LANGUAGE_COOKIE = "carnet_lang"
 def _compiled(path: Path, language: str) -> Translations:
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
+    if language == "fr":  # French spacing, once for every message (api.french)
+        for message in catalog:
+            if isinstance(message.string, str):
+                message.string = spaced(message.string)
+            elif message.string:
+                message.string = tuple(spaced(form) for form in message.string)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

@@ -19,6 +19,8 @@ An app acting for the viewer gets the person's decision ∩ the app's scopes, ba
 relation itself: opening the record, managing its consent, breaking the glass.
 ``may_start_conversation`` and ``may_{read,write_in,close}_conversation`` decide secure
 messaging (at the end of this module).
+``may_state`` answers from what age a record holds advance directives, a trusted person,
+an organ-donation stance (``api.consent.ages``, by French law), whoever writes them.
 
 Refusals: a block beats everything and answers *not found*: a blocked professional must not
 learn that the record exists. A viewer with no relation at all is *not found* too. A viewer
@@ -31,6 +33,7 @@ from __future__ import annotations
 import calendar
 from datetime import datetime, timedelta
 
+from api.consent.ages import MINIMUM_AGE, Statement, may_state, open_statements
 from api.consent.facts import (
     AppFacts,
     ConversationFacts,
@@ -59,6 +62,7 @@ __all__ = [
     "EMERGENCY_FOLLOW_UP",
     "EMERGENCY_PROFESSIONS",
     "HELD_BACK_NOTICE_DELAY",
+    "MINIMUM_AGE",
     "AppFacts",
     "ConversationFacts",
     "Decision",
@@ -68,6 +72,7 @@ __all__ = [
     "GrantFacts",
     "ItemFacts",
     "Rights",
+    "Statement",
     "ViewerFacts",
     "decide",
     "default_held_back_until",
@@ -80,7 +85,9 @@ __all__ = [
     "may_open_emergency_access",
     "may_read_conversation",
     "may_start_conversation",
+    "may_state",
     "may_write_in_conversation",
+    "open_statements",
     "patient_reach",
     "represents",
 ]

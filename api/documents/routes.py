@@ -136,28 +136,47 @@ def _text(code: str, language: str, status: int) -> PlainTextResponse:
     return PlainTextResponse(english if language == "en" else french, status_code=status)
 
 
-def with_problem_codes(path: str, codes: Iterable[str]) -> str:
-    """`path` with one `upload_error` parameter per problem code (replacing older ones)."""
+# What the person typed, sent back with the problem so the form shows it again.
+KEPT_FIELDS = {"title": 200, "type_code": 20, "typed_date": 10}
+
+
+def with_problem_codes(path: str, codes: Iterable[str],
+                       kept: dict[str, str] | None = None) -> str:
+    """`path` with one `upload_error` parameter per problem code (replacing older ones),
+    and the fields the person typed (`kept`), so that the form is filled again."""
     parts = urlsplit(path)
     query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
-             if key != "upload_error"]
+             if key != "upload_error" and key not in KEPT_FIELDS]
     query += [("upload_error", code) for code in codes]
+    query += [(name, value) for name, value in (kept or {}).items() if value]
     return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))
 
 
-def _refused(request: Request, codes: list[str], message: str, status: int) -> Response:
-    """A problem the person can fix: back to `errors_to` with its codes, or the message."""
+def _kept(form: FormData | None) -> dict[str, str]:
+    if form is None:
+        return {}
+    return {name: value for name, limit in KEPT_FIELDS.items()
+            if (value := _field(form, name) or "") and len(value) <= limit}
+
+
+def _refused(request: Request, codes: list[str], message: str, status: int,
+             form: FormData | None = None) -> Response:
+    """A problem the person can fix: back to `errors_to` with its codes and what was typed,
+    or the message."""
     back = request.query_params.get("errors_to")
     if back:
-        return RedirectResponse(with_problem_codes(same_site_path(back), codes), status_code=303)
+        return RedirectResponse(with_problem_codes(same_site_path(back), codes, _kept(form)),
+                                status_code=303)
     return PlainTextResponse(message, status_code=status)
 
 
-def _refused_for(request: Request, code: str, language: str, status: int) -> Response:
+def _refused_for(request: Request, code: str, language: str, status: int,
+                 form: FormData | None = None) -> Response:
     problem = MESSAGES.get(code)
     if problem is None:
-        return _refused(request, [code], file_problem(code).message(language), status)
-    return _refused(request, [code], problem[1] if language == "en" else problem[0], status)
+        return _refused(request, [code], file_problem(code).message(language), status, form)
+    return _refused(request, [code], problem[1] if language == "en" else problem[0], status,
+                    form)
 
 
 def typed_date(raw: str) -> date:
@@ -246,16 +265,16 @@ class UploadForm:
         uploads = [item for item in form.getlist("file")
                    if isinstance(item, UploadFile) and (item.filename or item.size)]
         if not uploads:
-            return _refused_for(request, "FILE_MISSING", language, 400)
+            return _refused_for(request, "FILE_MISSING", language, 400, form)
         if len(uploads) > 1:
-            return _refused_for(request, "ONE_FILE_ONLY", language, 400)
+            return _refused_for(request, "ONE_FILE_ONLY", language, 400, form)
         upload = uploads[0]
         raw_date, typed = _field(form, "document_date"), _field(form, "typed_date")
         try:
             document_date = (iso_date(raw_date) if raw_date
                              else typed_date(typed) if typed else None)
         except ValueError:
-            return _refused_for(request, "DATE_INVALID", language, 400)
+            return _refused_for(request, "DATE_INVALID", language, 400, form)
         details = DocumentDetails(title=_field(form, "title"),
                                   type_code=_field(form, "type_code"),
                                   document_date=document_date)
@@ -268,7 +287,7 @@ class UploadForm:
             )
         except DocumentProblems as problems:
             return _refused(request, [problem.code for problem in problems.problems],
-                            problems.message(language), 400)
+                            problems.message(language), 400, form)
         return RedirectResponse(same_site_path(form.get("next")), status_code=303)
 
 

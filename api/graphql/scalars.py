@@ -75,8 +75,17 @@ def _isoformat(value: date) -> str:
     return value.isoformat()
 
 
+def _moment_isoformat(value: datetime) -> str:
+    """A moment as its reader can parse it back: an offset with seconds (Paris before
+    1911 was +00:09:21) has no ISO 8601 form, so such a moment is written in UTC."""
+    offset = value.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return value.astimezone(UTC).isoformat()
+    return value.isoformat()
+
+
 SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {
     date: _definition("Date", "Date (isoformat)", parse_date, _isoformat, date),
     datetime: _definition("DateTime", "Date with time (isoformat)", parse_datetime,
-                          _isoformat, datetime),
+                          _moment_isoformat, datetime),
 }

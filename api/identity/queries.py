@@ -7,7 +7,12 @@ import strawberry
 from api.graphql.context import Info
 from api.identity import models
 from api.identity.types import AccountType, ProfessionalType
-from api.records.types import PatientType, represented_records
+from api.records.types import (
+    ManagedRecordType,
+    PatientType,
+    managed_records,
+    represented_records,
+)
 
 
 @strawberry.type(name="Me", description="The signed-in viewer.")
@@ -19,7 +24,13 @@ class MeType:
     )
     represented: list[PatientType] = strawberry.field(
         description="Records the viewer manages as a legal representative (their children "
-                    "under 18: a child leaves this list on their 18th birthday)."
+                    "under 18: a child leaves this list on their 18th birthday). Reading "
+                    "their fields is an access to those records, in their access history."
+    )
+    managed_records: list[ManagedRecordType] = strawberry.field(
+        description="The same records, named for the person's own navigation (switching "
+                    "records): not an access to them. Empty for an app, which reads "
+                    "`represented` under its own name."
     )
 
 
@@ -49,4 +60,6 @@ class IdentityQuery:
             patient=PatientType.from_model(patient) if patient else None,
             professional=ProfessionalType.from_model(professional) if professional else None,
             represented=await represented_records(info, list(children)),
+            managed_records=[] if app is not None else await managed_records(info,
+                                                                              list(children)),
         )

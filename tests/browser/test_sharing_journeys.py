@@ -44,14 +44,14 @@ async def _grant_two_sections_to_the_dentist(tab: Any, base: str) -> None:
     await tab.get_by_role("link", name=f"Choisir ce que {DENTIST} peut voir").click()
     await tab.wait_for_url(re.compile(r"/sharing/grant/\d+$"))
     form = await tab.locator("#grant-form").inner_text()
-    assert "Jamais accessibles à un·e chirurgien-dentiste : directives anticipées." in form
+    assert "Jamais accessibles à un·e chirurgien-dentiste\u202f: directives anticipées." in form
     await tab.get_by_label("Allergies", exact=True).check()
     await tab.get_by_label("Traitements", exact=True).check()
     await tab.get_by_role("button", name="Partager", exact=True).click()
     await tab.wait_for_url(re.compile(r"/sharing\?done=granted$"))
     assert "C'est fait" in await tab.get_by_role("status").inner_text()
     row = tab.locator(".grants li").filter(has_text=DENTIST)
-    assert "Voit : allergies et traitements." in await row.inner_text()
+    assert "Voit\u202f: allergies et traitements." in await row.inner_text()
 
 
 async def test_with_htmx_a_dentist_gets_two_sections_then_loses_them_inline(
@@ -62,7 +62,7 @@ async def test_with_htmx_a_dentist_gets_two_sections_then_loses_them_inline(
     await tab.get_by_role("link", name=f"Retirer l'accès de {DENTIST}").click()
     confirm = tab.locator(".grants .confirm")
     await confirm.wait_for()
-    assert "ne verra plus : allergies et traitements" in await confirm.inner_text()
+    assert "ne verra plus\u202f: allergies et traitements" in await confirm.inner_text()
     await tab.get_by_role("button", name="Retirer l'accès", exact=True).click()
     status = tab.get_by_role("status")
     await status.filter(has_text="retiré").wait_for()  # the same live region, new words
@@ -79,7 +79,7 @@ async def test_without_javascript_a_dentist_gets_two_sections_then_loses_them(
     await tab.get_by_role("link", name=f"Retirer l'accès de {DENTIST}").click()
     await tab.wait_for_url(re.compile(r"/sharing/revoke\?grant=\d+$"))
     assert await tab.get_by_role("heading", level=1).inner_text() == \
-        f"Retirer l'accès de {DENTIST} ?"
+        f"Retirer l'accès de {DENTIST}\u202f?"
     await tab.get_by_role("button", name="Retirer l'accès", exact=True).click()
     await tab.wait_for_url(re.compile(r"/sharing\?done=revoked$"))
     assert "l'accès est retiré" in await tab.get_by_role("status").inner_text()
@@ -125,7 +125,7 @@ async def test_the_access_history_shows_and_filters_who_opened_the_record(
         await tab.wait_for_url(f"{live_server}{CHILD}/access-history")
         first = tab.locator(".timeline .event").first
         assert "Camille MARTIN a consulté" in await first.inner_text()
-        assert "motif : parent" in await first.inner_text()
+        assert "motif\u202f: parent" in await first.inner_text()
         await tab.get_by_label("Motif de l'accès").select_option("REPRESENTATIVE")
         await tab.get_by_role("button", name="Filtrer").click()
         await tab.wait_for_url(re.compile(r"/access-history\?.*basis=REPRESENTATIVE$"))

@@ -57,9 +57,10 @@ async def test_a_patient_enrols_an_authenticator_with_the_qr_code(client, settin
 async def test_the_devices_list_shows_sessions_and_signs_one_out(client, settings):
     account, token = await _signed_in(client, settings)
     _, other = await start_session(settings.secret_key, account, SessionStage.ACTIVE,
-                                   "Firefox on an old phone")
+                                   "Mozilla/5.0 (Android 9; Mobile; rv:68.0) Gecko/68.0 "
+                                   "Firefox/68.0")
     page = await client.get("/account")
-    assert "Firefox on an old phone" in page.text and "cet appareil" in page.text
+    assert "Firefox sur Android" in page.text and "cet appareil" in page.text
     await client.post("/account/sessions/revoke", data={"csrf_token": token,
                                                         "session_id": str(other.id)})
     assert (await Session.get(id=other.id)).revoked_at is not None

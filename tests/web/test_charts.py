@@ -87,7 +87,7 @@ def test_no_values_gives_a_short_chart_that_says_so():
     svg = line_chart([], title="Glycémie", unit="g/L", lang="fr")
     root = _parse(svg)
     assert root.get("role") == "img" and int(root.get("height", "0")) < 100
-    assert _texts(root) == ["Glycémie : pas encore de valeur"]
+    assert _texts(root) == ["Glycémie\u202f: pas encore de valeur"]
     assert root.find(f"{SVG}polyline") is None
 
 
@@ -120,8 +120,8 @@ def test_the_second_series_is_dashed_and_both_are_named_in_the_legend():
     assert lines[0].get("stroke-dasharray") is None and lines[1].get("stroke-dasharray")
     assert {"systolique", "diastolique"} <= set(_texts(root))
     desc = _desc(root)
-    assert "Systolique : première valeur 128 mmHg" in desc
-    assert "Diastolique : première valeur 82 mmHg" in desc
+    assert "Systolique\u202f: première valeur 128 mmHg" in desc
+    assert "Diastolique\u202f: première valeur 82 mmHg" in desc
 
 
 def test_the_series_names_can_be_given():

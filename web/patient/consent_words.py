@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 from babel.lists import format_list
 
+from api.clock import HOME_ZONE
+from api.french import long_date
 from web.i18n import translations
 from web.messages import N_, PROFESSIONS
 
-ZONE = ZoneInfo("Europe/Paris")
+ZONE = HOME_ZONE
 
 # Section (as the API names it) -> (path segment of its page, name in a sentence).
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -92,7 +93,7 @@ class Words:
         moment = _parse(value)
         if isinstance(moment, datetime):
             moment = moment.astimezone(ZONE).date()
-        return format_date(moment, "long", locale=self.language)
+        return long_date(moment, self.language)
 
     def moment(self, value: str | datetime) -> str:
         """« 14 mars 2026 à 08:30 », in Paris time."""
@@ -101,7 +102,7 @@ class Words:
             return self.day(moment)
         at = moment.astimezone(ZONE)
         return self._("%(date)s at %(time)s") % {
-            "date": format_date(at.date(), "long", locale=self.language),
+            "date": long_date(at.date(), self.language),
             "time": format_time(at, "HH:mm", locale=self.language),
         }
 

@@ -21,6 +21,7 @@ TRUSTED = ("name", "relation", "phone", "email")
 # userError fields of saveDirectives -> the form's field names.
 FORM_FIELDS = {"advanceDirectives": "advance_directives", "organDonation": "organ_donation",
                "organDonationLimits": "organ_donation_limits",
+               "trustedPerson": "trusted_name",
                **{f"trustedPerson.{part}": f"trusted_{part}" for part in TRUSTED}}
 NOTICES = ("saved", "confirmed", "cleared")
 LIMITS = {"advance_directives": 20000, "organ_donation_limits": 2000, "trusted_name": 200,
@@ -63,7 +64,9 @@ async def _page(request: Request, frame: dict[str, Any], *,
     if problems:
         return refusal(request, problems)
     directives = data["patient"]["directives"]
+    offered = data["patient"]["directivesOffered"]
     context = {
+        "offered": offered, "offers_any": any(offered.values()),
         **frame, "current_section": "directives", "stances": STANCES,
         "values": values if values is not None else _values(directives),
         "facts": describe(directives, language_of(request)), "errors": errors or {},
@@ -86,18 +89,21 @@ async def confirm_clear_page(request: Request, frame: dict[str, Any]) -> Respons
     return await _page(request, frame, confirm_clear=True)
 
 
-def _input(patient_id: str, values: dict[str, str]) -> dict[str, Any]:
-    """saveDirectives' input: every field of the form; no trusted person when all are empty."""
+def _input(patient_id: str, values: dict[str, str], form: FormData) -> dict[str, Any]:
+    """saveDirectives' input: every part the form showed (a part the person's age does not
+    allow is not shown, so not sent); no trusted person when all its fields are empty."""
     person = {part: values[f"trusted_{part}"] or None for part in TRUSTED}
     stance = values["organ_donation"]
-    return {
-        "patientId": patient_id,
-        "advanceDirectives": values["advance_directives"],
-        "trustedPerson": {**person, "name": person["name"] or ""}
-        if any(person.values()) else None,
-        "organDonation": stance if stance in STANCES else "NOT_STATED",
-        "organDonationLimits": values["organ_donation_limits"] or None,
-    }
+    given: dict[str, Any] = {"patientId": patient_id}
+    if "advance_directives" in form:
+        given["advanceDirectives"] = values["advance_directives"]
+    if any(f"trusted_{part}" in form for part in TRUSTED):
+        given["trustedPerson"] = ({**person, "name": person["name"] or ""}
+                                  if any(person.values()) else None)
+    if "organ_donation" in form:
+        given["organDonation"] = stance if stance in STANCES else "NOT_STATED"
+        given["organDonationLimits"] = values["organ_donation_limits"] or None
+    return given
 
 
 def _done(request: Request, frame: dict[str, Any], notice: str) -> Response | None:
@@ -112,7 +118,7 @@ async def save(request: Request, frame: dict[str, Any], form: FormData) -> Respo
     values = {name: text(form, name, limit + 10) for name, limit in LIMITS.items()}
     values["organ_donation"] = text(form, "organ_donation", 20)
     data, problems = await graphql_client.run(
-        request, "SaveDirectives", {"input": _input(frame["patient_id"], values)})
+        request, "SaveDirectives", {"input": _input(frame["patient_id"], values, form)})
     if problems:
         return refusal(request, problems)
     errors: dict[str, str] = {}

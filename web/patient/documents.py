@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -18,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.documents.routes import typed_date
+from api.french import long_date
 from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations
@@ -88,7 +88,7 @@ def present(document: dict[str, Any], language: str) -> dict[str, Any]:
     return {
         **document,
         "day": day,
-        "date_text": format_date(day, "long", locale=language),
+        "date_text": long_date(day, language),
         "size_text": file_size(document["sizeBytes"], language),
         "is_image": document["contentType"].startswith("image/"),
         "author": author,
@@ -183,7 +183,11 @@ async def documents_page(request: Request, frame: Frame) -> Response:
                               if c["key"] == chosen), ""),
         "list_url": lambda **params: _list_url(patient_id, **params),
         "detail_url": lambda document_id: _detail_url(patient_id, document_id),
-        "type_groups": type_groups(data), "selected_type": PATIENT_DOCUMENT,
+        "type_groups": type_groups(data),
+        # After a refused upload, what the person typed comes back in the query string.
+        "selected_type": request.query_params.get("type_code", "")[:20] or PATIENT_DOCUMENT,
+        "typed_title": request.query_params.get("title", "")[:TITLE_MAX],
+        "typed_date": request.query_params.get("typed_date", "")[:10],
         "upload_errors": problems_for(request.query_params.getlist("upload_error"), language),
         "notice": _notice(request),
         "next_url": _list_url(patient_id, done="uploaded"),

@@ -5,20 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
+from api.clock import HOME_ZONE
+from api.french import long_date as french_long_date
 from web.i18n import gettext
 from web.messages import N_, PROFESSIONS
 
-HOME_ZONE = ZoneInfo("Europe/Paris")  # a timestamp is shown as the day it was in France
 DOCTORS = {"physician", "emergency_physician", "samu_regulator"}
 
 
 def long_date(value: str | None, lang: str) -> str:
     """"2026-03-03" as "3 mars 2026"."""
-    return format_date(date.fromisoformat(value[:10]), format="long", locale=lang) if value else ""
+    return french_long_date(date.fromisoformat(value[:10]), lang) if value else ""
 
 
 def day_of(moment: str | None, lang: str) -> str:
@@ -26,7 +24,7 @@ def day_of(moment: str | None, lang: str) -> str:
     if not moment:
         return ""
     local = datetime.fromisoformat(moment).astimezone(HOME_ZONE)
-    return format_date(local.date(), format="long", locale=lang)
+    return french_long_date(local.date(), lang)
 
 
 def title(entry: dict[str, Any]) -> str:

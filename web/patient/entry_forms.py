@@ -75,7 +75,8 @@ class EntrySection:
     list_field: str  # the Patient field
     title: str
     fields: tuple[Field, ...]
-    words: dict[str, str]  # add, added, updated, removed, confirm, empty, edit
+    # add, added, updated, removed, confirm, gone (its pronoun agrees in French), empty, edit
+    words: dict[str, str]
     term: TermField | None = None
     error_fields: dict[str, str] = field(default_factory=dict)  # API field -> form field
     term_at: int = 0  # where the coded field sits among the plain fields
@@ -102,7 +103,9 @@ SECTIONS: dict[str, EntrySection] = {
              Field("status", "choice", STATUSES), NOTE),
             {"add": N_("Add to the medical history"), "added": N_("Added to the history."),
              "updated": N_("History entry changed."), "removed": N_("History entry removed."),
-             "confirm": N_("Remove this history entry?"), "edit": N_("Change a history entry"),
+             "confirm": N_("Remove this history entry?"),
+             "gone": N_("This history entry disappears from the record for good."),
+             "edit": N_("Change a history entry"),
              "empty": N_("Nothing is recorded in the medical history yet.")},
             term=ICD10, error_fields={"code": "condition", "text": "condition"}, term_at=1),
         EntrySection(
@@ -112,7 +115,9 @@ SECTIONS: dict[str, EntrySection] = {
              Field("onsetDate", "date"), NOTE),
             {"add": N_("Add an allergy"), "added": N_("Allergy added."),
              "updated": N_("Allergy changed."), "removed": N_("Allergy removed."),
-             "confirm": N_("Remove this allergy?"), "edit": N_("Change an allergy"),
+             "confirm": N_("Remove this allergy?"),
+             "gone": N_("This allergy disappears from the record for good."),
+             "edit": N_("Change an allergy"),
              "empty": N_("No allergy is recorded.")}),
         EntrySection(
             "treatments", "Treatment", "treatment", "treatments", N_("Treatments"),
@@ -120,7 +125,9 @@ SECTIONS: dict[str, EntrySection] = {
              Field("startDate", "date"), Field("endDate", "date"), Field("prescriber"), NOTE),
             {"add": N_("Add a treatment"), "added": N_("Treatment added."),
              "updated": N_("Treatment changed."), "removed": N_("Treatment removed."),
-             "confirm": N_("Remove this treatment?"), "edit": N_("Change a treatment"),
+             "confirm": N_("Remove this treatment?"),
+             "gone": N_("This treatment disappears from the record for good."),
+             "edit": N_("Change a treatment"),
              "empty": N_("No treatment is recorded.")}),
         EntrySection(
             "vaccinations", "Vaccination", "vaccination", "vaccinations", N_("Vaccinations"),
@@ -128,7 +135,9 @@ SECTIONS: dict[str, EntrySection] = {
              Field("lotNumber"), Field("performer"), NOTE),
             {"add": N_("Add a vaccination"), "added": N_("Vaccination added."),
              "updated": N_("Vaccination changed."), "removed": N_("Vaccination removed."),
-             "confirm": N_("Remove this vaccination?"), "edit": N_("Change a vaccination"),
+             "confirm": N_("Remove this vaccination?"),
+             "gone": N_("This vaccination disappears from the record for good."),
+             "edit": N_("Change a vaccination"),
              "empty": N_("No vaccination is recorded.")},
             term=VACCINE, error_fields={"vaccineCode": "vaccine"}),
     )

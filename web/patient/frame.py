@@ -53,7 +53,7 @@ async def load_frame(request: Request, patient_id: str) -> dict[str, Any] | None
     if errors or not data.get("patient"):
         return None
     me = data["me"]
-    records = ([me["patient"]] if me.get("patient") else []) + list(me.get("represented") or [])
+    records = ([me["patient"]] if me.get("patient") else []) + list(me.get("managedRecords") or [])
     return {
         "patient": data["patient"],
         "patient_id": data["patient"]["id"],
@@ -116,6 +116,6 @@ async def my_record(request: Request) -> Response:
     me = data["me"]
     if me.get("patient"):
         return see_other(record_url(me["patient"]["id"]))
-    if me.get("represented"):
-        return see_other(record_url(me["represented"][0]["id"]))
+    if me.get("managedRecords"):
+        return see_other(record_url(me["managedRecords"][0]["id"]))
     return render(request, "patient_home.html", {"me": me})

@@ -153,7 +153,7 @@ def _check_form(form: FormData, lang: str) -> tuple[dict[str, str], dict[str, st
         errors["measured_time"] = _("Give the time as hours:minutes, for example 08:30.")
     measured_at = datetime.combine(day, moment, ZONE) if day and moment else None
     query = {"kind": kind, "value": value, "value2": value2, "note": values["note"] or None,
-             "measuredAt": measured_at.isoformat() if measured_at else None}
+             "measuredAt": clock.wire(measured_at) if measured_at else None}
     return values, errors, query
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 
+from api.clock import HOME_ZONE
+from api.french import long_date as french_long_date
 from web.i18n import translations
 
-ZONE = ZoneInfo("Europe/Paris")
+ZONE = HOME_ZONE
 _DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})(?:[:hH.](\d{2})?)?")
@@ -34,14 +35,14 @@ def long_date(moment: Any, lang: str) -> str:
         moment = local(moment) if "T" in moment else datetime.fromisoformat(moment)
     if isinstance(moment, datetime):
         moment = local(moment).date()
-    return format_date(moment, "long", locale=lang)
+    return french_long_date(moment, lang)
 
 
 def date_time(moment: str | datetime, lang: str) -> str:
     """« 14 mars 2026 à 08:30 », in Paris time."""
     at = local(moment)
     _ = translations(lang).gettext
-    return _("%(date)s at %(time)s") % {"date": format_date(at.date(), "long", locale=lang),
+    return _("%(date)s at %(time)s") % {"date": french_long_date(at.date(), lang),
                                         "time": format_time(at, "HH:mm", locale=lang)}
 
 

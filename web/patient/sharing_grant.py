@@ -41,7 +41,7 @@ def _one_year_after(day: date) -> date:
 
 def latest_end() -> date:
     """The last day an access may run to: one year from today, Paris time."""
-    return _one_year_after(clock.now().astimezone(ZONE).date())
+    return _one_year_after(clock.today())
 
 
 def _summary(rights: dict[str, Any], words: Words) -> dict[str, Any]:
@@ -83,7 +83,7 @@ async def _grant_form(request: Request, frame: dict[str, Any], professional_id: 
         "current": current, "values": values, "errors": errors or {},
         "blocked": any(b["professional"]["id"] == professional["id"]
                        for b in data["blockedProfessionals"] or []),
-        "today": clock.now().astimezone(ZONE).date().isoformat(),
+        "today": clock.today().isoformat(),
         "latest": latest_end().isoformat(),
     }
     return render(request, "patient/sharing/grant.html", context, status_code=status_code,
@@ -106,7 +106,7 @@ def _expiry(raw: str) -> tuple[str | None, bool]:
         return None, True
     if day == latest_end():
         return None, False
-    return datetime.combine(day, time(23, 59, 59), ZONE).isoformat(), False
+    return clock.wire(datetime.combine(day, time(23, 59, 59), ZONE)), False
 
 
 @record_form

@@ -9,6 +9,12 @@ Ranking, best first, then the system's own order (classification or file):
 exact code, code prefix, label match whose first word matches the first query
 word in the requested language, other label match, detail-only match.
 
+ICD-10 also knows the words people use for common conditions (``lay_terms``:
+« diabète », « tension », « cancer du sein »): right after the code matches come
+the common conditions whose lay words or labels hold every query word (small
+words such as « de », « au » aside), in the curated file's order (most often
+recorded first), then the rest of ICD-10 as above.
+
 Each system gets an index built once, on first use: sorted lists of normalised
 codes and words, searched with bisect, so a prefix query costs a few binary
 searches plus set operations in C, not a scan of every label. ICD-10 needs at
@@ -24,7 +30,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import cache
 
-from . import documents, icd10, measurements, vaccines
+from . import documents, icd10, lay_terms, measurements, vaccines
 from .concepts import Concept, System, is_english
 
 ICD10_MIN_QUERY = 2
@@ -32,6 +38,9 @@ ICD10_MIN_QUERY = 2
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 _WORD = re.compile(r"[a-z0-9]+")
 _AFTER_ANY_WORD = "\uffff"  # sorts after every normalised word
+# Words that say nothing of the condition: « mal au dos » and « mal de dos » are one thing.
+_SMALL_WORDS = frozenset({"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la",
+                          "le", "les", "un", "une", "the", "of", "in", "my"})
 
 _SOURCES: dict[System, Callable[[], tuple[Concept, ...]]] = {
     System.ICD10: icd10.concepts,
@@ -86,11 +95,25 @@ class _PrefixIndex:
         return set()
 
 
-class SystemIndex:
-    """The search index of one code system."""
+def _lay_words(concept: Concept, terms: lay_terms.LayTerms) -> set[str]:
+    found = {*words(concept.label_fr), *words(concept.label_en)}
+    for term in (*terms.french, *terms.english):
+        found.update(words(term))
+    return found - _SMALL_WORDS
 
-    def __init__(self, concepts: tuple[Concept, ...]) -> None:
+
+class SystemIndex:
+    """The search index of one code system; `common`: lay words of its common concepts,
+    most common first (ICD-10 only)."""
+
+    def __init__(self, concepts: tuple[Concept, ...],
+                 common: tuple[lay_terms.LayTerms, ...] = ()) -> None:
         self.concepts = concepts
+        at = {concept.code: position for position, concept in enumerate(concepts)}
+        common = tuple(terms for terms in common if terms.code in at)
+        self.common_rank = {at[terms.code]: rank for rank, terms in enumerate(common)}
+        self.common = _PrefixIndex((word, at[terms.code]) for terms in common
+                                   for word in _lay_words(concepts[at[terms.code]], terms))
         codes, labels, details, first_fr, first_en = [], [], [], [], []
         for position, concept in enumerate(concepts):
             for code in (concept.code, *concept.alt_codes, concept.atc):
@@ -119,6 +142,7 @@ class SystemIndex:
         compact = "".join(query_words)
         exact_code = self.codes.exact(compact)
         code_prefix = self.codes.with_prefix(compact)
+        common = self._common(query_words)
         in_label: set[int] | None = None
         anywhere: set[int] | None = None
         for word in query_words:
@@ -131,14 +155,35 @@ class SystemIndex:
         in_label, anywhere = in_label or set(), anywhere or set()
         first_word = self.first_words["en" if is_english(lang) else "fr"]
         leading = first_word.with_prefix(query_words[0]) & in_label
-        buckets = (exact_code, code_prefix, leading, in_label, anywhere)
-        return self._take(buckets, limit)
+        buckets = (exact_code, code_prefix, common, leading, in_label, anywhere)
+        return self._take(buckets, limit, ranked=common)
 
-    def _take(self, buckets: Iterable[set[int]], limit: int) -> list[Concept]:
+    def _common(self, query_words: list[str]) -> set[int]:
+        """The common concepts whose lay words or labels hold every meaningful query word."""
+        meaningful = [word for word in query_words if word not in _SMALL_WORDS]
+        if not meaningful or not self.common_rank:
+            return set()
+        found: set[int] | None = None
+        for word in meaningful:
+            hits = self.common.with_prefix(word)
+            found = hits if found is None else found & hits
+            if not found:
+                return set()
+        return found or set()
+
+    def _order(self, position: int) -> tuple[int, int]:
+        """Common concepts first in their curated order, then the system's own order."""
+        return (self.common_rank.get(position, len(self.common_rank)), position)
+
+    def _take(self, buckets: Iterable[set[int]], limit: int,
+              ranked: set[int] | None = None) -> list[Concept]:
+        """The buckets in turn; the `ranked` one (common concepts) in its curated order,
+        the others in the system's order."""
         found: list[Concept] = []
         seen: set[int] = set()
         for bucket in buckets:
-            for position in sorted(bucket - seen):
+            order = self._order if bucket is ranked else None
+            for position in sorted(bucket - seen, key=order):
                 found.append(self.concepts[position])
                 if len(found) == limit:
                     return found
@@ -149,7 +194,8 @@ class SystemIndex:
 @cache
 def index(system: System) -> SystemIndex:
     """The index of a system, built on first use and kept for the process."""
-    return SystemIndex(_SOURCES[system]())
+    common = lay_terms.common_conditions() if system is System.ICD10 else ()
+    return SystemIndex(_SOURCES[system](), common)
 
 
 def warm_up() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from api.french import spaced
 from api.graphql.common import UserError
 from api.interop.terminology.concepts import is_english
 
@@ -43,6 +44,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This document is not in this record, or you may not see it: pick one of the "
         "record's documents.",
     ),
+    "TOO_YOUNG": (
+        "La loi le permet à partir de {age} ans : ce dossier ne peut pas encore "
+        "l'enregistrer.",
+        "The law allows it from the age of {age}: this record cannot hold it yet.",
+    ),
     "NOTHING_TO_CONFIRM": (
         "Rien n'est encore enregistré : remplissez vos directives avant de les confirmer.",
         "Nothing is recorded yet: fill in your directives before confirming them.",
@@ -61,7 +67,7 @@ def user_errors(problems: list[Problem], language: str) -> list[UserError]:
     found = []
     for problem in problems:
         french, english = MESSAGES[problem.code]
-        text = english if is_english(language) else french
+        text = english if is_english(language) else spaced(french)
         found.append(UserError(field=problem.field, code=problem.code,
                                message=text.format(**problem.params)))
     return found

@@ -8,7 +8,9 @@ from typing import Any
 
 import strawberry
 
+from api import clock
 from api.audit.log import audited_change
+from api.consent.policy import open_statements
 from api.consent.sections import Action, Section
 from api.graphql.common import UserError
 from api.graphql.context import Info
@@ -115,9 +117,11 @@ class DirectivesMutation:
             if linked:
                 return _problems(info, linked)
 
+        allowed = open_statements(patient.birth_date, clock.today())
+
         async def write(claim: Claim | None) -> DirectivesPayload:
-            return await _write(info, patient,
-                                lambda: services.save(patient.id, given, author, claim))
+            return await _write(info, patient, lambda: services.save(patient.id, given, author,
+                                                                     claim, allowed))
 
         async def replay(directives_id: int) -> DirectivesPayload:
             await authorize(info, patient, Section.DIRECTIVES, Action.READ)

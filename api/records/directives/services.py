@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from api import clock
 from api.consent.facts import ItemFacts
+from api.consent.policy import MINIMUM_AGE, Statement
 from api.consent.sections import Section
 from api.graphql.common import is_number_text
 from api.records.directives.messages import Problem
@@ -105,9 +106,29 @@ def _document_id(raw: Any) -> int | Problem | None:
     return int(text)
 
 
-def merge(current: Directives | None, given: dict[str, Any]
+# The input field that states each statement, as the client names it.
+_STATEMENT_FIELDS = {Statement.ADVANCE_DIRECTIVES: "advanceDirectives",
+                     Statement.TRUSTED_PERSON: "trustedPerson",
+                     Statement.ORGAN_DONATION: "organDonation"}
+
+
+def _stated(columns: dict[str, Any]) -> set[Statement]:
+    """The statements these columns say something in (clearing one says nothing)."""
+    stated = set()
+    if columns.get("advance_directives") or columns.get("document_id"):
+        stated.add(Statement.ADVANCE_DIRECTIVES)
+    if columns.get("trusted_person_name"):
+        stated.add(Statement.TRUSTED_PERSON)
+    if columns.get("organ_donation") not in (None, OrganDonation.NOT_STATED):
+        stated.add(Statement.ORGAN_DONATION)
+    return stated
+
+
+def merge(current: Directives | None, given: dict[str, Any],
+          open_statements: frozenset[Statement] = frozenset(Statement)
           ) -> tuple[dict[str, Any], list[Problem]]:
-    """The columns after applying what the client gave, and the problems with them."""
+    """The columns after applying what the client gave, and the problems with them;
+    `open_statements`: what the person's age allows (api.consent.policy.open_statements)."""
     columns: dict[str, Any] = {}
     problems: list[Problem] = []
     if "advance_directives" in given:
@@ -137,15 +158,20 @@ def merge(current: Directives | None, given: dict[str, Any]
         problems.append(Problem("organDonationLimits", "LIMITS_REQUIRED"))
     if stance != OrganDonation.LIMITED and limits:
         columns["organ_donation_limits"] = None  # limits only mean something for LIMITED
+    for statement in sorted(_stated(columns) - open_statements):
+        problems.append(Problem(_STATEMENT_FIELDS[statement], "TOO_YOUNG",
+                                {"age": MINIMUM_AGE[statement]}))
     return columns, problems
 
 
 async def save(patient_id: int, given: dict[str, Any], account_id: int,
-               claim: Claim | None = None) -> Directives | list[Problem]:
+               claim: Claim | None = None,
+               open_statements: frozenset[Statement] = frozenset(Statement)
+               ) -> Directives | list[Problem]:
     """Create or change the directives; with `claim`, its idempotency key is stored too."""
     for _attempt in range(2):
         current = await Directives.get_or_none(patient_id=patient_id)
-        columns, problems = merge(current, given)
+        columns, problems = merge(current, given, open_statements)
         if problems:
             return problems
         if current is not None:

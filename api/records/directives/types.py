@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
+from api import clock
+from api.consent.policy import Statement, open_statements
 from api.consent.sections import Section
 from api.graphql.context import Info
 from api.graphql.permissions import section_field
@@ -86,6 +88,15 @@ class DirectivesType:
         )
 
 
+@strawberry.type(name="DirectivesOffered", description="What this record may hold, by the "
+                 "person's age under French law: advance directives and a trusted person "
+                 "from 18, an organ-donation stance from 13.")
+class DirectivesOfferedType:
+    advance_directives: bool
+    trusted_person: bool
+    organ_donation: bool
+
+
 @strawberry.type
 class PatientDirectivesFields:
     """The directives section on the Patient type (a base class of PatientType)."""
@@ -101,3 +112,13 @@ class PatientDirectivesFields:
             return None
         shown = await readable_document_id(info, self.model, row.document_id)
         return DirectivesType.from_model(row, shown)
+
+    @section_field(Section.DIRECTIVES, description="Which parts of the directives this "
+                   "record may hold today, by the person's age; saving one it may not hold "
+                   "is refused with TOO_YOUNG.")
+    def directives_offered(self) -> DirectivesOfferedType:
+        allowed = open_statements(self.model.birth_date, clock.today())
+        return DirectivesOfferedType(
+            advance_directives=Statement.ADVANCE_DIRECTIVES in allowed,
+            trusted_person=Statement.TRUSTED_PERSON in allowed,
+            organ_donation=Statement.ORGAN_DONATION in allowed)

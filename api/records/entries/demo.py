@@ -184,7 +184,7 @@ def _vaccinations(born: date, now: date) -> list[Values]:
     return entries
 
 
-_SECTIONS: list[tuple[type[Any], Callable[[Values], tuple[Values, list[Any]]],
+_SECTIONS: list[tuple[type[Any], Callable[[Values, date | None], tuple[Values, list[Any]]],
                       Callable[[date, date], list[Values]]]] = [
     (HistoryEntry, validation.clean_history, _history),
     (Allergy, validation.clean_allergy, _allergies),
@@ -203,7 +203,7 @@ async def load(patient: Patient, author_account_id: int) -> None:
         for model, clean, build in _SECTIONS:
             rows = []
             for values in build(patient.birth_date, now):
-                cleaned, problems = clean(values)
+                cleaned, problems = clean(values, patient.birth_date)
                 if problems:
                     raise ValueError(f"invalid demo entry {values}: {problems}")
                 stamped = stamp_created({**cleaned, "patient_id": patient.id}, author_account_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.french import spaced
 from api.graphql.common import UserError
 from api.records.entries.validation import Problem
 
@@ -18,6 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "DATE_IN_FUTURE": (
         "Cette date est dans le futur : indiquez une date passée ou celle d'aujourd'hui.",
         "This date is in the future: give a past date or today's.",
+    ),
+    "DATE_BEFORE_BIRTH": (
+        "Cette date est avant la naissance : vérifiez l'année.",
+        "This date is before the person was born: check the year.",
     ),
     "END_BEFORE_START": (
         "La date de fin est avant la date de début.",
@@ -59,7 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 def user_error(problem: Problem, language: str) -> UserError:
     french, english = MESSAGES[problem.code]
-    text = english if language == "en" else french
+    text = english if language == "en" else spaced(french)
     return UserError(field=problem.field, code=problem.code, message=text.format(**problem.params))
 
 

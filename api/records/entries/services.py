@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any, Generic, TypeVar
 
@@ -15,6 +16,7 @@ from api.audit.log import audited_transaction, discard_writes
 from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
 from api.graphql.context import Info
+from api.identity.models import Patient
 from api.records.access import authorized_item, authorized_patient
 from api.records.entries import validation
 from api.records.entries.loaders import visible_entries
@@ -46,7 +48,7 @@ class Writable(Generic[M]):
     model: type[M]
     section: Section
     fields: tuple[str, ...]
-    clean: Callable[[Values], tuple[Values, list[Problem]]]
+    clean: Callable[[Values, date | None], tuple[Values, list[Problem]]]
     merge: Callable[[Values, Values], Values] = _merge
 
 
@@ -101,7 +103,8 @@ async def add(info: Info, spec: Writable[M], raw_patient_id: Any,
               values: Values, claim: Claim | None = None) -> tuple[M | None, list[Problem]]:
     """Add an entry; with a `claim`, its idempotency key is stored with it (or KeyTaken)."""
     patient = await authorized_patient(info, raw_patient_id, spec.section, Action.WRITE)
-    cleaned, problems = spec.clean({name: values.get(name) for name in spec.fields})
+    cleaned, problems = spec.clean({name: values.get(name) for name in spec.fields},
+                                   patient.birth_date)
     if problems:
         discard_writes(info.context)
         return None, problems
@@ -118,7 +121,8 @@ async def update(info: Info, spec: Writable[M], raw_id: Any,
                  changes: Values) -> tuple[M | None, list[Problem]]:
     entry = await entry_to(info, spec, raw_id, Action.WRITE)
     current = {name: getattr(entry, name) for name in spec.fields}
-    cleaned, problems = spec.clean(spec.merge(current, changes))
+    patient = await Patient.get(id=entry.patient_id).only("id", "birth_date")
+    cleaned, problems = spec.clean(spec.merge(current, changes), patient.birth_date)
     if problems:
         discard_writes(info.context)
         return None, problems

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from api import clock
 from api.interop.terminology import System, lookup, vaccine
+from api.records import dates
+from api.records.dates import Span
 from api.records.entries.models import HistoryKind, HistoryStatus
 
-# "Today" is the day in France, where the people using Carnet live.
-HOME_ZONE = ZoneInfo("Europe/Paris")
 NOTE_LIMIT = 5000
 MAX_DOSE_NUMBER = 20
 
@@ -33,7 +32,7 @@ class Problem:
 
 
 def today() -> date:
-    return clock.now().astimezone(HOME_ZONE).date()
+    return clock.today()
 
 
 def camel(name: str) -> str:
@@ -42,10 +41,11 @@ def camel(name: str) -> str:
 
 
 class _Checker:
-    def __init__(self, values: Values) -> None:
+    def __init__(self, values: Values, birth_date: date | None) -> None:
         self.values = dict(values)
         self.problems: list[Problem] = []
         self.today = today()
+        self.birth_date = birth_date
 
     def fail(self, name: str, code: str, **params: Any) -> None:
         self.problems.append(Problem(camel(name), code, params))
@@ -70,10 +70,13 @@ class _Checker:
             self.fail(name, "REQUIRED")
         return value
 
-    def past_date(self, name: str, *, required: bool = False) -> date | None:
+    def dated(self, name: str, span: Span = dates.LIFE, *, required: bool = False
+              ) -> date | None:
+        """A date of the person's life (api.records.dates: the one rule for all entries)."""
         value: date | None = self.present(name) if required else self.values.get(name)
-        if value is not None and value > self.today:
-            self.fail(name, "DATE_IN_FUTURE")
+        code = dates.date_problem(value, self.birth_date, span, today=self.today)
+        if code is not None:
+            self.fail(name, code)
         return value
 
     def in_order(self, earlier: str, later: str, code: str) -> None:
@@ -95,8 +98,9 @@ class _Checker:
         return self.values, self.problems
 
 
-def clean_history(values: Values) -> tuple[Values, list[Problem]]:
-    check = _Checker(values)
+def clean_history(values: Values, birth_date: date | None = None
+                  ) -> tuple[Values, list[Problem]]:
+    check = _Checker(values, birth_date)
     kind = check.present("kind")
     code = check.text("code", 16)
     if code is not None and not check.failed("code"):
@@ -108,8 +112,10 @@ def clean_history(values: Values) -> tuple[Values, list[Problem]]:
     text = check.text("text", 300)
     if code is None and text is None:
         check.fail("text", "DESCRIPTION_REQUIRED")
-    check.past_date("onset_date")
-    resolved_on = check.past_date("resolution_date")
+    # A relative's history may be older than the person.
+    span = dates.RELATIVE if kind is HistoryKind.FAMILY else dates.LIFE
+    check.dated("onset_date", span)
+    resolved_on = check.dated("resolution_date", span)
     check.in_order("onset_date", "resolution_date", "RESOLUTION_BEFORE_ONSET")
     relative = check.values.get("relative")
     if kind is HistoryKind.FAMILY and relative is None:
@@ -125,28 +131,32 @@ def clean_history(values: Values) -> tuple[Values, list[Problem]]:
     return check.result()
 
 
-def clean_allergy(values: Values) -> tuple[Values, list[Problem]]:
-    check = _Checker(values)
+def clean_allergy(values: Values, birth_date: date | None = None
+                  ) -> tuple[Values, list[Problem]]:
+    check = _Checker(values, birth_date)
     check.text("substance", 200, required=True)
     check.text("reaction", 500)
-    check.past_date("onset_date")
+    check.dated("onset_date")
     return check.result()
 
 
-def clean_treatment(values: Values) -> tuple[Values, list[Problem]]:
-    check = _Checker(values)
+def clean_treatment(values: Values, birth_date: date | None = None
+                    ) -> tuple[Values, list[Problem]]:
+    check = _Checker(values, birth_date)
     check.text("medication", 200, required=True)
     check.text("dose", 200)
     check.text("route", 100)
     check.text("prescriber", 200)
     # A treatment not started yet is a plan, not part of the record; its end may be ahead.
-    check.past_date("start_date")
+    check.dated("start_date")
+    check.dated("end_date", dates.PLANNED_END)
     check.in_order("start_date", "end_date", "END_BEFORE_START")
     return check.result()
 
 
-def clean_vaccination(values: Values) -> tuple[Values, list[Problem]]:
-    check = _Checker(values)
+def clean_vaccination(values: Values, birth_date: date | None = None
+                      ) -> tuple[Values, list[Problem]]:
+    check = _Checker(values, birth_date)
     code = check.text("vaccine_code", 32, required=True)
     if code is not None and not check.failed("vaccine_code"):
         concept = vaccine(code)
@@ -154,7 +164,7 @@ def clean_vaccination(values: Values) -> tuple[Values, list[Problem]]:
             check.fail("vaccine_code", "UNKNOWN_VACCINE")
         else:
             check.values["vaccine_code"] = concept.code
-    check.past_date("date", required=True)
+    check.dated("date", required=True)
     check.text("lot_number", 50)
     check.text("performer", 200)
     check.integer("dose_number", 1, MAX_DOSE_NUMBER)

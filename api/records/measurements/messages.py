@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal, format_scientific
 
+from api.french import spaced
 from api.graphql.common import UserError
 from api.interop.terminology.concepts import is_english
 
@@ -106,7 +107,7 @@ def _param(value: object, language: str) -> str:
 
 def user_error(problem: Problem, language: str) -> UserError:
     french, english = MESSAGES[problem.code]
-    text = english if is_english(language) else french
+    text = english if is_english(language) else spaced(french)
     params = {key: _param(value, language) for key, value in problem.params.items()}
     return UserError(field=problem.field, code=problem.code, message=text.format(**params))
 

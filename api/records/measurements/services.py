@@ -16,6 +16,7 @@ from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
 from api.graphql.context import Info
 from api.interop.terminology import MeasurementError, validate_blood_pressure, validate_value
+from api.records import dates
 from api.records.access import authorized_item
 from api.records.measurements.kinds import KindSpec, spec
 from api.records.measurements.messages import Problem
@@ -88,11 +89,11 @@ def check_moment(measured_at: datetime, birth_date: date) -> list[Problem]:
     if measured_at.tzinfo is None or measured_at.utcoffset() is None:
         return [Problem("measuredAt", "TIME_ZONE_REQUIRED")]
     if measured_at > clock.now() + CLOCK_TOLERANCE:
-        return [Problem("measuredAt", "DATE_IN_FUTURE")]
-    # The date where the measurement was taken (its own offset), against the birth date.
-    if measured_at.date() < birth_date:
-        return [Problem("measuredAt", "DATE_BEFORE_BIRTH")]
-    return []
+        return [Problem("measuredAt", dates.IN_FUTURE)]
+    # The day the measurement was taken (its own offset), by the record's one date rule;
+    # the future was checked to the minute above.
+    code = dates.date_problem(measured_at.date(), birth_date, dates.Span(future=True))
+    return [Problem("measuredAt", code)] if code else []
 
 
 def clean_note(note: str | None) -> str | None:

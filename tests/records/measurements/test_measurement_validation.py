@@ -32,7 +32,7 @@ async def test_the_same_refusal_reads_in_english_for_an_english_viewer(client, s
 async def test_a_negative_weight_is_refused(client, settings):
     errors = await _refused(client, settings, kind="WEIGHT", value=-3)
     assert [(e["field"], e["code"]) for e in errors] == [("value", "BELOW_MINIMUM")]
-    assert errors[0]["message"].startswith("Poids : -3 kg, c'est trop bas")
+    assert errors[0]["message"].startswith("Poids\u202f: -3 kg, c'est trop bas")
     assert "entre 0,2 et 500 kg" in errors[0]["message"]
 
 

@@ -135,7 +135,7 @@ async def test_clearing_asks_first_then_deletes_everything(client, settings):
     alice = await signed_in_patient(client, settings.secret_key)
     await client.post(_url(alice), data=_form(alice))
     ask = await client.get(_url(alice, "/clear"))
-    assert ask.status_code == 200 and "Supprimer toutes vos directives ?" in ask.text
+    assert ask.status_code == 200 and "Supprimer toutes vos directives\u202f?" in ask.text
     assert f'action="{_url(alice, "/clear")}"' in ask.text
     assert await _recorded(alice) is not None  # asking deletes nothing
     sent = await client.post(_url(alice, "/clear"), data={"csrf_token": alice.csrf})

@@ -196,7 +196,8 @@ async def test_a_program_named_pdf_comes_back_with_the_problem_next_to_the_file(
     before = (await stored_files(settings))
     sent = await _send(owner, ("facture.pdf", b"MZ\x90\x00" + b"\x00" * 64), title="Facture")
     assert sent.status_code == 303
-    assert sent.headers["location"] == _list(owner, "?upload_error=UNSUPPORTED_FILE_TYPE#add")
+    assert sent.headers["location"] == _list(
+        owner, "?upload_error=UNSUPPORTED_FILE_TYPE&title=Facture#add")
     page = await owner.client.get(sent.headers["location"])
     assert _field_error(page.text, "file").startswith("Ce fichier n&#39;est ni un PDF")
     assert 'role="alert"' in page.text and 'aria-invalid="true"' in page.text
@@ -224,7 +225,7 @@ async def test_a_body_announcing_far_more_than_20_mb_comes_back_unread(owner: Si
 
 @pytest.mark.parametrize(("files", "expected"), [
     ((), "Choisissez un fichier à envoyer, ou prenez une photo."),
-    ((("vide.pdf", b""),), "Ce fichier est vide : choisissez-en un autre."),
+    ((("vide.pdf", b""),), "Ce fichier est vide\u202f: choisissez-en un autre."),
     ((("a.pdf", PDF), ("b.png", png())), "Envoyez un seul fichier à la fois"),
 ])
 async def test_a_missing_empty_or_double_file_is_explained(
@@ -269,7 +270,7 @@ async def test_a_pdf_is_previewed_in_a_frame_on_demand_and_can_be_downloaded(own
     assert f'href="{_detail(owner, document)}?preview=pdf#preview"' in page.text
     assert f'<a href="{content}" download>Télécharger le document (PDF, 1 Ko)</a>' in page.text
     shown = (await owner.client.get(_detail(owner, document) + "?preview=pdf")).text
-    assert (f'<iframe src="{content}" title="Aperçu du document : Bilan sanguin"></iframe>'
+    assert (f'<iframe src="{content}" title="Aperçu du document\u202f: Bilan sanguin"></iframe>'
             in shown)
     assert (await owner.client.get(content)).content == PDF
 
@@ -347,7 +348,7 @@ async def test_deleting_asks_to_confirm_first(owner: Signed):
     assert f'href="{_detail(owner, document)}?confirm=delete#delete"' in page
     assert "Oui, le supprimer" not in page
     confirm = (await owner.client.get(_detail(owner, document) + "?confirm=delete")).text
-    assert "Supprimer ce document ?" in confirm
+    assert "Supprimer ce document\u202f?" in confirm
     assert f'action="{_detail(owner, document, "delete")}"' in confirm
     assert "Oui, le supprimer" in confirm
     assert await Document.exists(id=document.id)
@@ -409,3 +410,21 @@ async def test_changes_without_the_csrf_token_are_refused(owner: Signed):
         assert response.status_code == 403, action
     kept = await Document.get(id=document.id)
     assert (kept.title, kept.hidden_from_professionals) == ("Bilan", False)
+
+
+@pytest.mark.parametrize("files", [
+    (("facture.pdf", b"MZ\x90\x00" + b"\x00" * 64),),  # not a PDF nor a picture
+    (("scan.pdf", b"%PDF-" + b"0" * MAX_FILE_BYTES),),  # too big
+    (("vide.pdf", b""),),  # empty
+    (),  # no file at all
+], ids=["wrong-type", "too-big", "empty", "missing"])
+async def test_a_refused_upload_keeps_the_typed_title_type_and_date(owner: Signed, files):
+    sent = await _send(owner, *files, title="Bilan sanguin de mars", type_code="11502-2",
+                       typed_date="14/03/2026")
+    assert sent.status_code == 303
+    page = await owner.client.get(sent.headers["location"])
+    assert 'name="title" type="text" value="Bilan sanguin de mars"' in page.text
+    assert re.search(r'<option value="11502-2" selected', page.text), "type reset"
+    assert 'value="14/03/2026"' in page.text
+    assert "choisissez à nouveau le fichier" in page.text
+    assert await Document.all().count() == 0

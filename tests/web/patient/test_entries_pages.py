@@ -94,7 +94,7 @@ async def test_a_stopped_treatment_says_since_when_and_an_uncoded_illness_says_s
                                       "endDate": "2024-06-05"})
     await added(owner, "history", {"kind": "CONDITION", "text": "Entorse de la cheville"})
     treatments = text_of(await owner.client.get(url(owner, "treatments")))
-    assert "Arrêté depuis le 5 juin 2024 (commencé le 1 juin 2024)" in treatments
+    assert "Arrêté depuis le 5 juin 2024 (commencé le 1er juin 2024)" in treatments
     history = text_of(await owner.client.get(url(owner, "history")))
     assert "Entorse de la cheville" in history and "Non codé : décrit avec vos mots" in history
 
@@ -245,7 +245,7 @@ async def test_removing_asks_first_then_removes_without_javascript(owner):
     entry = await added(owner, "treatments", SAMPLES["treatments"])
     remove = url(owner, "treatments", f"/{entry['id']}/remove")
     page = await owner.client.get(remove)
-    assert "<h1>Supprimer ce traitement ?</h1>" in page.text
+    assert "<h1>Supprimer ce traitement\u202f?</h1>" in page.text
     assert f'<form method="post" action="{remove}"' in page.text
     sent = await owner.client.post(remove, data={"csrf_token": owner.csrf})
     assert sent.headers["location"] == url(owner, "treatments", "?done=removed#entries-status")
@@ -258,7 +258,8 @@ async def test_removing_with_htmx_asks_in_place_and_announces_it(owner):
     entry = await added(owner, "treatments", SAMPLES["treatments"])
     remove = url(owner, "treatments", f"/{entry['id']}/remove")
     question = await owner.client.get(remove, headers=HTMX)
-    assert "Supprimer ce traitement ?" in question.text and f'hx-post="{remove}"' in question.text
+    assert "Supprimer ce traitement\u202f?" in question.text
+    assert f'hx-post="{remove}"' in question.text
     sent = await owner.client.post(remove, data={"csrf_token": owner.csrf}, headers=HTMX)
     assert 'class="entry entry-removed" tabindex="-1" autofocus>Traitement supprimé.' in sent.text
     assert 'hx-swap-oob="innerHTML:#entries-status"' in sent.text
@@ -292,7 +293,7 @@ async def test_someone_elses_record_is_not_found(owner, client, settings, sectio
 async def test_a_confidential_entry_says_so_and_the_form_offers_no_checkbox(owner):
     await added(owner, "allergies", {**SAMPLES["allergies"], "confidentialForMinor": True})
     page = await owner.client.get(url(owner, "allergies"))
-    assert "Confidentiel : masqué aux parents" in page.text
+    assert "Confidentiel\u202f: masqué aux parents" in page.text
     assert 'type="checkbox"' not in page.text
 
 

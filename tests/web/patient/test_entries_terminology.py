@@ -33,7 +33,7 @@ async def test_typing_covid_suggests_the_three_covid_vaccines_and_says_how_many(
     assert answer.text.count('<li><button type="button" class="entry-option"') == 3
     assert "COVID-19 (ARN messager)" in answer.text
     assert "&amp;code=COVID19-MRNA" in answer.text
-    assert ('<div hx-swap-oob="innerHTML:#a-vaccine-count">3 suggestions ci-dessous : appuyez '
+    assert ('<div hx-swap-oob="innerHTML:#a-vaccine-count">3 suggestions ci-dessous\u202f: appuyez '
             "sur Tab pour les atteindre.</div>") in unescape(answer.text)
 
 
@@ -79,7 +79,7 @@ async def test_picking_a_suggestion_fills_the_field_and_its_hidden_code(owner):
     assert 'hx-swap-oob="true" autofocus' in page
     assert '<input type="hidden" name="vaccineCode" value="MMR">' in page
     assert f'<input type="hidden" name="vaccineFor" value="{ROR}">' in page
-    assert f"Choisi : {ROR}" in page
+    assert f"Choisi\u202f: {ROR}" in page
 
 
 def vaccination(owner: Signed, words: str, **fields: str) -> dict[str, str]:
@@ -105,7 +105,7 @@ async def test_several_matching_vaccines_are_offered_as_a_choice(owner):
     assert sent.status_code == 400
     html = unescape(sent.text)
     assert "Plusieurs éléments de la liste correspondent à ces mots" in html
-    assert "<legend>Lequel voulez-vous dire ?</legend>" in html
+    assert "<legend>Lequel voulez-vous dire\u202f?</legend>" in html
     assert html.count('type="radio" id="a-vaccine-c') == 3
     assert '<input type="hidden" name="vaccineFor" value="covid">' in html
     chosen = await owner.client.post(page, data=vaccination(
@@ -158,7 +158,7 @@ async def test_an_ambiguous_condition_offers_candidates_or_keeping_the_words(
     assert sent.status_code == 400
     html = unescape(sent.text)
     assert 'value="I10"' in html
-    assert "Aucun de ceux-ci : garder mes mots tels quels (non codé)" in html
+    assert "Aucun de ceux-ci\u202f: garder mes mots tels quels (non codé)" in html
     chosen = await owner.client.post(page, data=history(
         owner, "hypertension", conditionCode=choice, conditionFor="hypertension"))
     assert chosen.status_code == 303

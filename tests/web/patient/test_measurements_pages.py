@@ -46,8 +46,8 @@ async def test_the_overview_shows_the_latest_value_of_each_kind_and_its_trend(cl
     await alice.add(kind="BLOOD_PRESSURE", value=125, value2=82)
     page = await client.get(_url(alice))
     assert page.status_code == 200
-    assert "72,5 kg" in page.text and "En baisse de 0,5 kg" in page.text
-    assert "125/82 mmHg" in page.text
+    assert '72,5 <span class="unit">kg</span>' in page.text and "En baisse de 0,5 kg" in page.text
+    assert '125/82 <span class="unit">mmHg</span>' in page.text
     assert f'href="{_url(alice, "/blood-pressure")}"' in page.text
     assert "<h2><a" in page.text and "Glycémie</a>" not in page.text  # no card without values
     assert '<option value="GLUCOSE">Glycémie (g/L)</option>' in page.text
@@ -70,7 +70,7 @@ async def test_adding_a_blood_pressure_without_javascript_redirects_to_a_notice(
     assert sent.headers["location"] == _url(alice, "?done=added&kind=blood-pressure")
     page = await client.get(sent.headers["location"])
     assert 'role="status"' in page.text and "La mesure est enregistrée" in page.text
-    assert "128/84 mmHg" in page.text
+    assert '128/84 <span class="unit">mmHg</span>' in page.text
     [saved] = await _mine(alice)
     assert (saved["kind"], saved["value"], saved["value2"]) == ("BLOOD_PRESSURE", 128, 84)
 
@@ -80,7 +80,7 @@ async def test_adding_with_htmx_returns_the_refreshed_fragment_with_its_notice(c
     sent = await client.post(_url(alice), data=_form(alice), headers=HTMX)
     assert sent.status_code == 200 and "<html" not in sent.text
     assert sent.text.lstrip().startswith('<div id="measurements"')
-    assert 'role="status"' in sent.text and "72,5 kg" in sent.text
+    assert 'role="status"' in sent.text and '72,5 <span class="unit">kg</span>' in sent.text
     assert "HX-Request" in sent.headers["vary"]
     assert len(await _mine(alice)) == 1
 
@@ -211,7 +211,7 @@ async def test_the_weight_page_explains_the_bmi_of_the_latest_weight_and_height(
     await alice.add(kind="HEIGHT", value=170)
     await alice.add(kind="WEIGHT", value=72.25)
     weight = await client.get(_url(alice, "/weight"))
-    assert "Indice de masse corporelle (IMC) : 25" in weight.text
+    assert "Indice de masse corporelle (IMC)\u202f: 25" in weight.text
     assert "divisé par votre taille en mètres au carré" in weight.text
     height = await client.get(_url(alice, "/height"))
     assert "Indice de masse corporelle (IMC) :" not in height.text

@@ -56,7 +56,7 @@ async def test_an_empty_search_says_to_fill_in_a_field(client, settings):
     owner = await signed_in_owner(client, settings.secret_key)
     page = await owner.get(owner.url("/sharing/find?search=&rpps=&profession=&city="))
     assert page.status_code == 400
-    assert ('<p class="error" id="e-form" role="alert">Remplissez au moins un champ : un nom, '
+    assert ('<p class="error" id="e-form" role="alert">Remplissez au moins un champ\u202f: un nom, '
             "un numéro RPPS, une profession ou une ville.</p>") in page.text
 
 

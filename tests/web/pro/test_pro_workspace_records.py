@@ -82,7 +82,7 @@ async def test_the_frame_names_the_patient_only_when_identity_is_shared(client, 
     unnamed = await patient("Bruno", "BRAVO")
     await grant(named, pro.professional, S.IDENTITY, S.ALLERGIES)
     await grant(unnamed, pro.professional, S.ALLERGIES)
-    assert "né(e) le 1 janvier 1980" in text_of(await client.get(url(named, "allergies")))
+    assert "né(e) le 1er janvier 1980" in text_of(await client.get(url(named, "allergies")))
     shown = text_of(await client.get(url(unnamed, "allergies")))
     assert "BRAVO" not in shown and "1980" not in shown
     assert f"Dossier n° {unnamed.id}" in shown and "ne vous a pas partagé son identité" in shown

@@ -12,7 +12,7 @@ from typing import Any, cast
 from strawberry.dataloader import DataLoader
 
 from api.consent.facts import Rights, ViewerFacts
-from api.consent.rights import load_rights_many, load_viewer_facts
+from api.consent.rights import load_facts, load_viewer_facts
 from api.identity.models import Patient
 from api.identity.viewer import Viewer
 
@@ -34,14 +34,22 @@ def _patient_id(patient: Patient) -> int:
 
 
 class RightsByPatientIdLoader(DataLoader[Patient, Rights]):
-    """The viewer's rights on each patient asked for in the same tick, in one batch."""
+    """The viewer's rights on each patient asked for in the same tick, in one batch.
 
-    def __init__(self, viewer: Viewer) -> None:
+    The same statement gives the viewer's own facts: they are primed in ``facts`` (the
+    request's ViewerFactsByAccountIdLoader), which then needs no statement of its own.
+    """
+
+    def __init__(self, viewer: Viewer, facts: ViewerFactsByAccountIdLoader | None = None
+                 ) -> None:
         super().__init__(load_fn=self._load, cache_key_fn=_patient_id)
         self.viewer = viewer
+        self.facts = facts
 
     async def _load(self, patients: Sequence[Patient]) -> list[Rights]:
-        by_id = await load_rights_many(self.viewer, patients)
+        viewer_facts, by_id = await load_facts(self.viewer, patients)
+        if self.facts is not None:
+            self.facts.prime(self.viewer.account_id, viewer_facts)
         return [by_id[patient.id] for patient in patients]
 
 
@@ -60,10 +68,11 @@ def viewer_facts_loader(loaders: dict[str, Any], viewer: Viewer) -> ViewerFactsB
 
 
 def rights_loader(loaders: dict[str, Any], viewer: Viewer) -> RightsByPatientIdLoader:
-    return cast(
-        RightsByPatientIdLoader,
-        _loader(loaders, "RightsByPatientIdLoader", viewer, RightsByPatientIdLoader),
-    )
+    loader = loaders.get("RightsByPatientIdLoader")
+    if loader is None or loader.viewer is not viewer:
+        loader = loaders["RightsByPatientIdLoader"] = RightsByPatientIdLoader(
+            viewer, viewer_facts_loader(loaders, viewer))
+    return cast(RightsByPatientIdLoader, loader)
 
 
 def forget_rights(loaders: dict[str, Any], patient: Patient) -> None:
@@ -75,7 +84,8 @@ def forget_rights(loaders: dict[str, Any], patient: Patient) -> None:
 
 async def facts_of(loaders: dict[str, Any], viewer: Viewer, patient: Patient
                    ) -> tuple[ViewerFacts, Rights]:
-    """The viewer's facts and rights on this patient, through the request's loaders."""
-    facts = await viewer_facts_loader(loaders, viewer).load(viewer.account_id)
+    """The viewer's facts and rights on this patient, through the request's loaders: one
+    statement for both (the rights first: their statement primes the viewer's facts)."""
     rights = await rights_loader(loaders, viewer).load(patient)
+    facts = await viewer_facts_loader(loaders, viewer).load(viewer.account_id)
     return facts, rights

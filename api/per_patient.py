@@ -6,7 +6,8 @@ documents) in the same tick. Rather than two statements per patient, the loaders
 * ``newest_rows``: the newest ``limit`` rows of every patient in one statement, ranked with
   ``ROW_NUMBER() OVER (PARTITION BY patient_id ORDER BY ...)`` in a subquery (a window
   function cannot stand in a WHERE clause); SQLite and PostgreSQL both run it;
-* ``counts``: how many rows each patient has, in one grouped COUNT.
+* ``counts``: how many rows each patient has, in one grouped COUNT;
+* ``first_pages``: both at once, in one statement (the count is a window function too).
 
 The query given is an ordinary Tortoise queryset on one table, already filtered (patients,
 visibility); its parameters stay bound parameters. The ranking reads every matching row of
@@ -21,9 +22,10 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from pypika_tortoise.analytics import Count as WindowCount
 from pypika_tortoise.analytics import RowNumber
 from pypika_tortoise.enums import Order
-from pypika_tortoise.terms import Field, Term
+from pypika_tortoise.terms import Field, Star, Term
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 from tortoise.models import Model
@@ -33,6 +35,7 @@ M = TypeVar("M", bound=Model)
 R = TypeVar("R", bound=Hashable)
 P = TypeVar("P")
 _RANK = "per_patient_rank"
+_TOTAL = "per_patient_total"
 
 
 def _term(key: str | Term) -> Term:
@@ -42,10 +45,27 @@ def _term(key: str | Term) -> Term:
 async def newest_rows(query: QuerySet[M], order: Sequence[str | Term], limit: int
                       ) -> dict[int, list[M]]:
     """Up to ``limit`` rows of each patient, sorted by ``order`` (each key descending)."""
+    return (await _ranked(query, order, limit, with_totals=False))[0]
+
+
+async def first_pages(query: QuerySet[M], order: Sequence[str | Term], limit: int
+                      ) -> tuple[dict[int, list[M]], dict[int, int]]:
+    """``newest_rows`` and ``counts`` in one statement: the rows, and each patient's total.
+
+    Patients without any row are left out of both, as ``counts`` leaves them out.
+    """
+    return await _ranked(query, order, limit, with_totals=True)
+
+
+async def _ranked(query: QuerySet[M], order: Sequence[str | Term], limit: int,
+                  with_totals: bool) -> tuple[dict[int, list[M]], dict[int, int]]:
     rank: Any = RowNumber().over(Field("patient_id"))
     for key in order:
         rank = rank.orderby(_term(key), order=Order.desc)
-    ranked = query.annotate(**{_RANK: rank})
+    annotations: dict[str, Any] = {_RANK: rank}
+    if with_totals:
+        annotations[_TOTAL] = WindowCount(Star()).over(Field("patient_id"))
+    ranked = query.annotate(**annotations)
     # What QuerySet.sql() does, keeping the parameters bound instead of inlined.
     ranked._choose_db_if_not_chosen()
     ranked._make_query()
@@ -56,9 +76,13 @@ async def newest_rows(query: QuerySet[M], order: Sequence[str | Term], limit: in
     connection = ranked._db
     executor = connection.executor_class(model=ranked.model, db=connection)
     found: dict[int, list[M]] = defaultdict(list)
-    for row in await executor.execute_select(sql, params):
+    totals: dict[int, int] = {}
+    for row in await executor.execute_select(sql, params,
+                                             custom_fields=[_TOTAL] if with_totals else None):
         found[row.patient_id].append(row)
-    return found
+        if with_totals:
+            totals[row.patient_id] = int(getattr(row, _TOTAL))
+    return found, totals
 
 
 async def counts(query: QuerySet[M]) -> dict[int, int]:

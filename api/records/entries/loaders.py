@@ -1,4 +1,4 @@
-"""Reading the sections of a record: one count and one page query per section.
+"""Reading the sections of a record: one statement per section (its page and its count).
 
 Entries come newest first by their date (onset, start, vaccination date), entries without a
 date last, then by id; cursors carry (date, id) so pages stay stable while entries are added.
@@ -110,12 +110,12 @@ async def _fetch(request: PageRequest) -> RowsPage:
 
 async def _first_pages(requests: Sequence[PageRequest]) -> dict[PageRequest, RowsPage]:
     """First pages of one section for many patients (same size, same confidential rule):
-    two statements however many patients."""
+    one statement however many patients (the rows and each patient's total together)."""
     first = requests[0]
     query = _visible(first.rows, sorted({r.patient_id for r in requests}),
                      first.with_confidential)
-    found = await per_patient.newest_rows(query, _sort_keys(first.rows), first.size + 1)
-    totals = await per_patient.counts(query)
+    found, totals = await per_patient.first_pages(query, _sort_keys(first.rows),
+                                                  first.size + 1)
     pages = {}
     for request in requests:
         rows = found.get(request.patient_id, [])

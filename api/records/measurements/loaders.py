@@ -1,7 +1,7 @@
 """Reading measurements: one statement per list, whatever its length.
 
 First pages asked for many patients at once (a professional's list of patients) are read
-together, in two statements however many patients (``MeasurementPageByRequestLoader``).
+together, in one statement however many patients (``MeasurementPageByRequestLoader``).
 """
 
 from __future__ import annotations
@@ -112,11 +112,10 @@ class RowsPage:
 
 
 async def _first_pages(requests: Sequence[PageRequest]) -> dict[PageRequest, RowsPage]:
-    """First pages of the same window for many patients: two statements."""
+    """First pages of the same window for many patients: one statement."""
     first = requests[0]
     query = first.window.matching(sorted({r.window.patient_id for r in requests}))
-    found = await per_patient.newest_rows(query, ["measured_at", "id"], first.size + 1)
-    totals = await per_patient.counts(query)
+    found, totals = await per_patient.first_pages(query, ["measured_at", "id"], first.size + 1)
     return {r: RowsPage(found.get(r.window.patient_id, []), totals.get(r.window.patient_id, 0))
             for r in requests}
 

@@ -60,8 +60,9 @@ def _detail(name: str, scenario: dict[str, Any]) -> str:
         text += (f"; CPU {_cell(a['cpu_ms_per_request'])} vs "
                  f"{_cell(b['cpu_ms_per_request'])} ms/req")
     if name == "reads_during_signins":
-        text += (f"; read throughput x{scenario['read_throughput_ratio']:.2f}, "
-                 f"{scenario['signins_per_second']:.1f} sign-ins/s")
+        text += (f"; read throughput x{_cell(scenario['read_throughput_ratio'], 2)}, "
+                 f"{scenario['signins_per_second']:.1f} sign-ins/s done, "
+                 f"{scenario.get('signins_refused_per_second', 0):.1f}/s refused")
     if a.get("bad") or b.get("bad"):
         text += f"; {a.get('bad', 0) + b.get('bad', 0)} bad answers"
     return text
@@ -76,7 +77,8 @@ def table(result: dict[str, Any]) -> list[str]:
         for db in dbs:
             scenario = result["databases"][db].get(name)
             if scenario is None:
-                cells.append("not run")
+                cells.append("not run (PostgreSQL only)" if name == "processes"
+                             and db == "sqlite" else "not run")
                 continue
             ratio = scenario["ratio"]
             cells.append(f"**{_cell(ratio, 3)}** {verdict(name, ratio)} "

@@ -57,31 +57,44 @@ async def first_pages(query: QuerySet[M], order: Sequence[str | Term], limit: in
     return await _ranked(query, order, limit, with_totals=True)
 
 
+async def first_pages_by(query: QuerySet[M], column: str, order: Sequence[str | Term],
+                         limit: int) -> tuple[dict[tuple[int, Any], list[M]],
+                                              dict[tuple[int, Any], int]]:
+    """``first_pages`` for each (patient, ``column`` value): several lists of one table (a
+    patient's measurements of several kinds) in one statement, keyed (patient id, value)."""
+    found, totals = await _ranked(query, order, limit, with_totals=True, also=column)
+    return found, totals
+
+
 async def _ranked(query: QuerySet[M], order: Sequence[str | Term], limit: int,
-                  with_totals: bool) -> tuple[dict[int, list[M]], dict[int, int]]:
-    rank: Any = RowNumber().over(Field("patient_id"))
+                  with_totals: bool, also: str | None = None
+                  ) -> tuple[dict[Any, list[M]], dict[Any, int]]:
+    partition = [Field("patient_id")] + ([Field(also)] if also else [])
+    rank: Any = RowNumber().over(*partition)
     for key in order:
         rank = rank.orderby(_term(key), order=Order.desc)
     annotations: dict[str, Any] = {_RANK: rank}
     if with_totals:
-        annotations[_TOTAL] = WindowCount(Star()).over(Field("patient_id"))
+        annotations[_TOTAL] = WindowCount(Star()).over(*partition)
     ranked = query.annotate(**annotations)
     # What QuerySet.sql() does, keeping the parameters bound instead of inlined.
     ranked._choose_db_if_not_chosen()
     ranked._make_query()
     inner, params = ranked.query.get_parameterized_sql()
     # Formatted in: the queryset's own SQL (its values stay parameters) and an integer.
+    then = f'"{also}",' if also else ""  # a column name given by the code, not by a client
     sql = (f'SELECT * FROM ({inner}) "ranked" WHERE "{_RANK}"<={int(limit)} '  # noqa: S608
-           f'ORDER BY "patient_id","{_RANK}"')
+           f'ORDER BY "patient_id",{then}"{_RANK}"')
     connection = ranked._db
     executor = connection.executor_class(model=ranked.model, db=connection)
-    found: dict[int, list[M]] = defaultdict(list)
-    totals: dict[int, int] = {}
+    found: dict[Any, list[M]] = defaultdict(list)
+    totals: dict[Any, int] = {}
     for row in await executor.execute_select(sql, params,
                                              custom_fields=[_TOTAL] if with_totals else None):
-        found[row.patient_id].append(row)
+        group = (row.patient_id, getattr(row, also)) if also else row.patient_id
+        found[group].append(row)
         if with_totals:
-            totals[row.patient_id] = int(getattr(row, _TOTAL))
+            totals[group] = int(getattr(row, _TOTAL))
     return found, totals
 
 

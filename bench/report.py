@@ -40,7 +40,7 @@ TARGETS: dict[str, tuple[str, str, str, Any]] = {
 def verdict(name: str, ratio: float | None) -> str:
     passes = TARGETS[name][3]
     if ratio is None:
-        return "not measured"
+        return "**missed**" if name == "reads_during_signins" else "not measured"
     if passes is None:
         return ""
     return "met" if passes(ratio) else "**missed**"
@@ -59,6 +59,8 @@ def _detail(name: str, scenario: dict[str, Any]) -> str:
     if a.get("cpu_ms_per_request") and b.get("cpu_ms_per_request"):
         text += (f"; CPU {_cell(a['cpu_ms_per_request'])} vs "
                  f"{_cell(b['cpu_ms_per_request'])} ms/req")
+    if name == "reads_during_signins" and not scenario.get("reads_completed_during_signins", 1):
+        return "no read answered while the sign-ins ran (target missed)"
     if name == "reads_during_signins":
         text += (f"; read throughput x{_cell(scenario['read_throughput_ratio'], 2)}, "
                  f"{scenario['signins_per_second']:.1f} sign-ins/s done, "

@@ -12,7 +12,7 @@ from typing import Any, cast
 from strawberry.dataloader import DataLoader
 
 from api.consent.facts import Rights, ViewerFacts
-from api.consent.rights import load_facts, load_viewer_facts
+from api.consent.rights import ProfessionalRow, load_facts, load_viewer_facts
 from api.identity.models import Patient
 from api.identity.viewer import Viewer
 
@@ -29,6 +29,17 @@ class ViewerFactsByAccountIdLoader(DataLoader[int, ViewerFacts]):
         return [facts for _ in account_ids]
 
 
+# In ``context.loaders``: the viewing professional's row (a ProfessionalRow), once the facts
+# statement has read it; the access history takes the name it writes from there.
+PROFESSIONAL_ROW = "consent.professional_row"
+
+
+def known_professional(loaders: dict[str, Any], account_id: int) -> ProfessionalRow | None:
+    """The viewing professional's row if this request's facts statement read it."""
+    row = loaders.get(PROFESSIONAL_ROW)
+    return row if isinstance(row, ProfessionalRow) and row.account_id == account_id else None
+
+
 def _patient_id(patient: Patient) -> int:
     return patient.id
 
@@ -36,20 +47,23 @@ def _patient_id(patient: Patient) -> int:
 class RightsByPatientIdLoader(DataLoader[Patient, Rights]):
     """The viewer's rights on each patient asked for in the same tick, in one batch.
 
-    The same statement gives the viewer's own facts: they are primed in ``facts`` (the
-    request's ViewerFactsByAccountIdLoader), which then needs no statement of its own.
+    The same statement gives the viewer's own facts: they are primed in the request's
+    ViewerFactsByAccountIdLoader, which then needs no statement of its own; and the
+    professional's row, kept under ``PROFESSIONAL_ROW`` for the access history.
     """
 
-    def __init__(self, viewer: Viewer, facts: ViewerFactsByAccountIdLoader | None = None
-                 ) -> None:
+    def __init__(self, viewer: Viewer, loaders: dict[str, Any] | None = None) -> None:
         super().__init__(load_fn=self._load, cache_key_fn=_patient_id)
         self.viewer = viewer
-        self.facts = facts
+        self.loaders = loaders
 
     async def _load(self, patients: Sequence[Patient]) -> list[Rights]:
-        viewer_facts, by_id = await load_facts(self.viewer, patients)
-        if self.facts is not None:
-            self.facts.prime(self.viewer.account_id, viewer_facts)
+        viewer_facts, by_id, professional = await load_facts(self.viewer, patients)
+        if self.loaders is not None:
+            viewer_facts_loader(self.loaders, self.viewer).prime(self.viewer.account_id,
+                                                                 viewer_facts)
+            if professional is not None:
+                self.loaders[PROFESSIONAL_ROW] = professional
         return [by_id[patient.id] for patient in patients]
 
 
@@ -70,8 +84,7 @@ def viewer_facts_loader(loaders: dict[str, Any], viewer: Viewer) -> ViewerFactsB
 def rights_loader(loaders: dict[str, Any], viewer: Viewer) -> RightsByPatientIdLoader:
     loader = loaders.get("RightsByPatientIdLoader")
     if loader is None or loader.viewer is not viewer:
-        loader = loaders["RightsByPatientIdLoader"] = RightsByPatientIdLoader(
-            viewer, viewer_facts_loader(loaders, viewer))
+        loader = loaders["RightsByPatientIdLoader"] = RightsByPatientIdLoader(viewer, loaders)
     return cast(RightsByPatientIdLoader, loader)
 
 

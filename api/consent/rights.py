@@ -69,30 +69,34 @@ async def load_rights(viewer: Viewer, patient: Patient) -> Rights:
 # The facts about (viewer, patients) in one statement: one branch per kind of relation.
 # Column meanings by kind: "text" the profession or a grant's sections, "at" and "until"
 # a grant's expiry and revocation or a break-glass opening and expiry, "flag" a grant's
-# write, "number" the row id (to keep grants and accesses in their order).
+# write, "number" the row id (to keep grants and accesses in their order), "first_name" and
+# "last_name" the professional's (the access history writes them in each event).
 _FACTS_BRANCHES = (
     # Typed NULLs: PostgreSQL resolves a UNION's column types branch by branch.
     ('SELECT \'professional\' AS "kind",CAST(NULL AS INTEGER) AS "patient_id",'
      '"profession" AS "text",CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS "at",'
      'CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS "until",CAST(NULL AS BOOLEAN) AS "flag",'
-     '"id" AS "number" FROM "professional" WHERE "account_id"={account}'),
-    ('SELECT \'guardian\',"patient_id",NULL,NULL,NULL,NULL,"id" FROM "guardianship" '
+     '"id" AS "number","first_name" AS "first_name","last_name" AS "last_name" '
+     'FROM "professional" WHERE "account_id"={account}'),
+    ('SELECT \'guardian\',"patient_id",NULL,NULL,NULL,NULL,"id",NULL,NULL FROM "guardianship" '
      'WHERE "guardian_id"={account} AND "patient_id" {ids}'),
     ('SELECT \'grant\',"g"."patient_id","g"."sections","g"."expires_at","g"."revoked_at",'
-     '"g"."write","g"."id" FROM "consent_grant" "g" JOIN "professional" "p" ON '
+     '"g"."write","g"."id",NULL,NULL FROM "consent_grant" "g" JOIN "professional" "p" ON '
      '"p"."id"="g"."professional_id" WHERE "p"."account_id"={account} '
      'AND "g"."patient_id" {ids}'),
-    ('SELECT \'treating\',"t"."patient_id",NULL,NULL,NULL,NULL,"t"."id" FROM '
+    ('SELECT \'treating\',"t"."patient_id",NULL,NULL,NULL,NULL,"t"."id",NULL,NULL FROM '
      '"consent_treating_doctor" "t" JOIN "professional" "p" ON "p"."id"="t"."professional_id" '
      'WHERE "p"."account_id"={account} AND "t"."patient_id" {ids}'),
-    ('SELECT \'block\',"b"."patient_id",NULL,NULL,NULL,NULL,"b"."id" FROM "consent_block" "b" '
+    ('SELECT \'block\',"b"."patient_id",NULL,NULL,NULL,NULL,"b"."id",NULL,NULL '
+     'FROM "consent_block" "b" '
      'JOIN "professional" "p" ON "p"."id"="b"."professional_id" '
      'WHERE "p"."account_id"={account} AND "b"."patient_id" {ids}'),
     ('SELECT \'emergency\',"e"."patient_id",NULL,"e"."opened_at","e"."expires_at",NULL,'
-     '"e"."id" FROM "consent_emergency_access" "e" JOIN "professional" "p" ON '
+     '"e"."id",NULL,NULL FROM "consent_emergency_access" "e" JOIN "professional" "p" ON '
      '"p"."id"="e"."professional_id" WHERE "p"."account_id"={account} '
      'AND "e"."patient_id" {ids}'),
-    ('SELECT \'opposed\',"s"."patient_id",NULL,NULL,NULL,NULL,"s"."id" FROM "consent_settings" "s" '
+    ('SELECT \'opposed\',"s"."patient_id",NULL,NULL,NULL,NULL,"s"."id",NULL,NULL '
+     'FROM "consent_settings" "s" '
      'WHERE "s"."emergency_opposed" AND "s"."patient_id" {ids}'),
 )
 
@@ -128,9 +132,21 @@ def _instant(value: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class ProfessionalRow:
+    """The viewing professional, as the facts statement read them."""
+
+    professional_id: int
+    account_id: int
+    first_name: str
+    last_name: str
+    profession: str
+
+
 @dataclass
 class _Relations:
     profession: Profession | None = None
+    professional: ProfessionalRow | None = None
     represented: set[int] = field(default_factory=set)
     grants: dict[int, list[GrantFacts]] = field(default_factory=dict)
     treating: set[int] = field(default_factory=set)
@@ -152,6 +168,8 @@ async def _relations(account_id: int, ids: list[int]) -> _Relations:
         kind, patient_id = row["kind"], row["patient_id"]
         if kind == "professional":
             found.profession = Profession(row["text"])
+            found.professional = ProfessionalRow(row["number"], account_id, row["first_name"],
+                                                 row["last_name"], row["text"])
         elif kind == "guardian":
             found.represented.add(patient_id)
         elif kind == "grant":
@@ -180,12 +198,13 @@ async def _relations(account_id: int, ids: list[int]) -> _Relations:
 
 
 async def load_facts(viewer: Viewer, patients: Sequence[Patient]
-                     ) -> tuple[ViewerFacts, dict[int, Rights]]:
-    """The viewer's facts and their rights on each patient, in one statement."""
+                     ) -> tuple[ViewerFacts, dict[int, Rights], ProfessionalRow | None]:
+    """The viewer's facts, their rights on each patient, and their professional row (None
+    for a patient or parent), in one statement."""
     ids = list(dict.fromkeys(p.id for p in patients))
     relations = await _relations(viewer.account_id, ids)
     facts = ViewerFacts(account_id=viewer.account_id, professional=relations.profession)
-    return facts, _rights(viewer, patients, relations)
+    return facts, _rights(viewer, patients, relations), relations.professional
 
 
 async def load_rights_many(viewer: Viewer, patients: Sequence[Patient]) -> dict[int, Rights]:

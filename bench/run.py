@@ -394,11 +394,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=[*SCENARIOS, "statements"], default=None)
     parser.add_argument("--label", default=None,
                         help="name of the results file (default: quick or full)")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="seconds per measurement (a slow or busy machine needs more)")
+    parser.add_argument("--repetitions", type=int, default=None)
+    parser.add_argument("--patients", type=int, default=None, help="extra patients to seed")
     parser.add_argument("--no-report", action="store_true",
                         help="write the JSON only, leave docs/benchmarks.md as it is")
     args = parser.parse_args(argv)
     load.wrk_path()
     mode = QUICK if args.quick else FULL
+    mode = Mode(extra_patients=mode.extra_patients if args.patients is None else args.patients,
+                seconds=args.seconds or mode.seconds,
+                repetitions=args.repetitions or mode.repetitions)
     started = time.monotonic()
     chosen = args.db or ("sqlite" if args.quick else "both")
     databases = ["sqlite", "postgres"] if chosen == "both" else [chosen]

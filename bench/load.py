@@ -99,7 +99,7 @@ def start_wrk(base_url: str, request: Request, connections: int, seconds: float,
     folder = Path(tempfile.mkdtemp(prefix="carnet-wrk-"))
     script = folder / "request.lua"
     script.write_text(script_for(request))
-    command = [wrk_path(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
+    command = [wrk_path(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                "--timeout", "10s", "-s", str(script), base_url + request.path]
     process = subprocess.Popen(command, stdout=subprocess.PIPE,  # noqa: S603 - fixed command
                                stderr=subprocess.STDOUT, text=True)

@@ -149,7 +149,11 @@ def history() -> list[str]:
     lines = ["| run | commit | when | db | pro summary / baseline | + audit | page / baseline "
              "| pro / owner p50 | sign-ins p99 | 2 / 1 processes | statements (pro, owner, "
              "page) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for path in sorted(RESULTS.glob("*.json"), key=lambda p: p.stat().st_mtime):
+    def order(path: Path) -> tuple[int, str]:
+        label = path.stem
+        return (0 if label == "before" else 1 if label[:1].isdigit() else 2, label)
+
+    for path in sorted(RESULTS.glob("*.json"), key=order):
         run = json.loads(path.read_text(encoding="utf-8"))
         for db, found in run["databases"].items():
             def ratio(name: str, found: dict[str, Any] = found) -> str:

@@ -34,6 +34,9 @@ class Request:
     method: str = "GET"
     body: str = ""
     headers: tuple[tuple[str, str], ...] = ()
+    # (placeholder, n): each request's body has the placeholder replaced by 0..n-1 in turn
+    # (say, one of n accounts signing in).
+    rotate: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ def script_for(request: Request) -> str:
         lines.append(f"wrk.body = {_lua(request.body)}")
     for name, value in request.headers:
         lines.append(f"wrk.headers[{_lua(name)}] = {_lua(value)}")
+    if request.rotate is not None:
+        placeholder, count = request.rotate
+        lines += ["counter = 0", "request = function()", "  counter = counter + 1",
+                  f"  local body = string.gsub(wrk.body, {_lua(placeholder)}, "
+                  f"tostring(counter % {int(count)}))",
+                  "  return wrk.format(nil, nil, nil, body)", "end"]
     return "\n".join(lines) + "\n" + _DONE
 
 

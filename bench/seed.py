@@ -35,6 +35,10 @@ BERNARD = "dr.bernard@demo.carnet.invalid"
 ENTRY_TABLES = ("allergy", "treatment", "history_entry", "vaccination", "measurement",
                 "directives")
 BATCH = 5000
+# Professionals who sign in during the sign-in scenario (one account each: the throttle
+# rightly refuses many attempts at one account at once). Their e-mail is SIGNIN_EMAIL % n.
+SIGNIN_ACCOUNTS = 32
+SIGNIN_EMAIL = "signin-%d@bench.invalid"
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,18 @@ async def add_patients(extra: int, template_id: int,
     return added if per_patient else 0
 
 
+async def _signin_accounts() -> None:
+    """Professional accounts with the demo password and an authenticator (no e-mail code)."""
+    bernard = await Account.get(email=BERNARD)
+    for n in range(SIGNIN_ACCOUNTS):
+        await Account.get_or_create(
+            email=SIGNIN_EMAIL % n,
+            defaults={"role": bernard.role, "status": bernard.status,
+                      "password_hash": bernard.password_hash,
+                      "second_factor": bernard.second_factor,
+                      "totp_secret": bernard.totp_secret})
+
+
 async def _viewer(settings: Settings, email: str) -> Viewer:
     account = await Account.get(email=email)
     token, _ = await start_session(settings.secret_key, account, SessionStage.ACTIVE, "bench")
@@ -167,6 +183,7 @@ async def seed(settings: Settings, extra_patients: int) -> Seeded:
             await load_directory()
             await load_records(settings)
         camille = await Patient.get(ins_nir=CAMILLE_NIR)
+        await _signin_accounts()
         rows = await add_patients(extra_patients, camille.id)
         professional = await _viewer(settings, BERNARD)
         owner = await _viewer(settings, CAMILLE)

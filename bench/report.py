@@ -162,7 +162,7 @@ def history() -> list[str]:
             counts = found.get("statements") or {}
             statements = ", ".join(str((counts.get(op) or {}).get("10", ""))
                                    for op in ("professional_summary", "owner_summary",
-                                              "overview_page"))
+                                              "overview_page")) if counts else ""
             lines.append(f"| {run['label']} | {run['commit']} | {run['when'][:16]} | {db} | "
                          f"{ratio('professional_summary')} | "
                          f"{ratio('professional_summary_audited')} | {ratio('overview_page')} | "

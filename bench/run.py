@@ -418,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "load_generator": subprocess.run(  # noqa: S603 - a fixed command
                         [load.wrk_path(), "--version"], capture_output=True,
-                        text=True, check=False).stdout.splitlines()[0][:40]},
+                        text=True, check=False).stdout.split(" Copyright")[0].strip()},
         "databases": {},
     }
     with tempfile.TemporaryDirectory(prefix="carnet-bench-") as folder:

@@ -65,7 +65,11 @@ page-weights: install-test
 screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 
+# The quick benchmark (SQLite, under 3 minutes; `python -m bench.run` for the full run on
+# SQLite and PostgreSQL): writes docs/benchmarks/results/quick.json and docs/benchmarks.md.
 bench: install-test
+	bash scripts/install-bench-tools.sh
+	$(BIN)/python -m bench.run --quick
 	$(BIN)/python -m bench.terminology
 
 clean:

@@ -6,7 +6,8 @@ documents) in the same tick. Rather than two statements per patient, the loaders
 * ``newest_rows``: the newest ``limit`` rows of every patient in one statement, ranked with
   ``ROW_NUMBER() OVER (PARTITION BY patient_id ORDER BY ...)`` in a subquery (a window
   function cannot stand in a WHERE clause); SQLite and PostgreSQL both run it;
-* ``counts``: how many rows each patient has, in one grouped COUNT.
+* ``counts``: how many rows each patient has, in one grouped COUNT;
+* ``first_pages``: both at once, in one statement (the count is a window function too).
 
 The query given is an ordinary Tortoise queryset on one table, already filtered (patients,
 visibility); its parameters stay bound parameters. The ranking reads every matching row of
@@ -21,9 +22,10 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from pypika_tortoise.analytics import Count as WindowCount
 from pypika_tortoise.analytics import RowNumber
 from pypika_tortoise.enums import Order
-from pypika_tortoise.terms import Field, Term
+from pypika_tortoise.terms import Field, Star, Term
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 from tortoise.models import Model
@@ -33,6 +35,7 @@ M = TypeVar("M", bound=Model)
 R = TypeVar("R", bound=Hashable)
 P = TypeVar("P")
 _RANK = "per_patient_rank"
+_TOTAL = "per_patient_total"
 
 
 def _term(key: str | Term) -> Term:
@@ -42,23 +45,57 @@ def _term(key: str | Term) -> Term:
 async def newest_rows(query: QuerySet[M], order: Sequence[str | Term], limit: int
                       ) -> dict[int, list[M]]:
     """Up to ``limit`` rows of each patient, sorted by ``order`` (each key descending)."""
-    rank: Any = RowNumber().over(Field("patient_id"))
+    return (await _ranked(query, order, limit, with_totals=False))[0]
+
+
+async def first_pages(query: QuerySet[M], order: Sequence[str | Term], limit: int
+                      ) -> tuple[dict[int, list[M]], dict[int, int]]:
+    """``newest_rows`` and ``counts`` in one statement: the rows, and each patient's total.
+
+    Patients without any row are left out of both, as ``counts`` leaves them out.
+    """
+    return await _ranked(query, order, limit, with_totals=True)
+
+
+async def first_pages_by(query: QuerySet[M], column: str, order: Sequence[str | Term],
+                         limit: int) -> tuple[dict[tuple[int, Any], list[M]],
+                                              dict[tuple[int, Any], int]]:
+    """``first_pages`` for each (patient, ``column`` value): several lists of one table (a
+    patient's measurements of several kinds) in one statement, keyed (patient id, value)."""
+    found, totals = await _ranked(query, order, limit, with_totals=True, also=column)
+    return found, totals
+
+
+async def _ranked(query: QuerySet[M], order: Sequence[str | Term], limit: int,
+                  with_totals: bool, also: str | None = None
+                  ) -> tuple[dict[Any, list[M]], dict[Any, int]]:
+    partition = [Field("patient_id")] + ([Field(also)] if also else [])
+    rank: Any = RowNumber().over(*partition)
     for key in order:
         rank = rank.orderby(_term(key), order=Order.desc)
-    ranked = query.annotate(**{_RANK: rank})
+    annotations: dict[str, Any] = {_RANK: rank}
+    if with_totals:
+        annotations[_TOTAL] = WindowCount(Star()).over(*partition)
+    ranked = query.annotate(**annotations)
     # What QuerySet.sql() does, keeping the parameters bound instead of inlined.
     ranked._choose_db_if_not_chosen()
     ranked._make_query()
     inner, params = ranked.query.get_parameterized_sql()
     # Formatted in: the queryset's own SQL (its values stay parameters) and an integer.
+    then = f'"{also}",' if also else ""  # a column name given by the code, not by a client
     sql = (f'SELECT * FROM ({inner}) "ranked" WHERE "{_RANK}"<={int(limit)} '  # noqa: S608
-           f'ORDER BY "patient_id","{_RANK}"')
+           f'ORDER BY "patient_id",{then}"{_RANK}"')
     connection = ranked._db
     executor = connection.executor_class(model=ranked.model, db=connection)
-    found: dict[int, list[M]] = defaultdict(list)
-    for row in await executor.execute_select(sql, params):
-        found[row.patient_id].append(row)
-    return found
+    found: dict[Any, list[M]] = defaultdict(list)
+    totals: dict[Any, int] = {}
+    for row in await executor.execute_select(sql, params,
+                                             custom_fields=[_TOTAL] if with_totals else None):
+        group = (row.patient_id, getattr(row, also)) if also else row.patient_id
+        found[group].append(row)
+        if with_totals:
+            totals[group] = int(getattr(row, _TOTAL))
+    return found, totals
 
 
 async def counts(query: QuerySet[M]) -> dict[int, int]:

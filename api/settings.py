@@ -176,13 +176,17 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
 
 # Tortoise's SQLite client with its lock released when the file cannot be opened.
 SQLITE_ENGINE = "api.sqlite_client"
+# Tortoise's asyncpg client without a reset statement after each one (api/postgres_client.py).
+POSTGRES_ENGINE = "api.postgres_client"
 
 
 def _connection_config(database_url: str) -> str | dict[str, Any]:
-    if not database_url.startswith("sqlite://"):
-        return database_url
     config = expand_db_url(database_url)
-    return {**config, "engine": SQLITE_ENGINE}
+    if database_url.startswith("sqlite://"):
+        return {**config, "engine": SQLITE_ENGINE}
+    if config["engine"] == "tortoise.backends.asyncpg":
+        return {**config, "engine": POSTGRES_ENGINE}
+    return database_url
 
 
 def tortoise_config(database_url: str) -> dict[str, object]:

@@ -48,6 +48,7 @@ from api.audit.locks import lock_chains
 from api.audit.models import AccessEvent, RequestKind
 from api.audit.register import append_entries, chain_entries
 from api.audit.seal import sealing_key
+from api.consent.loaders import known_professional
 from api.consent.sections import Action, Basis, Section
 from api.graphql.context import Context
 from api.identity.models import Account, Patient, Professional
@@ -99,7 +100,14 @@ async def load_viewer_snapshot(account_id: int) -> ViewerSnapshot:
 async def _viewer_of(context: Context) -> ViewerSnapshot:
     cached = context.loaders.get(_VIEWER_CACHE)
     if not isinstance(cached, ViewerSnapshot):
-        cached = await load_viewer_snapshot(context.require_viewer().account_id)
+        account_id = context.require_viewer().account_id
+        # The consent facts of this request read the professional already: no statement.
+        known = known_professional(context.loaders, account_id)
+        if known is not None:
+            cached = ViewerSnapshot(account_id, known.professional_id,
+                                    f"{known.first_name} {known.last_name}", known.profession)
+        else:
+            cached = await load_viewer_snapshot(account_id)
         context.loaders[_VIEWER_CACHE] = cached
     return cached
 

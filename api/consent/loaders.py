@@ -12,7 +12,7 @@ from typing import Any, cast
 from strawberry.dataloader import DataLoader
 
 from api.consent.facts import Rights, ViewerFacts
-from api.consent.rights import load_rights_many, load_viewer_facts
+from api.consent.rights import ProfessionalRow, load_facts, load_viewer_facts
 from api.identity.models import Patient
 from api.identity.viewer import Viewer
 
@@ -29,19 +29,41 @@ class ViewerFactsByAccountIdLoader(DataLoader[int, ViewerFacts]):
         return [facts for _ in account_ids]
 
 
+# In ``context.loaders``: the viewing professional's row (a ProfessionalRow), once the facts
+# statement has read it; the access history takes the name it writes from there.
+PROFESSIONAL_ROW = "consent.professional_row"
+
+
+def known_professional(loaders: dict[str, Any], account_id: int) -> ProfessionalRow | None:
+    """The viewing professional's row if this request's facts statement read it."""
+    row = loaders.get(PROFESSIONAL_ROW)
+    return row if isinstance(row, ProfessionalRow) and row.account_id == account_id else None
+
+
 def _patient_id(patient: Patient) -> int:
     return patient.id
 
 
 class RightsByPatientIdLoader(DataLoader[Patient, Rights]):
-    """The viewer's rights on each patient asked for in the same tick, in one batch."""
+    """The viewer's rights on each patient asked for in the same tick, in one batch.
 
-    def __init__(self, viewer: Viewer) -> None:
+    The same statement gives the viewer's own facts: they are primed in the request's
+    ViewerFactsByAccountIdLoader, which then needs no statement of its own; and the
+    professional's row, kept under ``PROFESSIONAL_ROW`` for the access history.
+    """
+
+    def __init__(self, viewer: Viewer, loaders: dict[str, Any] | None = None) -> None:
         super().__init__(load_fn=self._load, cache_key_fn=_patient_id)
         self.viewer = viewer
+        self.loaders = loaders
 
     async def _load(self, patients: Sequence[Patient]) -> list[Rights]:
-        by_id = await load_rights_many(self.viewer, patients)
+        viewer_facts, by_id, professional = await load_facts(self.viewer, patients)
+        if self.loaders is not None:
+            viewer_facts_loader(self.loaders, self.viewer).prime(self.viewer.account_id,
+                                                                 viewer_facts)
+            if professional is not None:
+                self.loaders[PROFESSIONAL_ROW] = professional
         return [by_id[patient.id] for patient in patients]
 
 
@@ -60,10 +82,10 @@ def viewer_facts_loader(loaders: dict[str, Any], viewer: Viewer) -> ViewerFactsB
 
 
 def rights_loader(loaders: dict[str, Any], viewer: Viewer) -> RightsByPatientIdLoader:
-    return cast(
-        RightsByPatientIdLoader,
-        _loader(loaders, "RightsByPatientIdLoader", viewer, RightsByPatientIdLoader),
-    )
+    loader = loaders.get("RightsByPatientIdLoader")
+    if loader is None or loader.viewer is not viewer:
+        loader = loaders["RightsByPatientIdLoader"] = RightsByPatientIdLoader(viewer, loaders)
+    return cast(RightsByPatientIdLoader, loader)
 
 
 def forget_rights(loaders: dict[str, Any], patient: Patient) -> None:
@@ -75,7 +97,8 @@ def forget_rights(loaders: dict[str, Any], patient: Patient) -> None:
 
 async def facts_of(loaders: dict[str, Any], viewer: Viewer, patient: Patient
                    ) -> tuple[ViewerFacts, Rights]:
-    """The viewer's facts and rights on this patient, through the request's loaders."""
-    facts = await viewer_facts_loader(loaders, viewer).load(viewer.account_id)
+    """The viewer's facts and rights on this patient, through the request's loaders: one
+    statement for both (the rights first: their statement primes the viewer's facts)."""
     rights = await rights_loader(loaders, viewer).load(patient)
+    facts = await viewer_facts_loader(loaders, viewer).load(viewer.account_id)
     return facts, rights

@@ -8,23 +8,16 @@ N patients costs the same fixed number of statements as on one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, cast
-
-from tortoise.queryset import QuerySet
+from functools import lru_cache
+from typing import Any
 
 from api import clock
 from api.consent.facts import AppFacts, EmergencyFacts, GrantFacts, Rights, ViewerFacts
-from api.consent.models import (
-    Block,
-    ConsentSettings,
-    EmergencyAccess,
-    Grant,
-    TreatingDoctor,
-    decode_sections,
-)
+from api.consent.models import Grant, decode_sections
 from api.consent.sections import Action, Profession, Section
-from api.identity.models import Guardianship, Patient, Professional, Role
+from api.identity.models import Patient, Professional, Role
 from api.identity.viewer import AppIdentity, Viewer
 
 
@@ -39,10 +32,6 @@ def eighteenth_birthday(birth_date: date) -> datetime:
 def owner_account_id(patient: Patient) -> int | None:
     """The account that owns the record; None for a child managed by a parent."""
     return patient.account_id
-
-
-async def _patient_ids(query: QuerySet[Any]) -> set[int]:
-    return set(cast(list[int], await query.values_list("patient_id", flat=True)))
 
 
 async def load_viewer_facts(viewer: Viewer) -> ViewerFacts:
@@ -77,37 +66,165 @@ async def load_rights(viewer: Viewer, patient: Patient) -> Rights:
     return (await load_rights_many(viewer, [patient]))[patient.id]
 
 
-async def load_rights_many(viewer: Viewer, patients: Sequence[Patient]) -> dict[int, Rights]:
-    """`load_rights` for many patients at once, in a fixed number of statements.
+# The facts about (viewer, patients) in one statement: one branch per kind of relation.
+# Column meanings by kind: "text" the profession or a grant's sections, "at" and "until"
+# a grant's expiry and revocation or a break-glass opening and expiry, "flag" a grant's
+# write, "number" the row id (to keep grants and accesses in their order), "first_name" and
+# "last_name" the professional's (the access history writes them in each event).
+_FACTS_BRANCHES = (
+    # Typed NULLs: PostgreSQL resolves a UNION's column types branch by branch.
+    ('SELECT \'professional\' AS "kind",CAST(NULL AS INTEGER) AS "patient_id",'
+     '"profession" AS "text",CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS "at",'
+     'CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS "until",CAST(NULL AS BOOLEAN) AS "flag",'
+     '"id" AS "number","first_name" AS "first_name","last_name" AS "last_name" '
+     'FROM "professional" WHERE "account_id"={account}'),
+    ('SELECT \'guardian\',"patient_id",NULL,NULL,NULL,NULL,"id",NULL,NULL FROM "guardianship" '
+     'WHERE "guardian_id"={account} AND "patient_id" {ids}'),
+    ('SELECT \'grant\',"g"."patient_id","g"."sections","g"."expires_at","g"."revoked_at",'
+     '"g"."write","g"."id",NULL,NULL FROM "consent_grant" "g" JOIN "professional" "p" ON '
+     '"p"."id"="g"."professional_id" WHERE "p"."account_id"={account} '
+     'AND "g"."patient_id" {ids}'),
+    ('SELECT \'treating\',"t"."patient_id",NULL,NULL,NULL,NULL,"t"."id",NULL,NULL FROM '
+     '"consent_treating_doctor" "t" JOIN "professional" "p" ON "p"."id"="t"."professional_id" '
+     'WHERE "p"."account_id"={account} AND "t"."patient_id" {ids}'),
+    ('SELECT \'block\',"b"."patient_id",NULL,NULL,NULL,NULL,"b"."id",NULL,NULL '
+     'FROM "consent_block" "b" '
+     'JOIN "professional" "p" ON "p"."id"="b"."professional_id" '
+     'WHERE "p"."account_id"={account} AND "b"."patient_id" {ids}'),
+    ('SELECT \'emergency\',"e"."patient_id",NULL,"e"."opened_at","e"."expires_at",NULL,'
+     '"e"."id",NULL,NULL FROM "consent_emergency_access" "e" JOIN "professional" "p" ON '
+     '"p"."id"="e"."professional_id" WHERE "p"."account_id"={account} '
+     'AND "e"."patient_id" {ids}'),
+    ('SELECT \'opposed\',"s"."patient_id",NULL,NULL,NULL,NULL,"s"."id",NULL,NULL '
+     'FROM "consent_settings" "s" '
+     'WHERE "s"."emergency_opposed" AND "s"."patient_id" {ids}'),
+)
 
-    One for guardianships, and for a professional one per kind of relation: grants (all of
-    them, expired and revoked included: the policy tells them apart), the treating-doctor
+
+@lru_cache(maxsize=64)
+def facts_sql(dialect: str, patients: int) -> str:
+    """The facts statement for this many patients (cached: no query building per request).
+
+    PostgreSQL takes the account as $1 and the patient ids as one array, $2; SQLite takes
+    the account then the ids again in each branch (``facts_parameters``).
+    """
+    if dialect == "postgres":
+        return " UNION ALL ".join(branch.format(account="$1", ids="= ANY($2::int[])")
+                                  for branch in _FACTS_BRANCHES)
+    marks = "IN (" + ",".join("?" * patients) + ")" if patients else "IN (NULL)"
+    return " UNION ALL ".join(branch.format(account="?", ids=marks) for branch in _FACTS_BRANCHES)
+
+
+def facts_parameters(dialect: str, account_id: int, ids: list[int]) -> list[Any]:
+    if dialect == "postgres":
+        return [account_id, ids]
+    parameters: list[Any] = [account_id]
+    for branch in _FACTS_BRANCHES[1:]:
+        parameters += [account_id, *ids] if "{account}" in branch else ids
+    return parameters
+
+
+def _instant(value: Any) -> datetime | None:
+    """A datetime as Tortoise gives it back (SQLite stores ISO text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ProfessionalRow:
+    """The viewing professional, as the facts statement read them."""
+
+    professional_id: int
+    account_id: int
+    first_name: str
+    last_name: str
+    profession: str
+
+
+@dataclass
+class _Relations:
+    profession: Profession | None = None
+    professional: ProfessionalRow | None = None
+    represented: set[int] = field(default_factory=set)
+    grants: dict[int, list[GrantFacts]] = field(default_factory=dict)
+    treating: set[int] = field(default_factory=set)
+    blocked: set[int] = field(default_factory=set)
+    emergencies: dict[int, EmergencyFacts] = field(default_factory=dict)
+    opposed: set[int] = field(default_factory=set)
+
+
+async def _relations(account_id: int, ids: list[int]) -> _Relations:
+    """Every fact about (account, patients), in one statement."""
+    client = Grant._meta.db
+    dialect = client.capabilities.dialect
+    rows = await client.execute_query_dict(facts_sql(dialect, len(ids)),
+                                           facts_parameters(dialect, account_id, ids))
+    found = _Relations()
+    grants: list[tuple[int, int, GrantFacts]] = []
+    accesses: list[tuple[datetime, int, int, EmergencyFacts]] = []
+    for row in rows:
+        kind, patient_id = row["kind"], row["patient_id"]
+        if kind == "professional":
+            found.profession = Profession(row["text"])
+            found.professional = ProfessionalRow(row["number"], account_id, row["first_name"],
+                                                 row["last_name"], row["text"])
+        elif kind == "guardian":
+            found.represented.add(patient_id)
+        elif kind == "grant":
+            expires_at = _instant(row["at"])
+            assert expires_at is not None
+            grants.append((row["number"], patient_id, GrantFacts(
+                sections=decode_sections(row["text"]), write=bool(row["flag"]),
+                expires_at=expires_at, revoked_at=_instant(row["until"]))))
+        elif kind == "treating":
+            found.treating.add(patient_id)
+        elif kind == "block":
+            found.blocked.add(patient_id)
+        elif kind == "emergency":
+            opened_at, expires_at = _instant(row["at"]), _instant(row["until"])
+            assert opened_at is not None and expires_at is not None
+            accesses.append((opened_at, row["number"], patient_id,
+                             EmergencyFacts(opened_at, expires_at)))
+        elif kind == "opposed":
+            found.opposed.add(patient_id)
+    for _, patient_id, grant in sorted(grants, key=lambda g: g[0]):
+        found.grants.setdefault(patient_id, []).append(grant)
+    # Oldest first, so the latest access of each patient is the one kept.
+    for _, _, patient_id, access in sorted(accesses, key=lambda a: (a[0], a[1])):
+        found.emergencies[patient_id] = access
+    return found
+
+
+async def load_facts(viewer: Viewer, patients: Sequence[Patient]
+                     ) -> tuple[ViewerFacts, dict[int, Rights], ProfessionalRow | None]:
+    """The viewer's facts, their rights on each patient, and their professional row (None
+    for a patient or parent), in one statement."""
+    ids = list(dict.fromkeys(p.id for p in patients))
+    relations = await _relations(viewer.account_id, ids)
+    facts = ViewerFacts(account_id=viewer.account_id, professional=relations.profession)
+    return facts, _rights(viewer, patients, relations), relations.professional
+
+
+async def load_rights_many(viewer: Viewer, patients: Sequence[Patient]) -> dict[int, Rights]:
+    """`load_rights` for many patients at once, in one statement.
+
+    Guardianships, and for a professional every kind of relation: grants (all of them,
+    expired and revoked included: the policy tells them apart), the treating-doctor
     designation, blocks, break-glass accesses, and emergency oppositions.
     """
+    return (await load_facts(viewer, patients))[1]
+
+
+def _rights(viewer: Viewer, patients: Sequence[Patient], relations: _Relations
+            ) -> dict[int, Rights]:
     now = clock.now()
-    ids = list(dict.fromkeys(p.id for p in patients))
     account_id = viewer.account_id
-    represented = await _patient_ids(
-        Guardianship.filter(guardian_id=account_id, patient_id__in=ids)
-    )
-    grants: dict[int, list[GrantFacts]] = {}
-    treating: set[int] = set()
-    blocked: set[int] = set()
-    emergencies: dict[int, EmergencyFacts] = {}
-    opposed: set[int] = set()
     # Only a professional account can hold grants, designations, blocks or break-glass.
-    if viewer.account.role is Role.PROFESSIONAL and ids:
-        mine = {"patient_id__in": ids, "professional__account_id": account_id}
-        for grant in await Grant.filter(**mine).order_by("id"):
-            grants.setdefault(grant.patient_id, []).append(grant_facts(grant))
-        treating = await _patient_ids(TreatingDoctor.filter(**mine))
-        blocked = await _patient_ids(Block.filter(**mine))
-        # Oldest first, so the latest access of each patient is the one kept.
-        for access in await EmergencyAccess.filter(**mine).order_by("opened_at", "id"):
-            emergencies[access.patient_id] = EmergencyFacts(access.opened_at, access.expires_at)
-        opposed = await _patient_ids(
-            ConsentSettings.filter(patient_id__in=ids, emergency_opposed=True)
-        )
+    professional = viewer.account.role is Role.PROFESSIONAL
+    empty = _Relations()
+    mine = relations if professional else empty
     app = viewer.app
     scoped = app_facts(app) if app is not None else None
     rights: dict[int, Rights] = {}
@@ -122,13 +239,14 @@ async def load_rights_many(viewer: Viewer, patients: Sequence[Patient]) -> dict[
             now=now,
             is_owner=owner is not None and owner == account_id,
             representative_until=(
-                eighteenth_birthday(patient.birth_date) if patient.id in represented else None
+                eighteenth_birthday(patient.birth_date)
+                if patient.id in relations.represented else None
             ),
-            grants=tuple(grants.get(patient.id, ())),
-            is_treating_doctor=patient.id in treating,
-            is_blocked=patient.id in blocked,
-            emergency=emergencies.get(patient.id),
-            emergency_opposed=patient.id in opposed,
+            grants=tuple(mine.grants.get(patient.id, ())),
+            is_treating_doctor=patient.id in mine.treating,
+            is_blocked=patient.id in mine.blocked,
+            emergency=mine.emergencies.get(patient.id),
+            emergency_opposed=patient.id in mine.opposed,
             app=scoped,
         )
     return rights

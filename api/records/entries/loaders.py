@@ -1,12 +1,13 @@
-"""Reading the sections of a record: one count and one page query per section.
+"""Reading the sections of a record: one statement per section (its page and its count).
 
 Entries come newest first by their date (onset, start, vaccination date), entries without a
 date last, then by id; cursors carry (date, id) so pages stay stable while entries are added.
 Items the viewer may not see (a minor's confidential entries, for a parent) are left out in
 SQL, before pagination, as the policy says.
 
-The sections asked for in one request are read in one batch, which then loads the authors of
-all their entries at once: the statement count does not depend on the number of entries.
+The sections asked for in one request are read in one batch; the authors of their entries
+are read only when asked for (``provenance``), all at once: the statement count does not
+depend on the number of entries.
 First pages are read for every patient of the batch at once (``api.per_patient``), so a
 professional listing many patients' allergies costs the same statements for 5 or 50.
 """
@@ -34,7 +35,6 @@ from api.graphql.permissions import facts_for
 from api.identity.models import Patient
 from api.ids import number_from_text
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
-from api.records.provenance import author_loader
 
 # Entries without a date sort as if dated on this day, i.e. after every dated one.
 UNDATED = date(1, 1, 1)
@@ -110,12 +110,12 @@ async def _fetch(request: PageRequest) -> RowsPage:
 
 async def _first_pages(requests: Sequence[PageRequest]) -> dict[PageRequest, RowsPage]:
     """First pages of one section for many patients (same size, same confidential rule):
-    two statements however many patients."""
+    one statement however many patients (the rows and each patient's total together)."""
     first = requests[0]
     query = _visible(first.rows, sorted({r.patient_id for r in requests}),
                      first.with_confidential)
-    found = await per_patient.newest_rows(query, _sort_keys(first.rows), first.size + 1)
-    totals = await per_patient.counts(query)
+    found, totals = await per_patient.first_pages(query, _sort_keys(first.rows),
+                                                  first.size + 1)
     pages = {}
     for request in requests:
         rows = found.get(request.patient_id, [])
@@ -132,20 +132,15 @@ def _batch_of(request: PageRequest) -> tuple[Any, ...] | None:
 
 
 class SectionPageByRequestLoader(per_patient.PagesByRequestLoader[PageRequest, RowsPage]):
-    """The pages of every section asked for at once, and then their authors in one batch."""
+    """The pages of every section asked for at once.
+
+    Their authors are not read here: only a query that asks for ``provenance`` reads them,
+    through ``author_loader``, whose batch gathers the entries resolved in the same tick.
+    """
 
     def __init__(self, context: Context) -> None:
         super().__init__(_batch_of, _first_pages, _fetch)
         self.context = context
-
-    async def _load(self, requests: Sequence[PageRequest]) -> list[RowsPage]:
-        pages = await super()._load(requests)
-        authors = {account_id for page in pages for entry in page.rows
-                   for account_id in (entry.created_by_id, entry.updated_by_id)
-                   if account_id is not None}
-        if authors:
-            await author_loader(self.context).load_many(sorted(authors))
-        return pages
 
 
 def section_page_loader(context: Context) -> SectionPageByRequestLoader:

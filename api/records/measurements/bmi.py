@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from api.consent.rights import eighteenth_birthday
+from api.graphql.context import Context
 from api.interop.terminology import compute_bmi, validate_value
-from api.records.measurements.loaders import latest
+from api.records.measurements.loaders import latest, latest_of
 from api.records.measurements.models import Measurement
 
 # A child grows: a height is only paired with a weight taken within this delay of it.
@@ -34,9 +35,19 @@ def pairs(weight: Measurement, height: Measurement, birth_date: date) -> bool:
     return abs(weight.measured_at - height.measured_at) <= CHILD_HEIGHT_DELAY
 
 
-async def latest_bmi(patient_id: int, birth_date: date) -> Bmi | None:
-    weight = await latest(patient_id, "weight")
-    height = await latest(patient_id, "height")
+async def latest_bmi(patient_id: int, birth_date: date, context: Context | None = None
+                     ) -> Bmi | None:
+    """From the latest weight and height; through the request's loader given ``context``."""
+    if context is not None:
+        weight, height = await latest_of(context, patient_id, ("weight", "height"))
+    else:
+        weight = await latest(patient_id, "weight")
+        height = await latest(patient_id, "height")
+    return bmi_of(weight, height, birth_date)
+
+
+def bmi_of(weight: Measurement | None, height: Measurement | None, birth_date: date
+           ) -> Bmi | None:
     if weight is None or height is None or not pairs(weight, height, birth_date):
         return None
     try:

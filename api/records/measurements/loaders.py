@@ -1,7 +1,8 @@
 """Reading measurements: one statement per list, whatever its length.
 
-First pages asked for many patients at once (a professional's list of patients) are read
-together, in two statements however many patients (``MeasurementPageByRequestLoader``).
+First pages asked at once (a professional's list of patients, the summary's latest weight,
+height, pressure...) are read together, in one statement however many patients and kinds
+(``MeasurementPageByRequestLoader``).
 """
 
 from __future__ import annotations
@@ -112,20 +113,32 @@ class RowsPage:
 
 
 async def _first_pages(requests: Sequence[PageRequest]) -> dict[PageRequest, RowsPage]:
-    """First pages of the same window for many patients: two statements."""
+    """First pages of the same instants and size for many patients, and for one kind each
+    or for all kinds: one statement."""
     first = requests[0]
-    query = first.window.matching(sorted({r.window.patient_id for r in requests}))
-    found = await per_patient.newest_rows(query, ["measured_at", "id"], first.size + 1)
-    totals = await per_patient.counts(query)
-    return {r: RowsPage(found.get(r.window.patient_id, []), totals.get(r.window.patient_id, 0))
+    patients = sorted({r.window.patient_id for r in requests})
+    if first.window.kind is None:
+        query = first.window.matching(patients)
+        found, totals = await per_patient.first_pages(query, ["measured_at", "id"],
+                                                      first.size + 1)
+        return {r: RowsPage(found.get(r.window.patient_id, []),
+                            totals.get(r.window.patient_id, 0)) for r in requests}
+    kinds = sorted({r.window.kind for r in requests if r.window.kind is not None})
+    query = replace(first.window, kind=None).matching(patients).filter(kind__in=kinds)
+    by_kind, kind_totals = await per_patient.first_pages_by(query, "kind", ["measured_at", "id"],
+                                                            first.size + 1)
+    return {r: RowsPage(by_kind.get((r.window.patient_id, r.window.kind), []),
+                        kind_totals.get((r.window.patient_id, r.window.kind), 0))
             for r in requests}
 
 
-def _batch_of(request: PageRequest) -> tuple[Window, int] | None:
-    """First pages of the same window (but the patient) and size are read together."""
+def _batch_of(request: PageRequest) -> tuple[bool, datetime | None, datetime | None, int] | None:
+    """First pages of the same instants and size are read together, whatever the patient
+    and the kind (the lists of all kinds apart)."""
     if request.after is not None:
         return None
-    return replace(request.window, patient_id=0), request.size
+    window = request.window
+    return window.kind is None, window.since, window.until, request.size
 
 
 async def _one_page(request: PageRequest) -> RowsPage:
@@ -152,6 +165,15 @@ async def series_rows(window: Window) -> tuple[list[Measurement], bool]:
     newest = await window.query().order_by("-measured_at", "-id").limit(MAX_SERIES_POINTS + 1)
     truncated = len(newest) > MAX_SERIES_POINTS
     return list(reversed(newest[:MAX_SERIES_POINTS])), truncated
+
+
+async def latest_of(context: Context, patient_id: int, kinds: Sequence[str]
+                    ) -> list[Measurement | None]:
+    """The latest measurement of each kind, through the request's page loader: asked in the
+    same tick as other first pages (the summary's), it costs no statement of its own."""
+    pages = await measurement_page_loader(context).load_many(
+        [PageRequest(Window(patient_id, kind), 1, None) for kind in kinds])
+    return [page.rows[0] if page.rows else None for page in pages]
 
 
 async def latest(patient_id: int, kind: str) -> Measurement | None:

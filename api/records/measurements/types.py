@@ -158,7 +158,7 @@ class PatientMeasurementsFields:
                    "to offer before adding it; null without both (or with a child's height "
                    "taken more than 90 days from the weight).")
     async def computed_bmi(self, info: Info) -> ComputedBmi | None:
-        found = await bmi.latest_bmi(self.model.id, self.model.birth_date)
+        found = await bmi.latest_bmi(self.model.id, self.model.birth_date, info.context)
         if found is None:
             return None
         language = info.context.language

@@ -1,0 +1,441 @@
+"""The baseline: the professional's summary by hand, the practical limit of this stack.
+
+A plain Starlette endpoint that answers ``POST /graphql`` with the JSON that
+``web/operations/summary.graphql`` (``RecordSummary``) gives through Carnet, built with
+hand-written SQL and ``json.dumps``, with the same checks: the session cookie (one
+statement, the same digest), the CSRF token (``api.security.csrf``), and the viewer's
+relation to the record (owner, or a professional who is the treating doctor or holds a
+grant covering the summary's sections, and is not blocked). ``/audited`` also writes the
+access event: the chain's lock (PostgreSQL), its end, the event and its sealed head, in one
+transaction, hashed and sealed as ``api.audit`` does.
+
+Nine statements a request (session, relation, patient, four sections with their counts,
+directives, the latest measurements), four more with the event. The formatting of values
+(labels, units, numbers) reuses Carnet's own pure functions: only the data access and the
+GraphQL machinery are left out. Lives only in ``bench/``: nothing in the application uses it.
+
+``bench.run`` serves it with ``uvicorn bench.baseline:create_app --factory`` and the same
+environment (DATABASE_URL, SECRET_KEY) as the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from api.audit.chain import GENESIS_HASH, EventContent, event_hash
+from api.audit.seal import key_for, seal
+from api.consent.sections import Section
+from api.identity.sessions import IDLE_TIMEOUT, token_digest
+from api.interop import terminology
+from api.records.entries.validation import is_current, today
+from api.records.measurements import kinds
+from api.records.measurements.bmi import pairs
+from api.records.measurements.messages import format_number
+from api.security import csrf
+from api.settings import Settings
+
+LANGUAGE = "fr"
+SUMMARY_SECTIONS = frozenset({Section.IDENTITY, Section.ALLERGIES, Section.TREATMENTS,
+                              Section.HISTORY, Section.VACCINATIONS, Section.DIRECTIVES,
+                              Section.MEASUREMENTS})
+SHOWN_KINDS = ("weight", "height", "blood_pressure", "heart_rate", "glucose", "spo2")
+ALIASES = {"blood_pressure": "blood_pressure", "heart_rate": "heart_rate", "spo2": "spo2",
+           "glucose": "glucose", "weight": "weight", "height": "height"}
+PAGE = 100
+
+_SESSION = ('SELECT "s"."account_id","s"."stage","s"."revoked_at","s"."absolute_expires_at",'
+            '"s"."last_seen_at","a"."role" FROM "session" "s" JOIN "account" "a" '
+            'ON "a"."id"="s"."account_id" WHERE "s"."token_hash"=?')
+_RELATION = ('SELECT "pro"."id","pro"."profession","pro"."first_name","pro"."last_name",'
+             '(SELECT COUNT(*) FROM "consent_treating_doctor" "t" WHERE "t"."patient_id"=? '
+             'AND "t"."professional_id"="pro"."id") AS "treating",'
+             '(SELECT COUNT(*) FROM "consent_block" "b" WHERE "b"."patient_id"=? '
+             'AND "b"."professional_id"="pro"."id") AS "blocked",'
+             '(SELECT MAX("g"."sections") FROM "consent_grant" "g" WHERE "g"."patient_id"=? '
+             'AND "g"."professional_id"="pro"."id" AND "g"."revoked_at" IS NULL '
+             'AND "g"."expires_at">?) AS "granted" '
+             'FROM "professional" "pro" WHERE "pro"."account_id"=?')
+_PATIENT = ('SELECT "id","account_id","ins_nir","ins_key","birth_name","first_names",'
+            '"used_name","birth_date","sex" FROM "patient" WHERE "id"=?')
+_ALLERGIES = ('SELECT "id","substance","reaction","severity","criticality",'
+              'COUNT(*) OVER () AS "total" FROM "allergy" WHERE "patient_id"=? '
+              'ORDER BY "id" DESC LIMIT ?')
+_TREATMENTS = ('SELECT "id","medication","dose","route","start_date","end_date",'
+               'COUNT(*) OVER () AS "total" FROM "treatment" WHERE "patient_id"=? '
+               'ORDER BY COALESCE("start_date",?) DESC,"id" DESC LIMIT ?')
+_HISTORY = ('SELECT "id","kind","code","text","status","onset_date","resolution_date",'
+            '"relative",COUNT(*) OVER () AS "total" FROM "history_entry" WHERE "patient_id"=? '
+            'ORDER BY COALESCE("onset_date",?) DESC,"id" DESC LIMIT ?')
+_VACCINATIONS = ('SELECT "id","vaccine_code","date",COUNT(*) OVER () AS "total" '
+                 'FROM "vaccination" WHERE "patient_id"=? '
+                 'ORDER BY COALESCE("date",?) DESC,"id" DESC LIMIT ?')
+_DIRECTIVES = ('SELECT "advance_directives","organ_donation","organ_donation_limits",'
+               '"last_confirmed_at","trusted_person_name","trusted_person_relation",'
+               '"trusted_person_phone","trusted_person_email" FROM "directives" '
+               'WHERE "patient_id"=?')
+_LATEST = ('SELECT "kind","value","value2","measured_at" FROM (SELECT "kind","value","value2",'
+           '"measured_at",ROW_NUMBER() OVER (PARTITION BY "kind" ORDER BY "measured_at" DESC,'
+           '"id" DESC) AS "n" FROM "measurement" WHERE "patient_id"=? AND "kind" IN '
+           "('weight','height','blood_pressure','heart_rate','glucose','spo2')) AS \"m\" "
+           'WHERE "n"=1')
+_LOCK = "SELECT pg_advisory_xact_lock(1635083380, ?)"
+_END = ('SELECT "e"."sequence","e"."hash" FROM "access_event" "e" WHERE "e"."patient_id"=? '
+        'ORDER BY "e"."sequence" DESC LIMIT 1')
+_INSERT = ('INSERT INTO "access_event" ("sequence","occurred_at","viewer_account_id",'
+           '"viewer_professional_id","viewer_name","viewer_profession","basis","sections",'
+           '"actions","emergency","request_kind","detail","prev_hash","hash","patient_id") '
+           'VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)')
+_HEAD = ('INSERT INTO "access_chain_head" ("patient_id","sequence","hash","seal") '
+         'VALUES (?,?,?,?) ON CONFLICT ("patient_id") DO UPDATE SET '
+         '"sequence"=excluded."sequence","hash"=excluded."hash","seal"=excluded."seal"')
+UNDATED = date(1, 1, 1)
+
+
+def _numbered(sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$n``."""
+    parts = sql.split("?")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+class Database:
+    """Statements on one connection per request: an asyncpg pool, or one SQLite connection."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.postgres = not url.startswith("sqlite")
+        self.pool: Any = None
+        self.sqlite: Any = None
+        # SQLite: one connection, so one transaction at a time on it.
+        self.writing = asyncio.Lock()
+
+    async def open(self) -> None:
+        if self.postgres:
+            import asyncpg
+
+            dsn = self.url.replace("postgres://", "postgresql://", 1)
+            self.pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10)
+        else:
+            import aiosqlite
+
+            self.sqlite = await aiosqlite.connect(self.url.removeprefix("sqlite://").split("?")[0])
+            self.sqlite.row_factory = _row_factory
+            await self.sqlite.execute("PRAGMA journal_mode=WAL")
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
+        if self.sqlite is not None:
+            await self.sqlite.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        if self.postgres:
+            async with self.pool.acquire() as raw:
+                yield Connection(raw, True)
+        else:
+            yield Connection(self.sqlite, False)
+
+
+def _row_factory(cursor: Any, row: Sequence[Any]) -> dict[str, Any]:
+    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+
+
+class Connection:
+    def __init__(self, raw: Any, postgres: bool) -> None:
+        self.raw = raw
+        self.postgres = postgres
+
+    async def rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        if self.postgres:
+            return [dict(row) for row in await self.raw.fetch(_numbered(sql), *args)]
+        async with self.raw.execute(sql, args) as cursor:
+            return list(await cursor.fetchall())
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        if self.postgres:
+            await self.raw.execute(_numbered(sql), *args)
+        else:
+            await self.raw.execute(sql, args)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if self.postgres:
+            async with self.raw.transaction():
+                yield
+        else:
+            await self.raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                await self.raw.rollback()
+                raise
+            await self.raw.commit()
+
+
+def _instant(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _enum(value: str | None) -> str | None:
+    return None if value is None else value.upper()
+
+
+def _measurement(row: dict[str, Any]) -> dict[str, Any]:
+    spec = kinds.SPECS[row["kind"]]
+    shown = format_number(Decimal(str(row["value"])), LANGUAGE)
+    if row["value2"] is not None:
+        shown = f"{shown}/{format_number(Decimal(str(row['value2'])), LANGUAGE)}"
+    return {"displayValue": f"{shown} {spec.display_unit(LANGUAGE)}",
+            "measuredAt": _iso(_instant(row["measured_at"]))}
+
+
+def _bmi(latest: dict[str, dict[str, Any]], birth_date: date) -> dict[str, float] | None:
+    weight, height = latest.get("weight"), latest.get("height")
+    if weight is None or height is None:
+        return None
+    w = SimpleNamespace(measured_at=_instant(weight["measured_at"]))
+    h = SimpleNamespace(measured_at=_instant(height["measured_at"]))
+    if not pairs(w, h, birth_date):  # type: ignore[arg-type]
+        return None
+    try:
+        value = terminology.compute_bmi(float(weight["value"]), float(height["value"]))
+    except ValueError:
+        return None
+    if terminology.validate_value("bmi", value) is not None:
+        return None
+    return {"value": value}
+
+
+def _display_name(patient: dict[str, Any]) -> str:
+    first = patient["first_names"].split(" ")[0] if patient["first_names"] else ""
+    return f"{first} {patient['used_name'] or patient['birth_name']}".strip()
+
+
+def _page(rows: list[dict[str, Any]], items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"totalCount": rows[0]["total"] if rows else 0, "items": items}
+
+
+async def summary(connection: Connection, patient: dict[str, Any]) -> dict[str, Any]:
+    """``RecordSummary``'s data for this patient, in seven statements."""
+    pid = patient["id"]
+    allergies = await connection.rows(_ALLERGIES, pid, PAGE)
+    treatments = await connection.rows(_TREATMENTS, pid, UNDATED, PAGE)
+    history = await connection.rows(_HISTORY, pid, UNDATED, PAGE)
+    vaccinations = await connection.rows(_VACCINATIONS, pid, UNDATED, PAGE)
+    directives = await connection.rows(_DIRECTIVES, pid)
+    latest = {row["kind"]: row for row in await connection.rows(_LATEST, pid)}
+    on = today()
+    birth_date = _day(patient["birth_date"])
+    assert birth_date is not None
+    record: dict[str, Any] = {
+        "id": str(pid),
+        "displayName": _display_name(patient),
+        "identity": {"insNir": patient["ins_nir"], "insKey": patient["ins_key"],
+                     "birthName": patient["birth_name"], "firstNames": patient["first_names"],
+                     "usedName": patient["used_name"], "birthDate": birth_date.isoformat(),
+                     "sex": patient["sex"]},
+        "allergies": _page(allergies, [
+            {"id": str(r["id"]), "substance": r["substance"], "reaction": r["reaction"],
+             "severity": _enum(r["severity"]), "criticality": _enum(r["criticality"])}
+            for r in allergies]),
+        "treatments": _page(treatments, [
+            {"id": str(r["id"]), "medication": r["medication"], "dose": r["dose"],
+             "route": r["route"], "startDate": _iso(_day(r["start_date"])),
+             "current": is_current(_day(r["start_date"]), _day(r["end_date"]), on)}
+            for r in treatments]),
+        "history": _page(history, [
+            {"id": str(r["id"]), "kind": _enum(r["kind"]), "label": _history_label(r),
+             "status": _enum(r["status"]), "onsetDate": _iso(_day(r["onset_date"])),
+             "resolutionDate": _iso(_day(r["resolution_date"])),
+             "relative": _enum(r["relative"])}
+            for r in history]),
+        "vaccinations": _page(vaccinations, [
+            {"id": str(r["id"]), "vaccineCode": r["vaccine_code"],
+             "date": _iso(_day(r["date"])), "vaccine": _vaccine(r["vaccine_code"])}
+            for r in vaccinations]),
+        "directives": _directives(directives[0] if directives else None),
+    }
+    for kind in SHOWN_KINDS:
+        row = latest.get(kind)
+        record[ALIASES[kind]] = {"items": [_measurement(row)] if row else []}
+    record["computedBmi"] = _bmi(latest, birth_date)
+    kinds_list = [{"kind": spec.key.upper(), "label": spec.label(LANGUAGE)}
+                  for spec in kinds.all_specs()]
+    return {"measurementKinds": kinds_list, "patient": record}
+
+
+def _history_label(row: dict[str, Any]) -> str:
+    concept = (terminology.lookup(terminology.System.ICD10, row["code"])
+               if row["code"] else None)
+    return concept.label(LANGUAGE) if concept is not None else (row["text"] or "")
+
+
+def _vaccine(code: str) -> dict[str, str] | None:
+    concept = terminology.vaccine(code)
+    return {"label": concept.label(LANGUAGE)} if concept is not None else None
+
+
+def _directives(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    trusted = None
+    if row["trusted_person_name"]:
+        trusted = {"name": row["trusted_person_name"],
+                   "relation": row["trusted_person_relation"],
+                   "phone": row["trusted_person_phone"], "email": row["trusted_person_email"]}
+    return {"advanceDirectives": row["advance_directives"],
+            "organDonation": _enum(row["organ_donation"]),
+            "organDonationLimits": row["organ_donation_limits"],
+            "lastConfirmedAt": _iso(_instant(row["last_confirmed_at"])),
+            "trustedPerson": trusted}
+
+
+def _refused(message: str, code: str, status: int = 200) -> JSONResponse:
+    return JSONResponse({"data": None, "errors": [{"message": message,
+                                                   "extensions": {"code": code}}]},
+                        status_code=status)
+
+
+class Baseline:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.database = Database(settings.database_url)
+        self.key = key_for(settings.secret_key)
+
+    async def viewer(self, connection: Connection, request: Request) -> dict[str, Any] | None:
+        token = request.cookies.get("carnet_session")
+        if not token or len(token) > 100:
+            return None
+        rows = await connection.rows(_SESSION, token_digest(self.settings.secret_key, token))
+        if not rows:
+            return None
+        session = rows[0]
+        now = datetime.now(UTC)
+        if (session["stage"] != "active" or session["revoked_at"] is not None
+                or now >= _instant(session["absolute_expires_at"])  # type: ignore[operator]
+                or now - _instant(session["last_seen_at"]) >= IDLE_TIMEOUT):  # type: ignore[operator]
+            return None
+        return session
+
+    async def answer(self, request: Request, audited: bool) -> Response:
+        if not csrf.token_matches(request, request.headers.get(csrf.HEADER)):
+            return _refused("CSRF token missing or wrong.", "CSRF", 403)
+        body = json.loads(await request.body())
+        try:
+            patient_id = int(body["variables"]["id"])
+        except (KeyError, TypeError, ValueError):
+            return _refused("Bad id.", "BAD_ID")
+        async with self.database.connection() as connection:
+            viewer = await self.viewer(connection, request)
+            if viewer is None:
+                return _refused("Sign in first.", "UNAUTHENTICATED")
+            patients = await connection.rows(_PATIENT, patient_id)
+            if not patients:
+                return _refused("No such patient.", "NOT_FOUND")
+            patient = patients[0]
+            account_id = viewer["account_id"]
+            professional = None
+            if patient["account_id"] != account_id:
+                professional = await self.relation(connection, account_id, patient_id)
+                if professional is None:
+                    return _refused("No such patient.", "NOT_FOUND")
+            data = await summary(connection, patient)
+            if audited and professional is not None:
+                async with self.database.writing:
+                    await self.write_event(connection, patient_id, account_id, professional)
+        return Response(json.dumps({"data": data}, ensure_ascii=False),
+                        media_type="application/json")
+
+    async def relation(self, connection: Connection, account_id: int, patient_id: int
+                       ) -> dict[str, Any] | None:
+        rows = await connection.rows(_RELATION, patient_id, patient_id, patient_id,
+                                     datetime.now(UTC), account_id)
+        if not rows or rows[0]["blocked"]:
+            return None
+        row = rows[0]
+        granted = {part for part in (row["granted"] or "").split(",") if part}
+        if row["treating"]:
+            row["basis"] = "treating_doctor"
+        elif {s.value for s in SUMMARY_SECTIONS} <= granted:
+            row["basis"] = "grant"
+        else:
+            return None
+        return row
+
+    async def write_event(self, connection: Connection, patient_id: int, account_id: int,
+                          professional: dict[str, Any]) -> None:
+        async with connection.transaction():
+            if connection.postgres:
+                await connection.rows(_LOCK, patient_id)
+            ends = await connection.rows(_END, patient_id)
+            sequence = (ends[0]["sequence"] if ends else 0) + 1
+            prev_hash = ends[0]["hash"] if ends else GENESIS_HASH
+            moment = datetime.now(UTC)
+            content = EventContent(
+                patient_id=patient_id, sequence=sequence, occurred_at=moment,
+                viewer_account_id=account_id, viewer_professional_id=professional["id"],
+                viewer_name=f"{professional['first_name']} {professional['last_name']}",
+                viewer_profession=professional["profession"], basis=professional["basis"],
+                sections=",".join(sorted(s.value for s in SUMMARY_SECTIONS)), actions="read",
+                emergency=False, request_kind="graphql", detail="")
+            digest = event_hash(content, prev_hash)
+            stored = moment if connection.postgres else str(moment)
+            await connection.execute(
+                _INSERT, sequence, stored, account_id, content.viewer_professional_id,
+                content.viewer_name, content.viewer_profession, content.basis,
+                content.sections, content.actions, False, content.request_kind, "",
+                prev_hash, digest, patient_id)
+            await connection.execute(_HEAD, patient_id, sequence, digest,
+                                     seal(self.key, patient_id, sequence, digest))
+
+
+def create_app() -> Starlette:
+    settings = Settings.from_env()
+    baseline = Baseline(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await baseline.database.open()
+        try:
+            yield
+        finally:
+            await baseline.database.close()
+
+    async def plain(request: Request) -> Response:
+        return await baseline.answer(request, audited=False)
+
+    async def audited(request: Request) -> Response:
+        return await baseline.answer(request, audited=True)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(routes=[Route("/graphql", plain, methods=["POST"]),
+                             Route("/audited", audited, methods=["POST"]),
+                             Route("/healthz", healthz)],
+                     lifespan=lifespan)
+

@@ -1,0 +1,194 @@
+"""Seeding a benchmark database: the demo people, then many more patients, in bulk.
+
+The demo records (``api.demo``) give the patient every scenario reads: Camille, whose record
+holds about twenty realistic entries across the sections of the summary, and whose treating
+doctor is Dr Bernard. Then ``extra`` synthetic patients are added around them, each with a
+copy of Camille's entries (so the tables hold ``extra`` times her rows, and the hot queries
+must find her rows among them), with ``COPY`` on PostgreSQL and ``executemany`` on SQLite,
+a progress line on stderr. Finally one session per viewer is opened, and a CSRF pair made.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise import Tortoise, connections
+
+from api.db import apply_migrations, open_database
+from api.demo import load_demo, load_directory, load_records
+from api.identity.ins import nir_key
+from api.identity.models import Account, Patient, SessionStage
+from api.identity.sessions import start_session
+from api.settings import Settings
+
+CAMILLE_NIR = "2951099126111"
+CAMILLE = "camille@demo.carnet.invalid"
+BERNARD = "dr.bernard@demo.carnet.invalid"
+# The sections copied to every synthetic patient (Camille's rows, patient id replaced).
+ENTRY_TABLES = ("allergy", "treatment", "history_entry", "vaccination", "measurement",
+                "directives")
+BATCH = 5000
+# Professionals who sign in during the sign-in scenario (one account each: the throttle
+# rightly refuses many attempts at one account at once). Their e-mail is SIGNIN_EMAIL % n.
+SIGNIN_ACCOUNTS = 32
+SIGNIN_EMAIL = "signin-%d@bench.invalid"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    session: str  # the session cookie
+    csrf_cookie: str
+    csrf_header: str
+
+
+@dataclass(frozen=True)
+class Seeded:
+    patient_id: int  # Camille
+    patients: int
+    entry_rows: int
+    professional: Viewer  # Dr Bernard, Camille's treating doctor
+    owner: Viewer  # Camille
+    seconds: float
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def csrf_pair() -> tuple[str, str]:
+    """A CSRF cookie and a masked header value that matches it (api.security.csrf)."""
+    secret, pad = secrets.token_bytes(32), secrets.token_bytes(32)
+    return _b64(secret), _b64(pad + bytes(a ^ b for a, b in zip(pad, secret, strict=True)))
+
+
+def _progress(label: str, done: int, total: int, started: float) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    rate = done / max(time.monotonic() - started, 1e-6)
+    sys.stderr.write(f"\r  {label:<16} [{'#' * filled}{'.' * (width - filled)}] "
+                     f"{done:>9,}/{total:,} ({rate:,.0f}/s)")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+async def _columns(client: Any, table: str) -> list[str]:
+    if client.capabilities.dialect == "postgres":
+        rows = await client.execute_query_dict(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = $1 "
+            "ORDER BY ordinal_position", [table])
+        return [row["column_name"] for row in rows]
+    rows = await client.execute_query_dict(f'PRAGMA table_info("{table}")')
+    return [row["name"] for row in rows]
+
+
+async def _bulk_insert(client: Any, table: str, columns: Sequence[str],
+                       rows: Sequence[Sequence[Any]]) -> None:
+    if not rows:
+        return
+    if client.capabilities.dialect == "postgres":
+        async with client.acquire_connection() as connection:
+            await connection.copy_records_to_table(table, records=rows, columns=list(columns))
+        return
+    marks = ",".join("?" for _ in columns)
+    names = ",".join(f'"{c}"' for c in columns)
+    await client.execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608
+                              [list(row) for row in rows])
+
+
+async def _next_id(client: Any, table: str) -> int:
+    rows = await client.execute_query_dict(f'SELECT MAX("id") AS "m" FROM "{table}"')  # noqa: S608
+    return int(rows[0]["m"] or 0) + 1
+
+
+async def add_patients(extra: int, template_id: int,
+                       progress: Callable[[str, int, int, float], None] = _progress) -> int:
+    """``extra`` patients with a copy of the template's entries; returns the rows added."""
+    client = connections.get("default")
+    postgres = client.capabilities.dialect == "postgres"
+    first = await _next_id(client, "patient")
+    now = datetime.now(UTC)
+    patient_columns = ["id", "ins_nir", "ins_key", "birth_name", "first_names", "birth_date",
+                       "sex", "birthplace_insee", "created_at"]
+    templates: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+    for table in ENTRY_TABLES:
+        columns = [c for c in await _columns(client, table) if c != "id"]
+        names = ",".join(f'"{c}"' for c in columns)
+        mark = "$1" if postgres else "?"
+        found = await client.execute_query_dict(
+            f'SELECT {names} FROM "{table}" WHERE "patient_id" = {mark}',  # noqa: S608
+            [template_id])
+        templates[table] = (columns, [tuple(row[c] for c in columns) for row in found])
+    per_patient = sum(len(rows) for _, rows in templates.values())
+    started = time.monotonic()
+    added = 0
+    for start in range(0, extra, BATCH):
+        ids = range(first + start, first + min(start + BATCH, extra))
+        patients = []
+        for patient_id in ids:
+            # Sex, year and month of birth, then the id: unique, and no demo person's.
+            nir = f"{1 + patient_id % 2}{30 + patient_id % 70:02d}{1 + patient_id % 12:02d}" \
+                  f"{patient_id:08d}"
+            patients.append((patient_id, nir, nir_key(nir), f"BENCH{patient_id}", "Alex Marie",
+                             date(1930 + patient_id % 70, 1 + patient_id % 12, 1),
+                             "MF"[patient_id % 2], "75056", now))
+        await _bulk_insert(client, "patient", patient_columns, patients)
+        for table, (columns, rows) in templates.items():
+            at = columns.index("patient_id")
+            copies = [(*row[:at], patient_id, *row[at + 1:]) for patient_id in ids for row in rows]
+            await _bulk_insert(client, table, columns, copies)
+            added += len(copies)
+        progress("patients", start + len(ids), extra, started)
+    if postgres and extra:
+        await client.execute_script(
+            "SELECT setval(pg_get_serial_sequence('patient', 'id'), "
+            "(SELECT MAX(id) FROM patient)); ANALYZE;")
+    return added if per_patient else 0
+
+
+async def _signin_accounts() -> None:
+    """Professional accounts with the demo password and an authenticator (no e-mail code)."""
+    bernard = await Account.get(email=BERNARD)
+    for n in range(SIGNIN_ACCOUNTS):
+        await Account.get_or_create(
+            email=SIGNIN_EMAIL % n,
+            defaults={"role": bernard.role, "status": bernard.status,
+                      "password_hash": bernard.password_hash,
+                      "second_factor": bernard.second_factor,
+                      "totp_secret": bernard.totp_secret})
+
+
+async def _viewer(settings: Settings, email: str) -> Viewer:
+    account = await Account.get(email=email)
+    token, _ = await start_session(settings.secret_key, account, SessionStage.ACTIVE, "bench")
+    cookie, header = csrf_pair()
+    return Viewer(token, cookie, header)
+
+
+async def seed(settings: Settings, extra_patients: int) -> Seeded:
+    """Migrate, load the demo, add the synthetic patients, open the two sessions."""
+    started = time.monotonic()
+    await apply_migrations(settings, quiet=True)
+    await open_database(settings)
+    try:
+        if not await Patient.exists(ins_nir=CAMILLE_NIR):
+            await load_demo()
+            await load_directory()
+            await load_records(settings)
+        camille = await Patient.get(ins_nir=CAMILLE_NIR)
+        await _signin_accounts()
+        rows = await add_patients(extra_patients, camille.id)
+        professional = await _viewer(settings, BERNARD)
+        owner = await _viewer(settings, CAMILLE)
+        total = await Patient.all().count()
+    finally:
+        await Tortoise.close_connections()
+    return Seeded(camille.id, total, rows, professional, owner, time.monotonic() - started)
+

@@ -112,7 +112,7 @@ async def test_dr_haddad_opens_emergency_access_and_sees_the_time_left(
         await haddad.get_by_role("heading", name="Accès d'urgence ouvert", exact=True).wait_for()
         text = await haddad.locator("main").inner_text()
         assert re.search(r"pendant 4 heures, de \d\d:\d\d à \d\d:\d\d", text)
-        assert re.search(r"Temps restant : (4 h 00|3 h 59) min", text)
+        assert re.search(r"Temps restant\u202f: (4 h 00|3 h 59) min", text)
         link = await haddad.get_by_role("link", name="Ouvrir le dossier").get_attribute("href")
         assert re.fullmatch(r"/pro/records/\d+", link or "")
     finally:

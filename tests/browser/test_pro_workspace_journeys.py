@@ -73,7 +73,7 @@ async def test_a_nurse_reads_only_what_her_grant_allows_and_is_told_why_not_the_
             response = await tab.goto(f"{live_server}{RECORD}/{segment}")
             assert response.status == 403, segment
             heading = await tab.get_by_role("heading", level=1).inner_text()
-            assert heading == f"« {label} » n’est pas partagé avec vous"
+            assert heading == f"«\u202f{label}\u202f» n’est pas partagé avec vous"
             text = await tab.locator("main").inner_text()
             assert "Ce que le patient peut faire" in text and "page Partage" in text
         if scripts:

@@ -8,7 +8,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -37,6 +37,12 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"status": 500}, status_code=500)
 
 
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up before its request was read whole: nothing to answer, no fault."""
+    log.info("client disconnected during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 async def database_outage(request: Request, exc: Exception) -> Response:
     """A short "try again in a moment" page while the database cannot be reached."""
     if not is_database_outage(exc):
@@ -58,6 +64,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         ],
         manage_database=manage_database,
         exception_handlers={HTTPException: http_error, Exception: server_error,
+                            ClientDisconnect: client_gone,
                             **{kind: database_outage for kind in OUTAGE_EXCEPTION_TYPES}},
     )
     problems = validate_operations(app.state.schema)

@@ -51,6 +51,10 @@ def _translators(language: str) -> tuple[Any, Any]:
     return gettext, ngettext
 
 
+CLEAR_REQUEST_ERROR = ('<div id="request-error" class="request-error" role="alert" '
+                       'hx-swap-oob="true"></div>')
+
+
 def render(
     request: Request,
     template_name: str,
@@ -79,6 +83,9 @@ def render(
         html = "".join(block_render(template.new_context(values)))
     else:
         html = template.render(values)
+    if is_htmx(request) and status_code < 400:
+        # A request that went through clears the message a failed one left (base.html).
+        html += CLEAR_REQUEST_ERROR
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Vary"] = "HX-Request, Cookie"
     response.headers["Cache-Control"] = "no-store"

@@ -130,3 +130,12 @@ async def test_a_failed_request_is_explained_in_place_and_keeps_what_was_typed(w
     await expect(alert).to_be_visible()
     await expect(form.get_by_label("Substance")).to_have_value("Arachide")
     assert await watched.title() != "Page introuvable · Carnet"
+    # The same form sent again, once the record is reachable: the message goes away.
+    await watched.unroute(f"{live_server}{RECORD}/allergies")
+    await form.get_by_role("button", name="Ajouter une allergie").click()
+    await expect(watched.locator("#entries-status")).to_have_text("Allergie ajoutée.")
+    await expect(alert).to_be_empty()
+    await expect(alert).to_be_hidden()
+    await remove_inline(watched, "Arachide", "Allergie supprimée.")
+    # The only console line is the browser's own report of the failed request's 404.
+    assert all("404" in problem for problem in watched.problems), watched.problems

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from api.consent.models import MailState
 from api.notify import delivery
-from api.notify.queue import queue_counts, run_worker
+from api.notify.queue import build_queue, queue_counts, run_worker
 from api.settings import Settings
 
 Runner = Callable[[Settings, Callable[[], Awaitable[int]]], int]
@@ -54,8 +54,6 @@ def _worker(settings: Settings, run: Runner) -> int:
 
 
 async def _queue_ready(settings: Settings) -> bool:
-    from api.notify.queue import build_queue
-
     app = build_queue(settings)
     async with app.open_async():
         return bool(await app.job_manager.check_connection_async())

@@ -23,6 +23,7 @@ from api.consent.notifications import (
     patient_recipients,
     professional_name,
 )
+from api.documents.models import Document
 from api.identity.models import Patient, Professional
 from api.notify.models import NoticeGiven
 
@@ -99,8 +100,6 @@ async def grant_ending_notices(now: datetime | None = None) -> int:
 
 async def held_back_releases(now: datetime | None = None) -> int:
     """Tell patients that a document held back from them is now visible, once per document."""
-    from api.documents.models import Document  # owned by the documents domain
-
     moment = now or clock.now()
     given = 0
     after_id = 0

@@ -83,8 +83,9 @@ def render(
         html = "".join(block_render(template.new_context(values)))
     else:
         html = template.render(values)
-    if is_htmx(request) and status_code < 400:
-        # A request that went through clears the message a failed one left (base.html).
+    if is_htmx(request) and request.method == "POST" and status_code < 400:
+        # A change that went through clears the message a failed one left (base.html). Not
+        # on GET: suggestion lists are parsed as list items, where the div does not belong.
         html += CLEAR_REQUEST_ERROR
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Vary"] = "HX-Request, Cookie"

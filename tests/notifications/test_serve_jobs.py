@@ -77,7 +77,14 @@ async def test_a_deposit_on_the_live_demo_server_reaches_the_patients_inbox(
     assert mail["X-Envelope-To"] == "alice@carnet.test"
     assert "Un professionnel a déposé un document dans un dossier que vous suivez." in \
         mail.get_payload(decode=True).decode()
-    [note] = await Notification.filter(patient_id=patient.id)
+    # The server records the mail as sent once the SMTP server has accepted it, a moment
+    # after the mail is in the inbox.
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        [note] = await Notification.filter(patient_id=patient.id)
+        if note.mail_state is MailState.SENT or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.2)
     assert note.mail_state is MailState.SENT
     # The next sweeps find nothing more to send.
     await asyncio.sleep(SWEEP_SECONDS + 2)

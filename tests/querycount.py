@@ -16,6 +16,8 @@ _WATCHED = "_carnet_query_log"
 class QueryLog:
     def __init__(self) -> None:
         self.statements: list[str] = []
+        # Each statement with the values it was sent with (None for a script).
+        self.calls: list[tuple[str, Any]] = []
 
     @property
     def count(self) -> int:
@@ -29,6 +31,7 @@ def _watch(client: Any, log: QueryLog, watched: list[Any]) -> None:
 
         def wrapper(query: str, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
             log.statements.append(str(query))
+            log.calls.append((str(query), args[0] if args else kwargs.get("values")))
             return __original(query, *args, **kwargs)
 
         setattr(client, name, wrapper)

@@ -21,8 +21,8 @@ from api.audit.models import AccessEvent
 from api.consent.demo import BERNARD, CAMILLE, EMERGENCY_REASON, HADDAD, PAULE, PETIT, ROBERT
 from api.consent.models import EmergencyAccess
 from api.graphql.context import Context
+from api.graphql.viewer import Viewer
 from api.identity.models import Account, Patient, Professional
-from api.identity.viewer import Viewer
 from api.settings import Settings
 
 OPEN_EMERGENCY = """mutation Open($ins: String!, $birthDate: Date!, $reason: String!) {

@@ -20,8 +20,8 @@ from api.audit.models import RequestKind
 from api.consent.policy import Decision, ItemFacts, decide
 from api.consent.rights import load_rights, load_viewer_facts
 from api.consent.sections import Action, Basis, Section
+from api.graphql.viewer import Viewer
 from api.identity.models import Patient
-from api.identity.viewer import Viewer
 
 
 async def decide_on_documents(

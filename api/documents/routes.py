@@ -38,8 +38,9 @@ from api.graphql.common import is_number_text
 from api.graphql.scalars import parse_date
 from api.graphql.text_input import text_fault
 from api.graphql.view import request_language
+from api.graphql.viewer import Viewer
 from api.identity.models import Patient
-from api.identity.viewer import Viewer, viewer_from_request
+from api.identity.viewer import viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.security import csrf
 from api.settings import Settings

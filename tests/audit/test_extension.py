@@ -15,8 +15,8 @@ from api.audit.models import AccessEvent
 from api.consent.sections import Action, Section
 from api.graphql.context import Context, Info
 from api.graphql.permissions import authorize, section_field
+from api.graphql.viewer import Viewer
 from api.identity.models import Patient
-from api.identity.viewer import Viewer
 from api.settings import Settings
 from tests.audit.conftest import chain_of, make_treating_doctor
 from tests.factories import graphql, make_patient, make_professional, sign_in

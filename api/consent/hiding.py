@@ -11,11 +11,11 @@ from typing import Any
 import strawberry
 
 from api.audit.log import audited_transaction, discard_writes
+from api.consent.access import authorized_item
 from api.consent.guard import require_manager
 from api.consent.sections import Action, Section
 from api.graphql.context import Info
 from api.graphql.errors import CarnetError
-from api.records.access import authorized_item
 
 
 def _documents() -> tuple[Any, Any]:

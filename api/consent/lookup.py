@@ -17,12 +17,12 @@ from datetime import date, timedelta
 from api import clock
 from api.consent.facts import Rights, ViewerFacts
 from api.consent.loaders import viewer_facts_loader
+from api.consent.permissions import facts_for
 from api.consent.policy import decide
 from api.consent.rights import app_facts
 from api.consent.sections import Action, Refusal, Section
 from api.graphql.context import Info
 from api.graphql.errors import CarnetError, ConsentRequired, NotFound
-from api.graphql.permissions import facts_for
 from api.identity import throttle
 from api.identity.ins import InsError, parse_ins
 from api.identity.invitations import IdentityTraits

@@ -13,13 +13,13 @@ import strawberry
 
 from api.consent.matrix import MATRIX
 from api.consent.messages import profession_name
+from api.consent.permissions import SectionEnum
 from api.consent.sections import Action, DocumentCategory, Profession, Section
 from api.consent.types import ProfessionEnum
 from api.documents.types import DocumentCategoryInfo, DocumentTypeInfo
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import SectionEnum
 from api.identity.models import Professional
 from api.identity.types import ProfessionalType
 from api.interop.terminology import categories, document_type

@@ -24,6 +24,7 @@ from api.consent.loaders import forget_rights
 from api.consent.messages import Problem, user_errors
 from api.consent.models import Grant
 from api.consent.notifications import mark_read
+from api.consent.permissions import OUT_OF_REACH, SectionEnum
 from api.consent.types import (
     BlockedProfessionalType,
     BlockPayload,
@@ -41,7 +42,6 @@ from api.consent.types import (
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import OUT_OF_REACH, SectionEnum
 from api.identity.models import Patient
 from api.records.types import PatientType
 

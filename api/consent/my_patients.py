@@ -24,11 +24,11 @@ from api import clock
 from api.audit.models import AccessEvent
 from api.consent.facts import Rights, ViewerFacts
 from api.consent.models import Block, Grant, TreatingDoctor
+from api.consent.permissions import SectionEnum, facts_for
 from api.consent.policy import decide
 from api.consent.sections import Action, Basis, Section
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
-from api.graphql.permissions import SectionEnum, facts_for
 from api.identity.models import Patient
 from api.records.types import PatientType
 

@@ -16,6 +16,7 @@ from api.consent.grants import emergency_opposed
 from api.consent.guard import managed_patient, reachable_patient
 from api.consent.handles import issue_handle
 from api.consent.models import Block, EmergencyAccess, Grant, Notification, TreatingDoctor
+from api.consent.permissions import facts_for
 from api.consent.policy import patient_reach
 from api.consent.sections import Action, Profession, Refusal
 from api.consent.types import (
@@ -30,7 +31,6 @@ from api.consent.types import (
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
 from api.graphql.errors import ConsentRequired
-from api.graphql.permissions import facts_for
 from api.identity.models import Patient
 from api.identity.types import ProfessionalType
 from api.records.types import PatientType

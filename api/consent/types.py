@@ -11,9 +11,9 @@ from strawberry.scalars import JSON
 from api.consent import models
 from api.consent.matrix import MATRIX
 from api.consent.notifications import notification_text
+from api.consent.permissions import SectionEnum
 from api.consent.sections import Action, Profession, Section
 from api.graphql.common import UserError
-from api.graphql.permissions import SectionEnum
 from api.identity.models import Professional
 from api.identity.types import ProfessionalType
 from api.records.types import PatientType

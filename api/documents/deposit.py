@@ -36,6 +36,7 @@ from api.consent.notifications import (
     patient_recipients,
     professional_name,
 )
+from api.consent.permissions import authorize
 from api.consent.policy import default_held_back_until
 from api.consent.sections import Action, Section
 from api.documents.content import chunks_of, file_problem
@@ -46,7 +47,6 @@ from api.documents.services import DocumentDetails, Transaction, add_document
 from api.documents.storage import storage_for
 from api.graphql.common import UserError
 from api.graphql.context import Info
-from api.graphql.permissions import authorize
 from api.identity.models import Patient, Professional
 from api.sync.idempotency import Claim, claim_for, once
 

@@ -21,12 +21,12 @@ import strawberry
 
 from api.consent.handles import patient_for_handle
 from api.consent.lookup import find_patient_by_traits
+from api.consent.permissions import OUT_OF_REACH, facts_for, refuse
 from api.consent.policy import patient_reach
 from api.consent.sections import Action, Section
 from api.graphql.common import UserError, parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import OUT_OF_REACH, facts_for, refuse
 from api.identity.invitations import IdentityTraits
 from api.identity.models import Patient
 

@@ -29,6 +29,7 @@ from api.consent.notifications import (
     patient_recipients,
     professional_name,
 )
+from api.consent.permissions import OUT_OF_REACH, authorize
 from api.consent.sections import Action, Section
 from api.documents.loaders import item_facts
 from api.documents.models import Document
@@ -43,7 +44,6 @@ from api.graphql.common import (
 )
 from api.graphql.context import Info
 from api.graphql.errors import CarnetError, NotFound
-from api.graphql.permissions import OUT_OF_REACH, authorize
 from api.identity.models import Professional
 from api.sync.journal import record_change
 from api.sync.models import ChangeKind

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from api.audit.log import audited_transaction, discard_writes
+from api.consent.access import authorized_patient
 from api.consent.sections import Action, Section
 from api.documents.content import chunks_of, file_problem
 from api.documents.deposit import DepositDocumentInput, DepositDocumentPayload, deposit_document
@@ -30,7 +31,6 @@ from api.documents.storage import storage_for
 from api.documents.types import DocumentType
 from api.graphql.common import UserError
 from api.graphql.context import Info
-from api.records.access import authorized_patient
 from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once
 
 

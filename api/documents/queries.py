@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.consent.access import authorized_item
 from api.consent.sections import Action, DocumentCategory, Section
 from api.documents.deposits import DepositType, my_deposits
 from api.documents.loaders import item_facts
@@ -20,7 +21,6 @@ from api.documents.types import (
 from api.graphql.common import Page
 from api.graphql.context import Info
 from api.interop.terminology import categories, document_types
-from api.records.access import authorized_item
 
 
 async def find_document(info: Info, raw_id: strawberry.ID, action: Action,

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
+from api.consent.permissions import facts_for, section_field
 from api.consent.policy import document_visibility
 from api.consent.sections import DocumentCategory, Section
 from api.documents.loaders import PageRequest, check_cursor, cursor_of, document_page_loader
 from api.documents.models import Document
 from api.graphql.common import Page, page_of, page_size
 from api.graphql.context import Info
-from api.graphql.permissions import facts_for, section_field
 from api.interop.terminology import document_type
 from api.records.provenance import Provenance
 

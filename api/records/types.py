@@ -11,11 +11,11 @@ from datetime import date
 
 import strawberry
 
+from api.consent.permissions import facts_for, section_field
 from api.consent.policy import represents
 from api.consent.sections import Section
 from api.documents.types import PatientDocumentsFields
 from api.graphql.context import Info
-from api.graphql.permissions import facts_for, section_field
 from api.identity import models
 from api.identity.types import IdentityType
 from api.records.directives.types import PatientDirectivesFields

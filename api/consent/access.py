@@ -1,7 +1,7 @@
 """Finding what a request is about, then asking the policy: one way for every domain.
 
 Anything missing is NOT_FOUND with the same words as a refusal that must not reveal the
-record exists (``api.graphql.permissions.refuse``): a client cannot tell the two apart.
+record exists (``api.consent.permissions.refuse``): a client cannot tell the two apart.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 import strawberry
 from tortoise.models import Model
 
+from api.consent.permissions import OUT_OF_REACH, authorize
 from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import OUT_OF_REACH, authorize
 from api.identity.models import Patient
 
 __all__ = ["OUT_OF_REACH", "authorized_item", "authorized_patient", "patient_by_id"]

@@ -108,7 +108,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
-    from api.graphql.schema import schema
+    from api.root.schema import schema
 
     text = schema.as_str() + "\n"
     if args.output == "-":
@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _graphql_schema() -> GraphQLSchema:
-    from api.graphql.schema import schema
+    from api.root.schema import schema
 
     return schema._schema
 

@@ -60,7 +60,7 @@ async def _patient(size: int) -> tuple[Account, Patient]:
 
 
 async def _summary_statements(settings: Settings, account: Account, patient_id: int) -> int:
-    from api.graphql.schema import build_schema
+    from api.root.schema import build_schema
 
     schema = build_schema()
     counts = []

@@ -96,7 +96,7 @@ async def _already_told(patients: dict[str, Patient], pros: dict[str, Profession
 
 
 async def _run(settings: Settings, account: Account, visit: Visit, patient: Patient) -> None:
-    from api.graphql.schema import schema  # the whole schema: imported when needed only
+    from api.root.schema import schema  # the whole schema: imported when needed only
 
     context = Context(settings=settings, viewer=Viewer(account=account, session=None))
     # Break-glass names the patient by INS and birth date; the others by the record's id.

@@ -35,9 +35,9 @@ from api.documents.problems import DocumentProblems
 from api.documents.services import DocumentDetails, add_document
 from api.documents.storage import storage_for
 from api.graphql.common import is_number_text
+from api.graphql.language import request_language
 from api.graphql.scalars import parse_date
 from api.graphql.text_input import text_fault
-from api.graphql.view import request_language
 from api.graphql.viewer import Viewer
 from api.identity.models import Patient
 from api.identity.viewer import viewer_from_request

@@ -19,6 +19,7 @@ from strawberry.types import ExecutionResult
 
 from api.graphql.context import Context
 from api.graphql.http_caching import answer_with_etag
+from api.graphql.language import request_language
 from api.graphql.limits import MAX_QUERY_CHARS
 from api.graphql.persisted import resolve_persisted_query, store_from_uri
 from api.graphql.ratelimit import RateLimits, token_key
@@ -28,18 +29,13 @@ from api.graphql.request_body import (
     coded_http_error,
     decode_json_body,
 )
-from api.graphql.schema import MAX_BATCH_OPERATIONS
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.oauth.operations import RegisteredOperations
 from api.outage import UNAVAILABLE, is_database_outage, outage_message, retry_after_headers
+from api.root.schema import MAX_BATCH_OPERATIONS
 from api.security import csrf
 from api.settings import Settings
-
-
-def request_language(request: Request) -> str:
-    lang = request.cookies.get("carnet_lang") or request.headers.get("accept-language", "fr")[:2]
-    return "en" if lang == "en" else "fr"
 
 
 def client_address(scope: Scope) -> str:

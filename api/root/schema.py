@@ -30,7 +30,6 @@ from api.graphql.limit_codes import add_limit_codes
 from api.graphql.limits import MAX_TOKENS, depth_and_alias_rule
 from api.graphql.scalars import SCALAR_OVERRIDES
 from api.graphql.text_input import check_text_arguments
-from api.identity.queries import IdentityQuery
 from api.interop.queries import TerminologyQuery
 from api.messaging.mutations import MessagingMutation
 from api.messaging.queries import MessagingQuery
@@ -41,6 +40,7 @@ from api.records.entries.mutations import EntriesMutation
 from api.records.entries.queries import EntriesQuery
 from api.records.measurements.mutations import MeasurementsMutation
 from api.records.measurements.queries import MeasurementsQuery
+from api.root.me import IdentityQuery
 from api.sync.queries import SyncQuery
 
 MAX_BATCH_OPERATIONS = 10

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from api import clock
 from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
-from api.documents.storage_move import DOCUMENTS, add_document_commands
 from api.messaging.models import Attachment as MessageAttachment
 from api.notify.cli import add_job_commands
 from api.oauth.cli import add_app_commands
+from api.records.documents.storage_move import DOCUMENTS, add_document_commands
 from api.settings import Settings, SettingsError
 
 if TYPE_CHECKING:

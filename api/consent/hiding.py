@@ -21,8 +21,8 @@ from api.graphql.errors import CarnetError
 def _documents() -> tuple[Any, Any]:
     """The Document model and what the policy needs to know about one."""
     try:
-        from api.documents.loaders import item_facts
-        from api.documents.models import Document
+        from api.records.documents.loaders import item_facts
+        from api.records.documents.models import Document
     except ImportError:  # the documents domain is not installed
         raise CarnetError("Documents are not available.", code="UNAVAILABLE") from None
     return Document, item_facts

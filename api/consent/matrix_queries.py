@@ -16,13 +16,13 @@ from api.consent.messages import profession_name
 from api.consent.permissions import SectionEnum
 from api.consent.sections import Action, DocumentCategory, Profession, Section
 from api.consent.types import ProfessionEnum
-from api.documents.types import DocumentCategoryInfo, DocumentTypeInfo
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.identity.models import Professional
 from api.identity.types import ProfessionalType
 from api.interop.terminology import categories, document_type
+from api.records.documents.types import DocumentCategoryInfo, DocumentTypeInfo
 
 
 def _type_infos(codes: frozenset[str], language: str) -> list[DocumentTypeInfo]:

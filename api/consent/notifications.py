@@ -140,7 +140,7 @@ async def send_due_held_back_notices(now: datetime | None = None) -> int:
     Meant for a periodic task; returns how many documents were noticed. Documents still held
     back (their release is still ahead) and created two weeks ago or more are due.
     """
-    from api.documents.models import Document  # owned by the documents domain
+    from api.records.documents.models import Document  # owned by the documents domain
 
     moment = now or clock.now()
     noticed = 0

@@ -21,10 +21,6 @@ from api.consent.policy import (
     may_write_in_conversation,
 )
 from api.consent.sections import Action, Refusal, Section
-from api.documents.content import chunks_of, clean_filename
-from api.documents.problems import DocumentProblems
-from api.documents.storage import storage_for
-from api.documents.types import DocumentType
 from api.graphql.common import UserError
 from api.graphql.context import Info
 from api.identity.models import Professional
@@ -33,6 +29,10 @@ from api.messaging.access import decide_on, find_attachment, find_conversation, 
 from api.messaging.problems import problem
 from api.messaging.services import NewFile
 from api.messaging.types import ConversationType
+from api.records.documents.content import chunks_of, clean_filename
+from api.records.documents.problems import DocumentProblems
+from api.records.documents.storage import storage_for
+from api.records.documents.types import DocumentType
 
 ATTACHMENTS = "A PDF, JPEG or PNG of at most 20 MB each, checked like documents; 5 at most."
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.documents.content import MESSAGES as FILE_MESSAGES
-from api.documents.problems import DocumentProblem, DocumentProblems
+from api.records.documents.content import MESSAGES as FILE_MESSAGES
+from api.records.documents.problems import DocumentProblem, DocumentProblems
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000

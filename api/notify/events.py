@@ -23,9 +23,9 @@ from api.consent.notifications import (
     patient_recipients,
     professional_name,
 )
-from api.documents.models import Document
 from api.identity.models import Patient, Professional
 from api.notify.models import NoticeGiven
+from api.records.documents.models import Document
 
 log = logging.getLogger(__name__)
 

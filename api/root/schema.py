@@ -21,8 +21,6 @@ from api.audit.queries import AuditQuery
 from api.consent.matrix_queries import MatrixQuery
 from api.consent.mutations import ConsentMutation
 from api.consent.queries import ConsentQuery
-from api.documents.mutations import DocumentsMutation
-from api.documents.queries import DocumentsQuery
 from api.graphql.cost_extension import CostExtension
 from api.graphql.errors import error_extensions, should_mask_error
 from api.graphql.introspection import ProductionIntrospectionGuard
@@ -36,6 +34,8 @@ from api.messaging.queries import MessagingQuery
 from api.notify.graphql import NotifyMutation, NotifyQuery
 from api.outage import DatabaseUnavailable, is_database_outage, outage_message
 from api.records.directives.mutations import DirectivesMutation
+from api.records.documents.mutations import DocumentsMutation
+from api.records.documents.queries import DocumentsQuery
 from api.records.entries.mutations import EntriesMutation
 from api.records.entries.queries import EntriesQuery
 from api.records.measurements.mutations import MeasurementsMutation

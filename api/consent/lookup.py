@@ -4,7 +4,7 @@ The patient lookup never searches: both traits must match exactly, and any miss 
 INS, wrong birth date, or a patient who blocked the professional) is the same NOT_FOUND,
 reached by the same statements. Misses are claimed per account in the database before the
 lookup runs (``api.identity.throttle``), so the limit holds across processes and requests.
-Break-glass (``api.consent.emergency``) identifies the patient the same way. Practice
+Break-glass (``api.sharing.emergency``) identifies the patient the same way. Practice
 software depositing a document names the patient by INS and all the identity traits
 (``find_patient_by_traits``): a mismatch on any trait is a miss, like an unknown INS.
 """

@@ -9,12 +9,12 @@ import strawberry
 
 from api.consent.models import NotificationKind
 from api.consent.sections import Refusal
-from api.consent.types import NotificationKindEnum
 from api.graphql.common import UserError
 from api.graphql.context import Info
 from api.graphql.errors import ConsentRequired
 from api.identity.models import Account
 from api.notify.preferences import kinds_for_role, mail_kinds, set_mail_kinds
+from api.sharing.types import NotificationKindEnum
 
 NOT_OFFERED = {
     "fr": "Ces alertes ne concernent pas ce type de compte : {kinds}.",

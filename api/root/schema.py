@@ -18,9 +18,6 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.audit.extension import AccessLogExtension
 from api.audit.queries import AuditQuery
-from api.consent.matrix_queries import MatrixQuery
-from api.consent.mutations import ConsentMutation
-from api.consent.queries import ConsentQuery
 from api.graphql.cost_extension import CostExtension
 from api.graphql.errors import error_extensions, should_mask_error
 from api.graphql.introspection import ProductionIntrospectionGuard
@@ -41,6 +38,9 @@ from api.records.entries.queries import EntriesQuery
 from api.records.measurements.mutations import MeasurementsMutation
 from api.records.measurements.queries import MeasurementsQuery
 from api.root.me import IdentityQuery
+from api.sharing.matrix_queries import MatrixQuery
+from api.sharing.mutations import ConsentMutation
+from api.sharing.queries import ConsentQuery
 from api.sync.queries import SyncQuery
 
 MAX_BATCH_OPERATIONS = 10

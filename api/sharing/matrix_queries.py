@@ -15,7 +15,6 @@ from api.consent.matrix import MATRIX
 from api.consent.messages import profession_name
 from api.consent.permissions import SectionEnum
 from api.consent.sections import Action, DocumentCategory, Profession, Section
-from api.consent.types import ProfessionEnum
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
@@ -23,6 +22,7 @@ from api.identity.models import Professional
 from api.identity.types import ProfessionalType
 from api.interop.terminology import categories, document_type
 from api.records.documents.types import DocumentCategoryInfo, DocumentTypeInfo
+from api.sharing.types import ProfessionEnum
 
 
 def _type_infos(codes: frozenset[str], language: str) -> list[DocumentTypeInfo]:

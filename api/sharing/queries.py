@@ -9,9 +9,7 @@ from tortoise.expressions import Q, Subquery
 
 from api import clock
 from api.consent import lookup
-from api.consent import my_patients as shared_records
 from api.consent.directory import DirectorySearch, offset_cursor, search_directory
-from api.consent.emergency import MyEmergencyAccessType, my_open_accesses
 from api.consent.grants import emergency_opposed
 from api.consent.guard import managed_patient, reachable_patient
 from api.consent.handles import issue_handle
@@ -19,7 +17,15 @@ from api.consent.models import Block, EmergencyAccess, Grant, Notification, Trea
 from api.consent.permissions import facts_for
 from api.consent.policy import patient_reach
 from api.consent.sections import Action, Profession, Refusal
-from api.consent.types import (
+from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
+from api.graphql.context import Info
+from api.graphql.errors import ConsentRequired
+from api.identity.models import Patient
+from api.identity.types import ProfessionalType
+from api.records.types import PatientType
+from api.sharing import my_patients as shared_records
+from api.sharing.emergency import MyEmergencyAccessType, my_open_accesses
+from api.sharing.types import (
     BlockedProfessionalType,
     EmergencyAccessType,
     GrantType,
@@ -28,12 +34,6 @@ from api.consent.types import (
     ProfessionEnum,
     TreatingDoctorType,
 )
-from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
-from api.graphql.context import Info
-from api.graphql.errors import ConsentRequired
-from api.identity.models import Patient
-from api.identity.types import ProfessionalType
-from api.records.types import PatientType
 
 
 def _refuse_apps(info: Info, what: str) -> None:

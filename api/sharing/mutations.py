@@ -17,15 +17,20 @@ import strawberry
 from api import clock
 from api.audit.log import audited_change, audited_transaction
 from api.consent import grants as services
-from api.consent.emergency import open_emergency_access
 from api.consent.guard import managed_patient, require_manager
-from api.consent.hiding import set_document_hidden
 from api.consent.loaders import forget_rights
 from api.consent.messages import Problem, user_errors
 from api.consent.models import Grant
 from api.consent.notifications import mark_read
 from api.consent.permissions import OUT_OF_REACH, SectionEnum
-from api.consent.types import (
+from api.graphql.common import parse_id
+from api.graphql.context import Info
+from api.graphql.errors import NotFound
+from api.identity.models import Patient
+from api.records.types import PatientType
+from api.sharing.emergency import open_emergency_access
+from api.sharing.hiding import set_document_hidden
+from api.sharing.types import (
     BlockedProfessionalType,
     BlockPayload,
     ConsentChangePayload,
@@ -39,11 +44,6 @@ from api.consent.types import (
     TreatingDoctorPayload,
     TreatingDoctorType,
 )
-from api.graphql.common import parse_id
-from api.graphql.context import Info
-from api.graphql.errors import NotFound
-from api.identity.models import Patient
-from api.records.types import PatientType
 
 T = TypeVar("T")
 

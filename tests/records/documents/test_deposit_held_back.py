@@ -10,8 +10,8 @@ import pytest
 
 from api import clock
 from api.consent.models import Notification, NotificationKind
-from api.consent.notifications import send_due_held_back_notices
 from api.identity.models import Role
+from api.records.documents.held_back import send_due_held_back_notices
 from tests.consent.support import codes, session
 from tests.factories import make_account, make_patient, make_professional
 from tests.records.documents.deposit_support import (

@@ -16,7 +16,7 @@ import strawberry
 
 from api import clock
 from api.audit.log import audited_change, audited_transaction
-from api.consent import grants as services
+from api.consent import services
 from api.consent.guard import managed_patient, require_manager
 from api.consent.loaders import forget_rights
 from api.consent.messages import Problem, user_errors

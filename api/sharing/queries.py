@@ -10,13 +10,13 @@ from tortoise.expressions import Q, Subquery
 from api import clock
 from api.consent import lookup
 from api.consent.directory import DirectorySearch, offset_cursor, search_directory
-from api.consent.grants import emergency_opposed
 from api.consent.guard import managed_patient, reachable_patient
 from api.consent.handles import issue_handle
 from api.consent.models import Block, EmergencyAccess, Grant, Notification, TreatingDoctor
 from api.consent.permissions import facts_for
 from api.consent.policy import patient_reach
 from api.consent.sections import Action, Profession, Refusal
+from api.consent.services import emergency_opposed
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
 from api.graphql.errors import ConsentRequired

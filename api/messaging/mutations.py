@@ -26,11 +26,11 @@ from api.graphql.context import Info
 from api.identity.models import Professional
 from api.messaging import services
 from api.messaging.access import decide_on, find_attachment, find_conversation, refusal
-from api.messaging.problems import problem
+from api.messaging.messages import problem
 from api.messaging.services import NewFile
 from api.messaging.types import ConversationType
 from api.records.documents.content import chunks_of, clean_filename
-from api.records.documents.problems import DocumentProblems
+from api.records.documents.messages import DocumentProblems
 from api.records.documents.storage import storage_for
 from api.records.documents.types import DocumentType
 

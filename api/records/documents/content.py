@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from typing import Protocol
 from urllib.parse import quote
 
-from api.records.documents.problems import DocumentProblem
+from api.records.documents.messages import DocumentProblem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 READ_SIZE = 64 * 1024

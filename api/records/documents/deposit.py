@@ -48,8 +48,8 @@ from api.records.documents.deposit_patient import (
     PatientTraitsInput,
     deposit_patient,
 )
+from api.records.documents.messages import DocumentProblems
 from api.records.documents.models import Document
-from api.records.documents.problems import DocumentProblems
 from api.records.documents.services import DocumentDetails, Transaction, add_document
 from api.records.documents.storage import storage_for
 from api.sync.idempotency import Claim, claim_for, once

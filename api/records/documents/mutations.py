@@ -28,7 +28,7 @@ from api.records.documents.deposits import (
     ReleaseHeldBackDocumentPayload,
     release_held_back_document,
 )
-from api.records.documents.problems import DocumentProblems
+from api.records.documents.messages import DocumentProblems
 from api.records.documents.queries import find_document
 from api.records.documents.services import (
     DocumentDetails,

@@ -48,8 +48,8 @@ from api.records.documents.limits import (
     limited_receive,
 )
 from api.records.documents.loaders import item_facts
+from api.records.documents.messages import DocumentProblems
 from api.records.documents.models import Document
-from api.records.documents.problems import DocumentProblems
 from api.records.documents.services import DocumentDetails, add_document
 from api.records.documents.storage import storage_for
 from api.security import csrf

@@ -23,8 +23,8 @@ from api.consent.sections import Section
 from api.interop.terminology import PATIENT_DOCUMENT_CODE, Concept, document_type
 from api.records.documents.content import check_stream, clean_filename
 from api.records.documents.loaders import item_facts
+from api.records.documents.messages import DocumentProblem, DocumentProblems
 from api.records.documents.models import Document
-from api.records.documents.problems import DocumentProblem, DocumentProblems
 from api.records.documents.storage import Storage
 from api.records.documents.visibility import visibility_condition
 from api.records.provenance import stamp_created, stamp_updated

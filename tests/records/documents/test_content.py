@@ -14,7 +14,7 @@ from api.records.documents.content import (
     detect_content_type,
     download_filename,
 )
-from api.records.documents.problems import DocumentProblem
+from api.records.documents.messages import DocumentProblem
 from api.records.documents.samples import pdf, png
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.records.documents.content import MESSAGES as FILE_MESSAGES
-from api.records.documents.problems import DocumentProblem, DocumentProblems
+from api.records.documents.messages import DocumentProblem, DocumentProblems
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000

@@ -28,7 +28,8 @@ from api.graphql.text_input import check_text_arguments
 from api.interop.queries import TerminologyQuery
 from api.messaging.mutations import MessagingMutation
 from api.messaging.queries import MessagingQuery
-from api.notify.graphql import NotifyMutation, NotifyQuery
+from api.notify.mutations import NotifyMutation
+from api.notify.queries import NotifyQuery
 from api.outage import DatabaseUnavailable, is_database_outage, outage_message
 from api.records.directives.mutations import DirectivesMutation
 from api.records.documents.mutations import DocumentsMutation

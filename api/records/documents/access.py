@@ -1,5 +1,5 @@
-"""The consent policy and the access history for the plain HTTP routes (download, form
-upload), outside GraphQL.
+"""Asking the policy about a patient's documents for the plain HTTP routes (download, form
+upload), outside GraphQL, and writing those accesses to the access history.
 
 The same facts loader and the same `decide` as GraphQL's `authorize`: only the way
 a refusal is answered differs (an HTTP status instead of a GraphQL error). A download is

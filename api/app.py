@@ -18,10 +18,7 @@ from starlette.routing import BaseRoute, Route
 from tortoise import connections
 
 from api.db import close_database, open_database
-from api.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
-from api.documents.routes import routes as document_routes
-from api.graphql.schema import build_schema
-from api.graphql.view import GraphQLEndpoint, request_language
+from api.graphql.language import request_language
 from api.messaging.routes import routes as messaging_routes
 from api.oauth.routes import oauth_routes
 from api.oauth.server import CarnetAuthorizationServer
@@ -32,6 +29,10 @@ from api.outage import (
     outage_message,
     retry_after_headers,
 )
+from api.records.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
+from api.records.documents.routes import routes as document_routes
+from api.root.schema import build_schema
+from api.root.view import GraphQLEndpoint
 from api.security.headers import SecurityHeadersMiddleware
 from api.security.limits import BodyLimitMiddleware, route_limits
 from api.settings import Settings

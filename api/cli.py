@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from api import clock
 from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
-from api.documents.storage_move import DOCUMENTS, add_document_commands
 from api.messaging.models import Attachment as MessageAttachment
 from api.notify.cli import add_job_commands
 from api.oauth.cli import add_app_commands
+from api.records.documents.storage_move import DOCUMENTS, add_document_commands
 from api.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
-    from api.graphql.schema import schema
+    from api.root.schema import schema
 
     text = schema.as_str() + "\n"
     if args.output == "-":
@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _graphql_schema() -> GraphQLSchema:
-    from api.graphql.schema import schema
+    from api.root.schema import schema
 
     return schema._schema
 

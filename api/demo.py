@@ -156,9 +156,9 @@ async def load_records(settings: Settings) -> None:
     access history of the visits they allowed; then two conversations of Camille with her
     professionals; then the demo app, connected by Camille."""
     from api.consent import demo as consent_demo
-    from api.documents import demo as documents_demo
     from api.messaging import demo as messaging_demo
     from api.records.directives import demo as directives_demo
+    from api.records.documents import demo as documents_demo
     from api.records.entries import demo as entries_demo
     from api.records.measurements import demo as measurements_demo
 

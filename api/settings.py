@@ -29,7 +29,7 @@ class SettingsError(RuntimeError):
     """The configuration cannot be used as it is."""
 
 
-# Where document bytes live (api/documents/storage.py): files under the var directory, or
+# Where document bytes live (api/records/documents/storage.py): files under the var directory, or
 # rows of the database, which every app process shares.
 DOCUMENT_STORAGES = ("local", "database")
 
@@ -164,7 +164,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "entries": ("api.records.entries.models", "api.records.entries.migrations"),
     "measurements": ("api.records.measurements.models", "api.records.measurements.migrations"),
     "directives": ("api.records.directives.models", "api.records.directives.migrations"),
-    "documents": ("api.documents.models", "api.documents.migrations"),
+    "documents": ("api.records.documents.models", "api.records.documents.migrations"),
     "consent": ("api.consent.models", "api.consent.migrations"),
     "audit": ("api.audit.models", "api.audit.migrations"),
     "sync": ("api.sync.models", "api.sync.migrations"),

@@ -38,9 +38,10 @@ from tortoise import Tortoise
 
 from api.db import apply_migrations, open_database
 from api.demo import load_demo, load_records
+from api.graphql.viewer import Viewer
 from api.identity.models import Account, Patient, SessionStage
 from api.identity.sessions import start_session
-from api.identity.viewer import SESSION_COOKIE, Viewer
+from api.identity.viewer import SESSION_COOKIE
 from api.oauth import services, store
 from api.oauth.operation_file import Operation, sha256_of
 from api.oauth.operations import register_operations

@@ -18,10 +18,10 @@ from tortoise import connections
 
 from api.consent.models import TreatingDoctor
 from api.graphql.context import Context
+from api.graphql.viewer import Viewer
 from api.identity.ins import nir_key
 from api.identity.models import Account, AccountStatus, Patient, Professional, Role, SessionStage
 from api.identity.sessions import start_session
-from api.identity.viewer import Viewer
 from api.settings import Settings
 from bench.seed import BERNARD, CAMILLE_NIR, csrf_pair
 from tests.querycount import count_queries
@@ -60,7 +60,7 @@ async def _patient(size: int) -> tuple[Account, Patient]:
 
 
 async def _summary_statements(settings: Settings, account: Account, patient_id: int) -> int:
-    from api.graphql.schema import build_schema
+    from api.root.schema import build_schema
 
     schema = build_schema()
     counts = []

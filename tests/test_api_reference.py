@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from graphql import parse, validate
 
-from api.graphql.schema import schema
+from api.root.schema import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")

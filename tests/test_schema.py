@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from api.graphql.schema import schema
+from api.root.schema import schema
 from web.graphql_client import operations, validate_operations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ def test_record_sections_declare_the_consent_they_need():
 
 
 async def test_production_gives_no_field_suggestions():
-    from api.graphql.schema import build_schema
+    from api.root.schema import build_schema
 
     development = await build_schema(production=False).execute("{ mee }")
     production = await build_schema(production=True).execute("{ mee }")

@@ -1,7 +1,7 @@
 """The validation cache hits for a repeated query (a rule built per request would defeat it)."""
 
 from api.graphql.context import Context
-from api.graphql.schema import build_schema
+from api.root.schema import build_schema
 from api.settings import Settings
 
 

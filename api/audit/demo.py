@@ -21,8 +21,8 @@ from api.audit.models import AccessEvent
 from api.consent.demo import BERNARD, CAMILLE, EMERGENCY_REASON, HADDAD, PAULE, PETIT, ROBERT
 from api.consent.models import EmergencyAccess
 from api.graphql.context import Context
+from api.graphql.viewer import Viewer
 from api.identity.models import Account, Patient, Professional
-from api.identity.viewer import Viewer
 from api.settings import Settings
 
 OPEN_EMERGENCY = """mutation Open($ins: String!, $birthDate: Date!, $reason: String!) {
@@ -96,7 +96,7 @@ async def _already_told(patients: dict[str, Patient], pros: dict[str, Profession
 
 
 async def _run(settings: Settings, account: Account, visit: Visit, patient: Patient) -> None:
-    from api.graphql.schema import schema  # the whole schema: imported when needed only
+    from api.root.schema import schema  # the whole schema: imported when needed only
 
     context = Context(settings=settings, viewer=Viewer(account=account, session=None))
     # Break-glass names the patient by INS and birth date; the others by the record's id.

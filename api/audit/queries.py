@@ -8,6 +8,8 @@ import strawberry
 
 from api.audit.models import AccessEvent
 from api.audit.types import AccessBasis, AccessEventType
+from api.consent.access import OUT_OF_REACH, patient_by_id
+from api.consent.permissions import facts_for
 from api.consent.policy import may_manage_consent, patient_reach
 from api.consent.sections import Basis
 from api.graphql.common import (
@@ -20,9 +22,7 @@ from api.graphql.common import (
 )
 from api.graphql.context import Info
 from api.graphql.errors import ConsentRequired, NotFound
-from api.graphql.permissions import facts_for
 from api.identity.models import Patient
-from api.records.access import OUT_OF_REACH, patient_by_id
 
 
 async def _patient_whose_history_viewer_reads(info: Info, patient_id: int) -> Patient:

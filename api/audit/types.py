@@ -8,8 +8,8 @@ from enum import Enum
 import strawberry
 
 from api.audit.models import AccessEvent, RequestKind
+from api.consent import permissions  # noqa: F401 - registers Section and Action as GraphQL enums
 from api.consent.sections import Action, Section
-from api.graphql import permissions  # noqa: F401 - registers Section and Action as GraphQL enums
 
 
 @strawberry.enum(name="AccessBasis", description="Why someone other than the patient could see "

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import strawberry
 
+from api.consent.access import OUT_OF_REACH, patient_by_id
+from api.consent.permissions import authorize, facts_for, refuse
 from api.consent.policy import may_manage_consent, patient_reach
 from api.consent.sections import Action, Section
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import authorize, facts_for, refuse
 from api.identity.models import Patient
-from api.records.access import OUT_OF_REACH, patient_by_id
 
 
 async def require_manager(info: Info, patient: Patient, action: Action = Action.WRITE) -> None:

@@ -13,8 +13,8 @@ from strawberry.dataloader import DataLoader
 
 from api.consent.facts import Rights, ViewerFacts
 from api.consent.rights import ProfessionalRow, load_facts, load_viewer_facts
+from api.graphql.viewer import Viewer
 from api.identity.models import Patient
-from api.identity.viewer import Viewer
 
 
 class ViewerFactsByAccountIdLoader(DataLoader[int, ViewerFacts]):

@@ -4,7 +4,7 @@ The patient lookup never searches: both traits must match exactly, and any miss 
 INS, wrong birth date, or a patient who blocked the professional) is the same NOT_FOUND,
 reached by the same statements. Misses are claimed per account in the database before the
 lookup runs (``api.identity.throttle``), so the limit holds across processes and requests.
-Break-glass (``api.consent.emergency``) identifies the patient the same way. Practice
+Break-glass (``api.sharing.emergency``) identifies the patient the same way. Practice
 software depositing a document names the patient by INS and all the identity traits
 (``find_patient_by_traits``): a mismatch on any trait is a miss, like an unknown INS.
 """
@@ -17,12 +17,12 @@ from datetime import date, timedelta
 from api import clock
 from api.consent.facts import Rights, ViewerFacts
 from api.consent.loaders import viewer_facts_loader
+from api.consent.permissions import facts_for
 from api.consent.policy import decide
 from api.consent.rights import app_facts
 from api.consent.sections import Action, Refusal, Section
 from api.graphql.context import Info
 from api.graphql.errors import CarnetError, ConsentRequired, NotFound
-from api.graphql.permissions import facts_for
 from api.identity import throttle
 from api.identity.ins import InsError, parse_ins
 from api.identity.invitations import IdentityTraits

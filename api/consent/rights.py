@@ -17,8 +17,8 @@ from api import clock
 from api.consent.facts import AppFacts, EmergencyFacts, GrantFacts, Rights, ViewerFacts
 from api.consent.models import Grant, decode_sections
 from api.consent.sections import Action, Profession, Section
+from api.graphql.viewer import AppIdentity, Viewer
 from api.identity.models import Patient, Professional, Role
-from api.identity.viewer import AppIdentity, Viewer
 
 
 def eighteenth_birthday(birth_date: date) -> datetime:

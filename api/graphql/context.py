@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from api.graphql.errors import NotAuthenticated
-from api.identity.viewer import AppIdentity, Viewer
+from api.graphql.viewer import AppIdentity, Viewer
 from api.settings import Settings
 
 

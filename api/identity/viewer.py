@@ -1,42 +1,15 @@
-"""Who is asking: the signed-in account behind a request, if any."""
+"""Who is asking: loading the signed-in account behind a request, if any (the value type is
+``api.graphql.viewer.Viewer``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from starlette.requests import HTTPConnection
 
-from api.identity.models import Account, Session, SessionStage
+from api.graphql.viewer import Viewer
+from api.identity.models import Session, SessionStage
 from api.identity.sessions import load_session
 
 SESSION_COOKIE = "carnet_session"
-
-
-@dataclass(frozen=True)
-class AppIdentity:
-    """An OAuth app acting for the viewer (bearer requests only).
-
-    ``scopes`` are ``<section>.<action>`` strings; ``patient_id`` is the one record the
-    person connected the app to, or None when it acts for a professional on every record
-    they may reach. ``allowlist``: the app may run only the operations registered for it.
-    """
-
-    client_id: str
-    name: str
-    scopes: frozenset[str]
-    patient_id: int | None
-    allowlist: bool = False
-
-
-@dataclass(frozen=True)
-class Viewer:
-    account: Account
-    session: Session | None
-    app: AppIdentity | None = None
-
-    @property
-    def account_id(self) -> int:
-        return self.account.id
 
 
 async def session_from_request(conn: HTTPConnection, secret_key: str) -> Session | None:

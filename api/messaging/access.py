@@ -2,7 +2,7 @@
 access history.
 
 A conversation the viewer may not see and one that does not exist get the same answer
-(NOT_FOUND, the words of ``api.graphql.permissions.OUT_OF_REACH``).
+(NOT_FOUND, the words of ``api.consent.permissions.OUT_OF_REACH``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import strawberry
 from api.audit.log import record_event
 from api.audit.models import RequestKind
 from api.consent.facts import ConversationFacts, Decision, Rights, ViewerFacts
+from api.consent.permissions import OUT_OF_REACH, facts_for
 from api.consent.sections import Action, Basis
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import ConsentRequired, NotFound
-from api.graphql.permissions import OUT_OF_REACH, facts_for
 from api.messaging.models import Attachment, Conversation
 
 Rule = Callable[[ViewerFacts, Rights, ConversationFacts], Decision]

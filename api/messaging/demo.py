@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api import clock
-from api.documents.storage import storage_for
 from api.identity.models import Patient, Professional
 from api.messaging.models import Conversation
 from api.messaging.services import close_conversation, send_message, start_conversation
+from api.records.documents.storage import storage_for
 from api.settings import Settings
 
 CAMILLE = "2951099126111"

@@ -12,8 +12,8 @@ from tortoise import fields
 from tortoise.models import Model
 
 if TYPE_CHECKING:
-    from api.documents.models import Document
     from api.identity.models import Account, Patient, Professional
+    from api.records.documents.models import Document
 
 
 # One conversation started by a professional with a patient. `last_message_id` orders the

@@ -11,6 +11,8 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from api.audit.log import audited_transaction, discard_writes
+from api.consent.access import patient_by_id
+from api.consent.permissions import authorize, facts_for
 from api.consent.policy import (
     may_close_conversation,
     may_file_attachment,
@@ -19,20 +21,18 @@ from api.consent.policy import (
     may_write_in_conversation,
 )
 from api.consent.sections import Action, Refusal, Section
-from api.documents.content import chunks_of, clean_filename
-from api.documents.problems import DocumentProblems
-from api.documents.storage import storage_for
-from api.documents.types import DocumentType
 from api.graphql.common import UserError
 from api.graphql.context import Info
-from api.graphql.permissions import authorize, facts_for
 from api.identity.models import Professional
 from api.messaging import services
 from api.messaging.access import decide_on, find_attachment, find_conversation, refusal
-from api.messaging.problems import problem
+from api.messaging.messages import problem
 from api.messaging.services import NewFile
 from api.messaging.types import ConversationType
-from api.records.access import patient_by_id
+from api.records.documents.content import chunks_of, clean_filename
+from api.records.documents.messages import DocumentProblems
+from api.records.documents.storage import storage_for
+from api.records.documents.types import DocumentType
 
 ATTACHMENTS = "A PDF, JPEG or PNG of at most 20 MB each, checked like documents; 5 at most."
 

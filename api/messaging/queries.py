@@ -12,8 +12,10 @@ import strawberry
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
+from api.consent.access import patient_by_id
 from api.consent.models import Block
 from api.consent.notifications import patient_name
+from api.consent.permissions import facts_for
 from api.consent.policy import (
     may_list_conversations,
     may_read_conversation,
@@ -22,13 +24,11 @@ from api.consent.policy import (
 from api.consent.sections import Basis
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
-from api.graphql.permissions import facts_for
 from api.identity.models import Professional
 from api.messaging.access import conversation_facts, find_conversation, refusal
 from api.messaging.models import Conversation, ReadState
 from api.messaging.services import has_deposited, unread_of
 from api.messaging.types import ConversationPatientType, ConversationType
-from api.records.access import patient_by_id
 
 
 def _cursor(item: ConversationType) -> str:

@@ -18,12 +18,12 @@ from api.audit.models import RequestKind
 from api.consent.policy import may_read_conversation
 from api.consent.rights import load_rights, load_viewer_facts
 from api.consent.sections import Action, Basis
-from api.documents.content import content_disposition, download_filename
-from api.documents.storage import storage_for
 from api.graphql.common import is_number_text
 from api.identity.viewer import viewer_from_request
 from api.messaging.access import conversation_facts
 from api.messaging.models import Attachment, Conversation
+from api.records.documents.content import content_disposition, download_filename
+from api.records.documents.storage import storage_for
 from api.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -26,19 +26,19 @@ from api.consent.notifications import (
     patient_recipients,
     professional_name,
 )
-from api.documents.content import CheckedFile, check_stream
-from api.documents.models import Document
-from api.documents.problems import DocumentProblem, DocumentProblems
-from api.documents.services import DocumentDetails, Transaction, add_document
-from api.documents.storage import Storage
 from api.identity.models import Patient, Professional
-from api.messaging.models import Attachment, Conversation, Message, ReadState
-from api.messaging.problems import (
+from api.messaging.messages import (
     MAX_ATTACHMENTS,
     clean_body,
     clean_subject,
     problem,
 )
+from api.messaging.models import Attachment, Conversation, Message, ReadState
+from api.records.documents.content import CheckedFile, check_stream
+from api.records.documents.messages import DocumentProblem, DocumentProblems
+from api.records.documents.models import Document
+from api.records.documents.services import DocumentDetails, Transaction, add_document
+from api.records.documents.storage import Storage
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Periodic notices, each given once: grants ending within 7 days, held-back documents
-now visible. The held-back two-week notice is api.consent.notifications'
+now visible. The held-back two-week notice is api.records.documents.held_back
 `send_due_held_back_notices`, scheduled next to these (api.notify.queue).
 
 Each notice writes its key in NoticeGiven in the same transaction as its notifications: a
@@ -23,9 +23,9 @@ from api.consent.notifications import (
     patient_recipients,
     professional_name,
 )
-from api.documents.models import Document
 from api.identity.models import Patient, Professional
 from api.notify.models import NoticeGiven
+from api.records.documents.models import Document
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.testing import InMemoryConnector
 
-from api.consent.notifications import send_due_held_back_notices
 from api.notify import delivery, events
+from api.records.documents.held_back import send_due_held_back_notices
 from api.settings import Settings
 
 log = logging.getLogger(__name__)

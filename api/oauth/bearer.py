@@ -5,7 +5,7 @@ from __future__ import annotations
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
 from starlette.responses import JSONResponse
 
-from api.identity.viewer import AppIdentity, Viewer
+from api.graphql.viewer import AppIdentity, Viewer
 from api.oauth import store
 from api.oauth.records import TokenRecord
 from api.oauth.scopes import split_scopes

@@ -13,8 +13,8 @@ from api import clock
 from api.consent.notifications import notify_app_connected
 from api.consent.policy import may_manage_consent
 from api.consent.rights import load_rights, load_viewer_facts
+from api.graphql.viewer import Viewer
 from api.identity.models import Patient, Role
-from api.identity.viewer import Viewer
 from api.oauth.models import AppConnection, OAuthApp, OAuthToken
 from api.oauth.scopes import join_scopes, split_scopes
 from api.oauth.tokens import digest

@@ -11,14 +11,14 @@ from datetime import date
 
 import strawberry
 
+from api.consent.permissions import facts_for, section_field
 from api.consent.policy import represents
 from api.consent.sections import Section
-from api.documents.types import PatientDocumentsFields
 from api.graphql.context import Info
-from api.graphql.permissions import facts_for, section_field
 from api.identity import models
 from api.identity.types import IdentityType
 from api.records.directives.types import PatientDirectivesFields
+from api.records.documents.types import PatientDocumentsFields
 from api.records.entries.types import PatientEntriesFields
 from api.records.measurements.types import PatientMeasurementsFields
 

@@ -55,9 +55,10 @@ class BodyLimit:
 
 def route_limits(*, upload_bytes: int) -> tuple[BodyLimit, ...]:
     """The cap of each route that needs another than FORM_BODY_BYTES; `upload_bytes` is
-    the documents' own cap (api.documents.limits), given by the app that composes both."""
+    the documents' own cap (api.records.documents.limits), given by the app that composes both."""
     return (
-        # api.documents.routes refuses with the same cap and sends the person back to the form.
+        # api.records.documents.routes refuses with the same cap and sends the person back to
+        # the form.
         BodyLimit("/documents/upload", None),
         BodyLimit("/graphql", upload_bytes, multipart_only=True),  # uploadDocument
         BodyLimit("/pro/deposit", upload_bytes, multipart_only=True),  # the workspace's deposit

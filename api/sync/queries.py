@@ -12,12 +12,12 @@ from __future__ import annotations
 import strawberry
 
 from api import clock
+from api.consent.permissions import OUT_OF_REACH, facts_for
 from api.consent.policy import patient_reach
 from api.consent.sections import Action
 from api.graphql.common import Page, build_page, page_size, parse_id
 from api.graphql.context import Info
 from api.graphql.errors import ConsentRequired, NotFound
-from api.graphql.permissions import OUT_OF_REACH, facts_for
 from api.identity.models import Patient
 from api.sync.feed import (
     Position,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from api.graphql.permissions import SectionEnum
+from api.consent.permissions import SectionEnum
 from api.sync.feed import section_of
 from api.sync.models import Change, ChangeKind
 

@@ -15,8 +15,8 @@ from tortoise import connections
 
 from api.audit.log import record_event
 from api.audit.models import AccessEvent, RequestKind
-from api.consent.grants import designate_treating_doctor, grant_access
 from api.consent.sections import Action, Basis, Section
+from api.consent.services import designate_treating_doctor, grant_access
 from api.identity.models import Patient, Professional
 from api.settings import PROJECT_ROOT, Settings
 

@@ -12,11 +12,11 @@ import strawberry
 from api.audit.extension import AccessLogExtension
 from api.audit.log import audited_transaction, discard_writes
 from api.audit.models import AccessEvent
+from api.consent.permissions import authorize, section_field
 from api.consent.sections import Action, Section
 from api.graphql.context import Context, Info
-from api.graphql.permissions import authorize, section_field
+from api.graphql.viewer import Viewer
 from api.identity.models import Patient
-from api.identity.viewer import Viewer
 from api.settings import Settings
 from tests.audit.conftest import chain_of, make_treating_doctor
 from tests.factories import graphql, make_patient, make_professional, sign_in

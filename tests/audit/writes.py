@@ -17,8 +17,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 
 from api.audit import log
 from api.audit.models import AccessEvent
-from api.consent.grants import grant_access
 from api.consent.sections import Section
+from api.consent.services import grant_access
 from api.identity.models import Patient, Professional
 
 

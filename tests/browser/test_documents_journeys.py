@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from api.documents.samples import pdf, png
+from api.records.documents.samples import pdf, png
 
 pytestmark = pytest.mark.browser
 

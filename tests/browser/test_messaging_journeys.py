@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from api.documents.samples import png
+from api.records.documents.samples import png
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from api.documents.samples import pdf
+from api.records.documents.samples import pdf
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ from tortoise.backends.base.client import TransactionalDBClient
 
 from api import clock
 from api.consent.models import EmergencyAccess, Grant, Notification
-from api.documents.models import Document
 from api.identity.models import Account, Patient, Role
+from api.records.documents.models import Document
 from api.settings import Settings
 from tests.audit.writes import fail_after, failed, history_of, watch_history
 from tests.consent.support import GRANT, OPEN_EMERGENCY, Session, pid, session, traits

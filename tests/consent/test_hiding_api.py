@@ -6,7 +6,7 @@ import uuid
 from datetime import date, timedelta
 
 from api import clock
-from api.documents.models import Document
+from api.records.documents.models import Document
 from tests.consent.support import DESIGNATE, GRANT, codes, pid, session
 from tests.factories import make_patient, make_professional
 

@@ -14,8 +14,8 @@ import httpx
 from api import clock
 from api.audit.models import AccessEvent
 from api.consent.sections import Section
-from api.documents.models import Document
 from api.identity.models import Patient, Professional
+from api.records.documents.models import Document
 from api.records.entries.models import Allergy
 from api.records.measurements.models import Measurement
 from api.records.provenance import stamp_created

@@ -6,9 +6,9 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from api.consent.models import Notification, NotificationKind
-from api.consent.notifications import send_due_held_back_notices
-from api.documents.models import Document
 from api.identity.models import Role
+from api.records.documents.held_back import send_due_held_back_notices
+from api.records.documents.models import Document
 from tests.consent.support import pid, session
 from tests.factories import make_account, make_patient, make_professional
 

@@ -37,10 +37,10 @@ from strawberry.types import ExecutionResult
 
 from api import clock
 from api.graphql.context import Context
-from api.graphql.schema import schema
+from api.graphql.viewer import Viewer
 from api.identity.models import Account
-from api.identity.viewer import Viewer
 from api.records.entries.models import Allergy
+from api.root.schema import schema
 from api.settings import Settings
 from tests.consent.reference_model import SECTIONS, Access, Person, World, access
 from tests.consent.world import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.consent.rights import load_rights_many
 from api.consent.sections import Section
-from api.identity.viewer import Viewer
+from api.graphql.viewer import Viewer
 from tests.consent.support import patients_granting, session
 from tests.factories import make_professional
 from tests.querycount import count_queries

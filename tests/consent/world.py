@@ -23,10 +23,10 @@ from api.consent.models import (
     encode_sections,
 )
 from api.consent.sections import Section
-from api.documents.models import Document
 from api.identity.ins import nir_key
 from api.identity.models import Account, AccountStatus, Guardianship, Patient, Professional, Role
 from api.records.directives.models import Directives
+from api.records.documents.models import Document
 from api.records.entries.models import (
     Allergy,
     HistoryEntry,

@@ -13,7 +13,7 @@ from api.graphql.cost import (
     actual_cost,
     requested_cost,
 )
-from api.graphql.schema import schema
+from api.root.schema import schema
 from web.graphql_client import operations
 
 

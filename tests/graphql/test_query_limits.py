@@ -5,7 +5,7 @@ from __future__ import annotations
 from api.graphql.common import MAX_PAGE_SIZE
 from api.graphql.cost import MAX_QUERY_COST
 from api.graphql.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
-from api.graphql.schema import MAX_BATCH_OPERATIONS
+from api.root.schema import MAX_BATCH_OPERATIONS
 from tests.graphql.callers import Caller, codes
 
 LIMIT_CODES = {"QUERY_TOO_DEEP", "TOO_MANY_ALIASES", "TOO_MANY_TOKENS", "QUERY_TOO_COSTLY",

@@ -9,9 +9,9 @@ from typing import Any
 from api import clock
 from api.consent.models import Block, Grant, TreatingDoctor, encode_sections
 from api.consent.sections import Section
-from api.documents.samples import pdf
 from api.identity.models import Patient, Professional
 from api.identity.viewer import SESSION_COOKIE
+from api.records.documents.samples import pdf
 from api.security import csrf as csrf_module
 from tests.consent.support import Session
 

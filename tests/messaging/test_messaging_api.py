@@ -9,10 +9,10 @@ import pytest
 from api import clock
 from api.consent.models import EmergencyAccess, Notification, NotificationKind
 from api.consent.notifications import notification_text
-from api.documents.models import Document
-from api.documents.samples import pdf
 from api.identity.models import Account, Role
 from api.messaging.models import Attachment, Conversation, Message
+from api.records.documents.models import Document
+from api.records.documents.samples import pdf
 from tests.consent.support import session
 from tests.factories import make_account, make_patient, make_professional
 from tests.messaging.support import (

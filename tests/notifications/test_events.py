@@ -1,7 +1,7 @@
 """Each notification kind is created once, by the path where it happens: the periodic
 notices (grant ending, held-back document visible, the two-week held-back notice) and an
 app connected on the consent screen. Deposits and emergency access have their own tests
-(tests/documents/test_deposit.py, tests/consent/test_emergency_api.py)."""
+(tests/records/documents/test_deposit.py, tests/consent/test_emergency_api.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from procrastinate.testing import InMemoryConnector
 from api import clock
 from api.consent.models import Grant, GrantEndReason, Notification, NotificationKind
 from api.consent.notifications import notification_text
-from api.documents.models import Document
 from api.identity.models import Account, Patient, Professional
 from api.notify import events, queue
+from api.records.documents.models import Document
 from api.settings import Settings
 from tests.factories import make_account, make_patient, make_professional, sign_in
 from tests.notifications.support import T0

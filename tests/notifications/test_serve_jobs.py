@@ -19,10 +19,10 @@ from api.identity.models import Account
 from api.notify.preferences import set_mail_kinds
 from api.settings import Settings
 from tests.consent.support import session
-from tests.documents.test_deposit import _deposit, _handle
 from tests.factories import make_patient, make_professional
 from tests.live_server import free_port, wait_until_up
 from tests.notifications.support import MailServer, wait_for
+from tests.records.documents.test_deposit import _deposit, _handle
 
 pytestmark = pytest.mark.db
 SWEEP_SECONDS = 10

@@ -16,8 +16,8 @@ import httpx
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from api.graphql.viewer import Viewer
 from api.identity.models import Account, Patient, Role
-from api.identity.viewer import Viewer
 from api.oauth import services, store
 from api.records.entries.models import Allergy, Treatment
 from tests.factories import csrf_from

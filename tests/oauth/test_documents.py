@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from api.audit.models import AccessEvent
 from api.identity.models import Account
-from tests.documents.helpers import PDF_BYTES, UPLOAD, multipart_operation
 from tests.factories import make_patient, sign_in
 from tests.oauth.support import app_client, connect_app, register
+from tests.records.documents.helpers import PDF_BYTES, UPLOAD, multipart_operation
 
 
 async def test_an_app_uploads_and_downloads_a_document_with_its_token(

@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from api.graphql.schema import schema
 from api.identity.models import Account
 from api.oauth.operation_file import Operation, read_operations, sha256_of
 from api.oauth.operations import register_operations
+from api.root.schema import schema
 from api.security import csrf
 from api.settings import Settings
 from tests.factories import make_patient, sign_in

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 
 from api.consent.lookup import lookup_key
-from api.documents.models import Document
 from api.identity.models import Account, AttemptThrottle, Patient, Professional
-from tests.documents.helpers import PDF_BYTES, multipart_operation
+from api.records.documents.models import Document
 from tests.factories import make_patient, make_professional, sign_in
 from tests.oauth.support import app_client, bearer_query, codes, connect_app, register
+from tests.records.documents.helpers import PDF_BYTES, multipart_operation
 
 FIND = """query($ins: String!, $birthDate: Date!) {
   findPatient(ins: $ins, birthDate: $birthDate) { handle patient { id } } }"""

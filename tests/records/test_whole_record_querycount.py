@@ -4,8 +4,8 @@ import uuid
 from datetime import date
 
 from api import clock
-from api.documents.models import Document
 from api.identity.models import Account
+from api.records.documents.models import Document
 from tests.factories import graphql, make_patient, sign_in
 from tests.querycount import count_queries
 

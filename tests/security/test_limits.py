@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import pytest
 from starlette.routing import Route
 
-from api.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
 from api.graphql.limits import MAX_QUERY_CHARS
 from api.identity.models import Account
+from api.records.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
 from api.security.limits import (
     FORM_BODY_BYTES,
     GRAPHQL_BODY_BYTES,

@@ -12,7 +12,7 @@ from api.identity.models import Patient, Professional
 from api.identity.viewer import SESSION_COOKIE
 from api.security import csrf
 from tests.consent.support import Session
-from tests.documents.helpers import PDF_BYTES, multipart_operation
+from tests.records.documents.helpers import PDF_BYTES, multipart_operation
 
 CHANGES = """
 query Changes($patientId: ID!, $after: String, $first: Int) {

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from api import clock
-from api.documents.models import Document
 from api.identity.viewer import SESSION_COOKIE
+from api.records.documents.models import Document
 from api.sync.models import Change
 from tests.consent.support import session
-from tests.documents.helpers import PDF_BYTES
 from tests.factories import make_patient
+from tests.records.documents.helpers import PDF_BYTES
 from tests.sync.support import ADD_ALLERGY, CHANGES, changes_of, codes, uploaded_id
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from api import clock
 from api.audit.models import AccessEvent
 from api.consent.sections import Section
-from api.documents.models import Document
 from api.identity.models import Role
+from api.records.documents.models import Document
 from tests.consent.support import BLOCK, REVOKE, session
 from tests.factories import make_account, make_patient, make_professional
 from tests.sync.support import ADD_ALLERGY, CHANGES, changes_of, codes, grant, uploaded_id

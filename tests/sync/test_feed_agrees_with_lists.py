@@ -10,17 +10,17 @@ import pytest
 from api import clock
 from api.consent.models import TreatingDoctor
 from api.consent.sections import Section
-from api.documents.loaders import item_facts as document_facts
 from api.identity.models import Account, Patient, Role
 from api.interop.terminology import document_type
+from api.records.documents.loaders import item_facts as document_facts
 from api.records.entries.models import Allergy
 from api.records.entries.services import item_facts as entry_facts
 from api.records.provenance import stamp_created
 from api.sync.journal import record_change
 from api.sync.models import ChangeKind
 from tests.consent.support import session
-from tests.documents.helpers import make_document
 from tests.factories import make_account, make_patient, make_professional
+from tests.records.documents.helpers import make_document
 from tests.sync.support import CHANGES, grant
 
 LISTS = """

@@ -10,14 +10,14 @@ import pytest
 
 from api import clock
 from api.consent.sections import Section
-from api.documents.models import Document
-from api.documents.samples import pdf
+from api.records.documents.models import Document
+from api.records.documents.samples import pdf
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.measurements.models import Measurement
 from api.sync.models import Change, IdempotencyKey
 from tests.consent.support import session
-from tests.documents.helpers import PDF_BYTES, stored_files
 from tests.factories import make_patient, make_professional
+from tests.records.documents.helpers import PDF_BYTES, stored_files
 from tests.records.entries.helpers import SECTIONS
 from tests.sync.support import ADD_ALLERGY, ADD_MEASUREMENT, codes, grant, upload
 

@@ -8,9 +8,9 @@ from api.identity.models import Patient
 from api.sync.journal import record_change
 from api.sync.models import ChangeKind
 from tests.consent.support import session
-from tests.documents.helpers import make_document
 from tests.factories import make_patient, make_professional
 from tests.querycount import count_queries
+from tests.records.documents.helpers import make_document
 from tests.sync.support import ADD_ALLERGY, CHANGES, grant
 
 

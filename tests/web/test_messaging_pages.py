@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from api.consent.models import TreatingDoctor
-from api.documents.models import Document
 from api.messaging.models import Conversation, Message
+from api.records.documents.models import Document
 from tests.factories import make_patient, make_professional
 from tests.messaging.support import PDF_BYTES, designate
 from tests.web.patient.sharing_support import HTMX, Person, person, text_of

@@ -13,10 +13,10 @@ import pytest
 from api import clock
 from api.consent.models import Grant, Notification, NotificationKind, encode_sections
 from api.consent.sections import Section
-from api.documents.models import Document
-from api.documents.samples import pdf
 from api.identity.ins import nir_key
 from api.identity.models import Account, Patient, Professional
+from api.records.documents.models import Document
+from api.records.documents.samples import pdf
 from api.settings import Settings
 from tests.factories import make_patient, make_professional, sign_in
 

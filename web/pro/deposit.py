@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.documents.routes import typed_date
 from api.graphql.common import is_number_text
 from api.identity.models import Role
+from api.records.documents.routes import typed_date
 from web import graphql_client
 from web.forms import form_handler, see_other, text
 from web.guards import signed_in

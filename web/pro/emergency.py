@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.consent.emergency import MIN_REASON_LENGTH
 from api.consent.policy import EMERGENCY_PROFESSIONS
-from api.documents.routes import typed_date
 from api.identity.models import Role
+from api.records.documents.routes import typed_date
+from api.sharing.emergency import MIN_REASON_LENGTH
 from web import graphql_client
 from web.forms import form_handler, see_other, text
 from web.guards import signed_in

@@ -13,15 +13,15 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
+from api.consent.permissions import facts_for
 from api.consent.policy import decide
 from api.consent.sections import Action, Section
-from api.documents.loaders import item_facts
-from api.documents.models import Document
 from api.graphql.common import is_number_text
 from api.graphql.context import Context, Info
-from api.graphql.permissions import facts_for
 from api.identity.models import Patient
 from api.records.directives.messages import Problem
+from api.records.documents.loaders import item_facts
+from api.records.documents.models import Document
 
 
 class DocumentByIdLoader(DataLoader[int, Document | None]):

@@ -10,14 +10,14 @@ import strawberry
 
 from api import clock
 from api.audit.log import audited_change
+from api.consent.access import authorized_patient
+from api.consent.permissions import OUT_OF_REACH, authorize
 from api.consent.policy import open_statements
 from api.consent.sections import Action, Section
 from api.graphql.common import UserError
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
-from api.graphql.permissions import OUT_OF_REACH, authorize
 from api.identity.models import Patient
-from api.records.access import authorized_patient
 from api.records.directives import services
 from api.records.directives.links import link_problems, readable_document_id
 from api.records.directives.messages import Problem, user_errors

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from api import clock
+from api.consent.permissions import section_field
 from api.consent.policy import Statement, open_statements
 from api.consent.sections import Section
 from api.graphql.context import Info
-from api.graphql.permissions import section_field
 from api.records.directives.links import readable_document_id
 from api.records.directives.loaders import directives_loader
 from api.records.directives.models import Directives

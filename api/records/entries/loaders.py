@@ -26,12 +26,12 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from api import per_patient
+from api.consent.permissions import facts_for
 from api.consent.policy import ItemFacts, Rights, ViewerFacts, decide
 from api.consent.sections import Action, Section
 from api.graphql.common import Page, build_page, decode_cursor, encode_cursor, page_size
 from api.graphql.context import Context, Info
 from api.graphql.errors import CarnetError
-from api.graphql.permissions import facts_for
 from api.identity.models import Patient
 from api.ids import number_from_text
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination

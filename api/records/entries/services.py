@@ -13,11 +13,11 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 
 from api.audit.log import audited_transaction, discard_writes
+from api.consent.access import authorized_item, authorized_patient
 from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
 from api.graphql.context import Info
 from api.identity.models import Patient
-from api.records.access import authorized_item, authorized_patient
 from api.records.entries import validation
 from api.records.entries.loaders import visible_entries
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination

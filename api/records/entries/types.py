@@ -6,10 +6,10 @@ from datetime import date
 
 import strawberry
 
+from api.consent.permissions import section_field
 from api.consent.sections import Section
 from api.graphql.common import Page
 from api.graphql.context import Info
-from api.graphql.permissions import section_field
 from api.identity.models import Patient
 from api.interop import terminology
 from api.interop.queries import ConceptType

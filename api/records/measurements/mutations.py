@@ -7,10 +7,10 @@ from datetime import datetime
 import strawberry
 
 from api.audit.log import audited_transaction, discard_writes
+from api.consent.access import authorized_patient
 from api.consent.sections import Action, Section
 from api.graphql.common import UserError
 from api.graphql.context import Info
-from api.records.access import authorized_patient
 from api.records.measurements import services
 from api.records.measurements.messages import Problem, user_errors
 from api.records.measurements.models import Measurement

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
+from api.consent.permissions import section_field
 from api.consent.sections import Section
 from api.graphql.common import Page, page_of, page_size
 from api.graphql.context import Info
-from api.graphql.permissions import section_field
 from api.records.measurements import bmi, kinds
 from api.records.measurements.loaders import (
     MAX_SERIES_POINTS,

@@ -5,7 +5,6 @@ import pytest
 from api import clock
 from api.identity.models import Role
 from api.records.directives.models import Directives
-from tests.documents.helpers import make_document
 from tests.factories import make_account, make_patient, sign_in
 from tests.records.directives.support import (
     CLEAR,
@@ -16,6 +15,7 @@ from tests.records.directives.support import (
     save,
     signed_in_patient,
 )
+from tests.records.documents.helpers import make_document
 
 TRUSTED = {"name": "Paul Teston", "relation": "frère", "phone": "06 12 34 56 78",
            "email": "paul@example.fr"}

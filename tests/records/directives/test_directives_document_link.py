@@ -11,9 +11,9 @@ from api.consent.sections import Section
 from api.identity.models import Patient, Professional
 from api.records.directives.models import Directives
 from tests.consent.support import Session, session
-from tests.documents.helpers import make_document
 from tests.factories import make_patient, make_professional
 from tests.records.directives.support import FIELDS, SAVE
+from tests.records.documents.helpers import make_document
 
 READ = f"""query($id: ID!) {{ patient(id: $id) {{ directives {{ {FIELDS} }} }} }}"""
 

@@ -13,8 +13,8 @@ import pytest
 from api import clock
 from api.identity.models import Account
 from api.settings import Settings
-from tests.documents.helpers import PDF_BYTES
 from tests.factories import make_patient, sign_in
+from tests.records.documents.helpers import PDF_BYTES
 from tests.records.entries.helpers import Signed, own_page
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -9,9 +9,9 @@ from typing import Any
 
 from api import clock
 from api.records.directives.models import Directives
-from tests.documents.helpers import make_document
 from tests.factories import make_patient
 from tests.records.directives.support import MINE, Person, save, signed_in_patient
+from tests.records.documents.helpers import make_document
 
 HTMX = {"HX-Request": "true"}
 

@@ -9,14 +9,14 @@ from typing import Any
 import httpx
 import pytest
 
-from api.documents.content import MAX_FILE_BYTES
-from api.documents.models import Document
-from api.documents.samples import pdf, png
 from api.identity.models import Account
+from api.records.documents.content import MAX_FILE_BYTES
+from api.records.documents.models import Document
+from api.records.documents.samples import pdf, png
 from api.settings import Settings
-from tests.documents.helpers import Signed, make_document, stored_files
 from tests.factories import make_patient, make_professional, sign_in
 from tests.querycount import count_queries
+from tests.records.documents.helpers import Signed, make_document, stored_files
 
 PDF = pdf("Compte rendu", ["Tout va bien."])
 

@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 
-from api.documents.models import Document
 from api.identity.models import Account, Patient
+from api.records.documents.models import Document
 from api.records.measurements.models import Measurement
 from api.settings import Settings
-from tests.documents.helpers import make_document
 from tests.factories import make_patient, sign_in
+from tests.records.documents.helpers import make_document
 from tests.records.entries import helpers as entries
 from tests.records.measurements.support import store
 

@@ -43,15 +43,19 @@ from api.consent.facts import (
     EmergencyFacts,
     GrantFacts,
     ItemFacts,
+    RelationFilter,
     Rights,
     ViewerFacts,
 )
 from api.consent.matrix import MATRIX
 from api.consent.relation import (
+    SHARING_BASES,
     may_manage_consent,
     may_open_emergency_access,
     patient_reach,
     represents,
+    shared_records_filter,
+    shares_record,
 )
 from api.consent.routes import EMERGENCY_PROFESSIONS, active_routes, refused
 from api.consent.sections import Action, Basis, Refusal, Section
@@ -63,6 +67,7 @@ __all__ = [
     "EMERGENCY_PROFESSIONS",
     "HELD_BACK_NOTICE_DELAY",
     "MINIMUM_AGE",
+    "SHARING_BASES",
     "AppFacts",
     "ConversationFacts",
     "Decision",
@@ -71,6 +76,7 @@ __all__ = [
     "EmergencyFacts",
     "GrantFacts",
     "ItemFacts",
+    "RelationFilter",
     "Rights",
     "Statement",
     "ViewerFacts",
@@ -90,6 +96,8 @@ __all__ = [
     "open_statements",
     "patient_reach",
     "represents",
+    "shared_records_filter",
+    "shares_record",
 ]
 
 HELD_BACK_NOTICE_DELAY = timedelta(weeks=2)

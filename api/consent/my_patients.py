@@ -1,8 +1,10 @@
 """A professional's view of the records shared with them: what each one lets them do, and
 when they last opened it.
 
-What a professional may do in a record is asked of the policy (``decide`` per section and
-action, on the facts loaded once per request), never worked out here. The list is ordered
+Which records are listed is the policy's sharing rule (``shared_records_filter``, in SQL
+through ``api.consent.sharing``); what a professional may do in each is asked of the policy
+(``decide`` per section and action, on the facts loaded once per request), never worked out
+here. The list is ordered
 by the professional's own last access, newest first; records never opened come last, the
 most recently shared first. It costs a fixed number of statements whatever its length:
 the relations, the last accesses, the page's patients, then the rights of the page.

@@ -189,7 +189,6 @@ def held_back_notice_due(held_back_since: datetime, now: datetime) -> bool:
     return now >= held_back_since + HELD_BACK_NOTICE_DELAY
 
 
-
 # --- Secure messaging ------------------------------------------------------------------
 #
 # Who may start a conversation is a question about the relation; once started, a

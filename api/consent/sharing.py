@@ -11,6 +11,7 @@ before counting. Tests check, relation by relation, that the database lists exac
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
@@ -44,8 +45,10 @@ def shared_designations(rule: RelationFilter) -> QuerySet[TreatingDoctor]:
 
 def shared_condition(rule: RelationFilter, field: str = "id") -> Q:
     """The condition on ``field`` (a patient id) that admits exactly the shared records."""
-    return Q(**{f"{field}__in": Subquery(shared_grants(rule).values("patient_id"))}) | Q(
-        **{f"{field}__in": Subquery(shared_designations(rule).values("patient_id"))})
+    granted: dict[str, Any] = {f"{field}__in": Subquery(shared_grants(rule).values("patient_id"))}
+    designated: dict[str, Any] = {
+        f"{field}__in": Subquery(shared_designations(rule).values("patient_id"))}
+    return Q(**granted) | Q(**designated)
 
 
 def _blocked(account_id: int) -> Subquery:

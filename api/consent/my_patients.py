@@ -82,8 +82,9 @@ class SharedRecordType:
 
 def emergency_until(viewer: ViewerFacts, rights: Rights) -> datetime | None:
     """The end of the break-glass access, when it is what opens some section now."""
-    opened = any(decide(viewer, rights, section, Action.READ).basis is Basis.EMERGENCY
-                 for section in Section)
+    decisions = [decide(viewer, rights, section, Action.READ) for section in Section]
+    # Through an app (the professional's software), the basis the professional acts on.
+    opened = any((d.delegated_basis or d.basis) is Basis.EMERGENCY for d in decisions)
     return rights.emergency.expires_at if opened and rights.emergency else None
 
 

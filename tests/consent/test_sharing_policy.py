@@ -1,5 +1,6 @@
 """``shared_records_filter`` (what lists filter in SQL) agrees with ``shares_record``, the
-policy's decision on one record, on random facts; no database."""
+policy's decision on one record, on random facts; what a shared record says of the relation
+reads the policy's decisions. No database."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from api.consent import (
+    Action,
     AppFacts,
     EmergencyFacts,
     GrantFacts,
@@ -19,6 +21,7 @@ from api.consent import (
     shared_records_filter,
     shares_record,
 )
+from api.consent.my_patients import emergency_until
 
 NOW = datetime(2025, 3, 15, 12, 0, tzinfo=UTC)
 OFFSETS = st.sampled_from([timedelta(hours=h) for h in (-48, -1, 0, 1, 48)])
@@ -54,3 +57,13 @@ def test_a_grant_is_live_until_it_expires_or_is_revoked() -> None:
     assert grant.live_at(NOW) and not grant.live_at(NOW + timedelta(hours=1))
     revoked = GrantFacts(grant.sections, False, grant.expires_at, revoked_at=NOW)
     assert not revoked.live_at(NOW) and revoked.live_at(NOW - timedelta(seconds=1))
+
+
+def test_the_end_of_an_emergency_access_shows_through_the_professionals_software() -> None:
+    emergency = EmergencyFacts(NOW - timedelta(hours=1), NOW + timedelta(hours=3))
+    physician = ViewerFacts(7, Profession.EMERGENCY_PHYSICIAN)
+    alone = Rights(patient_id=1, now=NOW, emergency=emergency)
+    every_read = AppFacts(frozenset((section, Action.READ) for section in Section))
+    through_app = Rights(patient_id=1, now=NOW, emergency=emergency, app=every_read)
+    assert emergency_until(physician, alone) == emergency.expires_at
+    assert emergency_until(physician, through_app) == emergency.expires_at

@@ -25,7 +25,7 @@ from tortoise.functions import Max
 from api import clock
 from api.audit.models import AccessEvent
 from api.consent.facts import RelationFilter, Rights, ViewerFacts
-from api.consent.policy import decide, shared_records_filter
+from api.consent.policy import decide, grant_expired_at, shared_records_filter
 from api.consent.sections import Action, Basis, Section
 from api.consent.sharing import shared_condition, shared_designations, shared_grants
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
@@ -94,13 +94,9 @@ def section_accesses(viewer: ViewerFacts, rights: Rights) -> list[SectionAccessT
     for section in Section:
         read = decide(viewer, rights, section, Action.READ)
         write = decide(viewer, rights, section, Action.WRITE)
-        ended = None
         # An expired grant of the viewer's own explains the refusal, whatever else is
-        # current; a revoked one reads as "not shared", a block never reaches here.
-        if not read.allowed and not read.not_found:
-            ends = [g.expires_at for g in rights.grants
-                    if section in g.sections and not g.was_revoked() and g.expires_at <= rights.now]
-            ended = max(ends) if ends else None
+        # current; a block never reaches here.
+        ended = None if read.allowed or read.not_found else grant_expired_at(rights, section)
         accesses.append(SectionAccessType(section=section, read=read.allowed,
                                           write=write.allowed, ended_at=ended))
     return accesses

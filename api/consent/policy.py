@@ -50,6 +50,7 @@ from api.consent.facts import (
 from api.consent.matrix import MATRIX
 from api.consent.relation import (
     SHARING_BASES,
+    grant_expired_at,
     may_manage_consent,
     may_open_emergency_access,
     patient_reach,
@@ -83,6 +84,7 @@ __all__ = [
     "decide",
     "default_held_back_until",
     "document_visibility",
+    "grant_expired_at",
     "held_back_notice_due",
     "may_close_conversation",
     "may_file_attachment",

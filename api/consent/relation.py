@@ -72,6 +72,18 @@ def shared_records_filter(viewer: ViewerFacts, now: datetime) -> RelationFilter:
     )
 
 
+def grant_expired_at(rights: Rights, section: Section) -> datetime | None:
+    """When the viewer's last grant on ``section`` ran out, if one did by ``rights.now``.
+
+    Explains a refused section ("shared until ..."); a grant that was revoked ended by the
+    patient's choice and reads as never shared.
+    """
+    ends = [grant.expires_at for grant in rights.grants
+            if section in grant.sections and not grant.was_revoked()
+            and not grant.live_at(rights.now)]
+    return max(ends, default=None)
+
+
 def may_manage_consent(viewer: ViewerFacts, rights: Rights) -> Decision:
     """May the viewer grant and revoke access, designate, block, hide, or change settings?
 

@@ -27,15 +27,13 @@ def manages(action: Action) -> Question:
     return question
 
 
-async def require_manager(info: Info, patient: Patient, action: Action = Action.WRITE,
-                          *, noted: bool = True) -> None:
+async def require_manager(info: Info, patient: Patient, action: Action = Action.WRITE) -> None:
     """Only the patient, or a parent until the 18th birthday, manages the record's consent.
 
     A professional is refused even with a write grant on identity, and nothing is noted
     for them: a refusal reads nothing.
     """
-    await authorize(info, patient, Section.IDENTITY, action, question=manages(action),
-                    noted=noted)
+    await authorize(info, patient, Section.IDENTITY, action, question=manages(action))
 
 
 async def managed_patient(

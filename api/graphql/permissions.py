@@ -73,7 +73,8 @@ async def authorize(
     question is ``decide`` on the section (or ``item``) unless ``question`` names another of
     its decisions (managing the consent, finding the record by a lookup). ``noted=False``
     only for answers that read nothing of the record's health data (the access history
-    itself: reading who accessed adds nothing to it). ``out_of_reach`` words NOT_FOUND.
+    itself: reading who accessed adds nothing to it; a check before a write).
+    ``out_of_reach`` words NOT_FOUND.
     """
     viewer, rights = await facts_for(info.context, patient)
     if question is None:

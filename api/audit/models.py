@@ -32,7 +32,6 @@ class RequestKind(StrEnum):
     EMERGENCY_OPEN = "emergency_open"
     EMERGENCY_REFUSED = "emergency_refused"  # break-glass refused: the patient opposed it
     DEPOSIT = "deposit"
-    EXPORT = "export"
     MESSAGES = "messages"  # a professional (or a parent) read messages of a conversation
 
 

@@ -8,10 +8,10 @@ import strawberry
 
 from api.audit.models import AccessEvent
 from api.audit.types import AccessBasis, AccessEventType
-from api.consent.access import OUT_OF_REACH, patient_by_id
-from api.consent.permissions import facts_for
-from api.consent.policy import may_manage_consent, patient_reach
-from api.consent.sections import Basis
+from api.consent.access import patient_by_id
+from api.consent.permissions import authorize
+from api.consent.policy import may_manage_consent
+from api.consent.sections import Action, Basis, Section
 from api.graphql.common import (
     Page,
     decode_number_cursor,
@@ -21,7 +21,6 @@ from api.graphql.common import (
     parse_id,
 )
 from api.graphql.context import Info
-from api.graphql.errors import ConsentRequired, NotFound
 from api.identity.models import Patient
 
 
@@ -29,20 +28,13 @@ async def _patient_whose_history_viewer_reads(info: Info, patient_id: int) -> Pa
     """The patient, if the policy says the viewer manages this record; else a refusal.
 
     The history is read by whoever manages the record's consent (the patient, a parent of a
-    minor, an app they allowed to manage it): professionals never read it.
+    minor, an app they allowed to manage it): professionals never read it. Reading who
+    accessed the record adds nothing to the history (``noted=False``).
     """
     info.context.require_viewer()
     patient = await patient_by_id(patient_id)
-    viewer, rights = await facts_for(info.context, patient)
-    decision = may_manage_consent(viewer, rights)
-    if not decision.allowed:
-        if patient_reach(viewer, rights).not_found:
-            raise NotFound(OUT_OF_REACH)
-        reason = decision.reason.value if decision.reason else "denied"
-        raise ConsentRequired(
-            "Only the patient and their legal representatives see the access history.",
-            reason=reason,
-        )
+    await authorize(info, patient, Section.IDENTITY, Action.READ, question=may_manage_consent,
+                    noted=False)
     return patient
 
 

@@ -1,8 +1,9 @@
 """Consent: who may read or write what in a patient's record.
 
 ``decide`` is the one decision point; ``document_visibility`` is its list-filter twin;
-``patient_reach``, ``may_manage_consent`` and ``may_open_emergency_access`` decide about the
-relation itself. All are pure; the caller loads the facts (``Rights``) once per request.
+``patient_reach``, ``shares_record``, ``may_manage_consent`` and ``may_open_emergency_access``
+decide about the relation itself, and ``shared_records_filter`` is ``shares_record``'s
+list-filter twin. All are pure; the caller loads the facts (``Rights``) once per request.
 """
 
 from api.consent.matrix import MATRIX, Matrix, MatrixError, ProfessionRights, load_matrix
@@ -17,6 +18,7 @@ from api.consent.policy import (
     EmergencyFacts,
     GrantFacts,
     ItemFacts,
+    RelationFilter,
     Rights,
     ViewerFacts,
     decide,
@@ -33,6 +35,8 @@ from api.consent.policy import (
     may_write_in_conversation,
     patient_reach,
     represents,
+    shared_records_filter,
+    shares_record,
 )
 from api.consent.sections import (
     Action,
@@ -63,6 +67,7 @@ __all__ = [
     "Profession",
     "ProfessionRights",
     "Refusal",
+    "RelationFilter",
     "Rights",
     "Section",
     "ViewerFacts",
@@ -81,4 +86,6 @@ __all__ = [
     "may_write_in_conversation",
     "patient_reach",
     "represents",
+    "shared_records_filter",
+    "shares_record",
 ]

@@ -47,6 +47,13 @@ class GrantFacts:
         """Revoked before it would have expired."""
         return self.ended_at() != self.expires_at
 
+    def live_at(self, now: datetime) -> bool:
+        """Whether the grant opens the record at ``now``: until it expires or is revoked.
+
+        The one statement of a live grant; ``api.consent.relation_sql.live_grants`` is its SQL.
+        """
+        return now < self.ended_at()
+
 
 @dataclass(frozen=True)
 class EmergencyFacts:
@@ -170,6 +177,30 @@ class DocumentFilter:
     def ignoring_document_types(self) -> DocumentFilter:
         """The same filter for entries of other sections, which have no document type."""
         return replace(self, allowed_categories=None, excluded_type_codes=frozenset())
+
+
+@dataclass(frozen=True)
+class RelationFilter:
+    """Which records a viewer lists as shared with them: ``relation.shares_record`` as a
+    filter over every patient, for lists that page in SQL.
+
+    In SQL (``api.consent.relation_sql``), over the viewer's own professional rows: a grant live
+    at ``grants_live_at`` (``GrantFacts.live_at``) when that is set, OR a treating-doctor
+    designation when ``treating_doctor``; AND never a patient who blocked the viewer.
+    ``account_id`` None (not a professional) lists nothing.
+    """
+
+    account_id: int | None
+    grants_live_at: datetime | None = None
+    treating_doctor: bool = False
+
+    def admits(self, rights: Rights) -> bool:
+        if self.account_id is None or rights.is_blocked:
+            return False
+        at = self.grants_live_at
+        if at is not None and any(grant.live_at(at) for grant in rights.grants):
+            return True
+        return self.treating_doctor and rights.is_treating_doctor
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Finding the patient a consent operation is about, and checking who may do it.
 
-Every check goes through the policy: ``authorize`` for the section, then
-``may_manage_consent`` for managing consent, ``patient_reach`` for opening a record.
+Every check goes through ``authorize``: the identity section and then
+``may_manage_consent`` for managing consent (one question, noted only when both allow);
+``reach`` (``patient_reach``) for opening a record.
 """
 
 from __future__ import annotations
@@ -9,24 +10,30 @@ from __future__ import annotations
 import strawberry
 
 from api.consent.access import OUT_OF_REACH, patient_by_id
-from api.consent.permissions import authorize, facts_for, refuse
-from api.consent.policy import may_manage_consent, patient_reach
+from api.consent.permissions import Question, authorize, reach
+from api.consent.policy import Decision, Rights, ViewerFacts, decide, may_manage_consent
 from api.consent.sections import Action, Section
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.identity.models import Patient
 
 
+def manages(action: Action) -> Question:
+    """The policy's question for managing the consent: the identity section, then the
+    relation (only the patient, or a parent until the 18th birthday)."""
+    def question(viewer: ViewerFacts, rights: Rights) -> Decision:
+        section = decide(viewer, rights, Section.IDENTITY, action)
+        return may_manage_consent(viewer, rights) if section.allowed else section
+    return question
+
+
 async def require_manager(info: Info, patient: Patient, action: Action = Action.WRITE) -> None:
     """Only the patient, or a parent until the 18th birthday, manages the record's consent.
 
-    A professional is refused even with a write grant on identity.
+    A professional is refused even with a write grant on identity, and nothing is noted
+    for them: a refusal reads nothing.
     """
-    await authorize(info, patient, Section.IDENTITY, action)
-    viewer, rights = await facts_for(info.context, patient)
-    decision = may_manage_consent(viewer, rights)
-    if not decision.allowed:
-        raise refuse(decision, Section.IDENTITY, action)
+    await authorize(info, patient, Section.IDENTITY, action, question=manages(action))
 
 
 async def managed_patient(
@@ -41,8 +48,6 @@ async def managed_patient(
 async def reachable_patient(info: Info, raw_id: strawberry.ID | str) -> Patient:
     """A patient the viewer has (or had) a relation to; strangers and blocked get NOT_FOUND."""
     patient = await patient_by_id(raw_id, "id")
-    viewer, rights = await facts_for(info.context, patient)
-    decision = patient_reach(viewer, rights)
-    if not decision.allowed and decision.not_found:
+    if (await reach(info, patient)).not_found:
         raise NotFound(OUT_OF_REACH)
     return patient

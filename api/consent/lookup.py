@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from api import clock
-from api.consent.facts import Rights, ViewerFacts
+from api.consent.facts import Decision, Rights, ViewerFacts
 from api.consent.loaders import viewer_facts_loader
-from api.consent.permissions import facts_for
+from api.consent.permissions import authorize, facts_for
 from api.consent.policy import decide
 from api.consent.rights import app_facts
 from api.consent.sections import Action, Refusal, Section
@@ -114,6 +114,20 @@ async def found(lookup: Lookup) -> None:
     await throttle.release(lookup.attempt)
 
 
+def _may_deposit(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """Finding a record by lookup is allowed to whoever may deposit in it."""
+    return decide(viewer, rights, Section.DOCUMENTS, Action.DEPOSIT)
+
+
+async def _authorize_found(info: Info, lookup: Lookup) -> None:
+    """Through ``authorize``: a professional the patient blocked gets the NOT_FOUND of a
+    miss (the attempt stays counted); a success gives its attempt back and is in the
+    history as an identity read on the deposit basis: "found the record"."""
+    await authorize(info, lookup.patient, Section.IDENTITY, Action.READ, question=_may_deposit,
+                    out_of_reach=NO_SUCH_PATIENT)
+    await found(lookup)
+
+
 async def find_patient(info: Info, ins: str, birth_date: date) -> Patient:
     """The patient with exactly this INS and birth date, or NOT_FOUND.
 
@@ -125,12 +139,9 @@ async def find_patient(info: Info, ins: str, birth_date: date) -> Patient:
     """
     await _may_look_up(info)
     lookup = await look_up(info, ins, birth_date)
-    decision = decide(lookup.viewer, lookup.rights, Section.DOCUMENTS, Action.DEPOSIT)
-    if not (lookup.exists and decision.allowed):
+    if not lookup.exists:
         raise NotFound(NO_SUCH_PATIENT)
-    await found(lookup)
-    # In the history as an identity read on the deposit basis: "found the record".
-    info.context.note_access(lookup.patient.id, Section.IDENTITY, Action.READ, decision)
+    await _authorize_found(info, lookup)
     return lookup.patient
 
 
@@ -162,10 +173,10 @@ async def find_patient_by_traits(info: Info, ins: str, traits: IdentityTraits
     """
     await _may_look_up(info)
     lookup = await look_up(info, ins, traits.birth_date)
-    decision = decide(lookup.viewer, lookup.rights, Section.DOCUMENTS, Action.DEPOSIT)
-    matches = traits_match(lookup.patient, traits)
-    if not (lookup.exists and decision.allowed and matches):
+    if not (lookup.exists and traits_match(lookup.patient, traits)):
         return None
-    await found(lookup)
-    info.context.note_access(lookup.patient.id, Section.IDENTITY, Action.READ, decision)
+    try:
+        await _authorize_found(info, lookup)
+    except NotFound:
+        return None
     return lookup.patient

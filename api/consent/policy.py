@@ -43,15 +43,20 @@ from api.consent.facts import (
     EmergencyFacts,
     GrantFacts,
     ItemFacts,
+    RelationFilter,
     Rights,
     ViewerFacts,
 )
 from api.consent.matrix import MATRIX
 from api.consent.relation import (
+    SHARING_BASES,
+    grant_expired_at,
     may_manage_consent,
     may_open_emergency_access,
     patient_reach,
     represents,
+    shared_records_filter,
+    shares_record,
 )
 from api.consent.routes import EMERGENCY_PROFESSIONS, active_routes, refused
 from api.consent.sections import Action, Basis, Refusal, Section
@@ -63,6 +68,7 @@ __all__ = [
     "EMERGENCY_PROFESSIONS",
     "HELD_BACK_NOTICE_DELAY",
     "MINIMUM_AGE",
+    "SHARING_BASES",
     "AppFacts",
     "ConversationFacts",
     "Decision",
@@ -71,12 +77,14 @@ __all__ = [
     "EmergencyFacts",
     "GrantFacts",
     "ItemFacts",
+    "RelationFilter",
     "Rights",
     "Statement",
     "ViewerFacts",
     "decide",
     "default_held_back_until",
     "document_visibility",
+    "grant_expired_at",
     "held_back_notice_due",
     "may_close_conversation",
     "may_file_attachment",
@@ -90,6 +98,8 @@ __all__ = [
     "open_statements",
     "patient_reach",
     "represents",
+    "shared_records_filter",
+    "shares_record",
 ]
 
 HELD_BACK_NOTICE_DELAY = timedelta(weeks=2)
@@ -179,7 +189,6 @@ def default_held_back_until(created_at: datetime) -> datetime:
 def held_back_notice_due(held_back_since: datetime, now: datetime) -> bool:
     """Whether the patient must be told a document is held back (after two weeks)."""
     return now >= held_back_since + HELD_BACK_NOTICE_DELAY
-
 
 
 # --- Secure messaging ------------------------------------------------------------------

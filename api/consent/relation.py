@@ -1,16 +1,23 @@
 """Decisions about the relation itself rather than a section: may the viewer know that the
-record exists, manage its consent, break the glass, act as the patient's representative?
+record exists, is it shared with them (their list of patients), may they manage its
+consent, break the glass, act as the patient's representative?
 
 Pure, like ``api.consent.policy``, and built on the same ``active_routes``.
 """
 
 from __future__ import annotations
 
-from api.consent.facts import Decision, Rights, ViewerFacts
+from datetime import datetime
+
+from api.consent.facts import Decision, RelationFilter, Rights, ViewerFacts
 from api.consent.routes import EMERGENCY_PROFESSIONS, active_routes, refused
 from api.consent.sections import Action, Basis, Refusal, Section
 
 _MANAGING_BASES = frozenset({Basis.OWNER, Basis.REPRESENTATIVE})
+# What makes a record "shared with" a professional, listed among their patients: a standing
+# relation the patient chose. A break-glass access opens the record for hours and is listed
+# on its own (``myEmergencyAccesses``); the patient's side reaches records it does not list.
+SHARING_BASES = frozenset({Basis.GRANT, Basis.TREATING_DOCTOR})
 
 
 def patient_reach(viewer: ViewerFacts, rights: Rights) -> Decision:
@@ -29,6 +36,52 @@ def patient_reach(viewer: ViewerFacts, rights: Rights) -> Decision:
     if rights.app is not None:
         return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=basis)
     return Decision(allowed=True, basis=basis, reason=None)
+
+
+def shares_record(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """Is the record shared with the viewer now, so listed among their patients?
+
+    Allowed on an active basis of ``SHARING_BASES``; a block beats it. An app acting for the
+    professional lists what the professional lists: the sections then answer by its scopes.
+    ``shared_records_filter`` is the same rule over every patient, for SQL.
+    """
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    routes, dormant = active_routes(viewer, rights)
+    sharing = [route.basis for route in routes if route.basis in SHARING_BASES]
+    if not sharing:
+        fallback = Refusal.NOT_GRANTED if routes else Refusal.NO_RELATION
+        return refused(dormant[0] if dormant else fallback)
+    if rights.app is not None:
+        return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=sharing[0])
+    return Decision(allowed=True, basis=sharing[0], reason=None)
+
+
+def shared_records_filter(viewer: ViewerFacts, now: datetime) -> RelationFilter:
+    """``shares_record`` for every patient at once: the filter a list applies in SQL.
+
+    Built from ``SHARING_BASES`` and the routes' own rules (a grant counts while
+    ``GrantFacts.live_at``); ``RelationFilter.admits`` agrees with ``shares_record``.
+    """
+    if viewer.professional is None:
+        return RelationFilter(account_id=None)
+    return RelationFilter(
+        account_id=viewer.account_id,
+        grants_live_at=now if Basis.GRANT in SHARING_BASES else None,
+        treating_doctor=Basis.TREATING_DOCTOR in SHARING_BASES,
+    )
+
+
+def grant_expired_at(rights: Rights, section: Section) -> datetime | None:
+    """When the viewer's last grant on ``section`` ran out, if one did by ``rights.now``.
+
+    Explains a refused section ("shared until ..."); a grant that was revoked ended by the
+    patient's choice and reads as never shared.
+    """
+    ends = [grant.expires_at for grant in rights.grants
+            if section in grant.sections and not grant.was_revoked()
+            and not grant.live_at(rights.now)]
+    return max(ends, default=None)
 
 
 def may_manage_consent(viewer: ViewerFacts, rights: Rights) -> Decision:

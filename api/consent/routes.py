@@ -87,7 +87,7 @@ def _add_professional_routes(
         sees_hidden = replace(seen_by_professional, exclude_hidden=False)
         routes.append(Route(Basis.TREATING_DOCTOR, _ALL_SECTIONS, _ALL_SECTIONS, sees_hidden, row))
 
-    active = [g for g in rights.grants if rights.now < g.ended_at()]
+    active = [g for g in rights.grants if g.live_at(rights.now)]
     if active:
         read = frozenset().union(*(g.sections for g in active))
         write = frozenset().union(*(g.sections for g in active if g.write))

@@ -23,6 +23,8 @@ from api.consent.models import (
     TreatingDoctor,
     encode_sections,
 )
+from api.consent.relation_sql import live_grants
+from api.consent.rights import grant_facts
 from api.consent.sections import Action, Profession, Section
 from api.identity.models import Patient, Professional
 
@@ -38,10 +40,6 @@ def one_year_after(moment: datetime) -> datetime:
 def as_utc(moment: datetime) -> datetime:
     """A client's date-time without an offset is taken as UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def grant_is_live(grant: Grant, now: datetime) -> bool:
-    return grant.revoked_at is None and now < grant.expires_at
 
 
 async def _professional(professional_id: int, problems: list[Problem]) -> Professional | None:
@@ -117,8 +115,7 @@ async def grant_access(
         return None, problems
     async with in_transaction():
         await Grant.filter(
-            patient_id=patient.id, professional_id=professional.id, revoked_at=None,
-            expires_at__gt=now,
+            live_grants(now), patient_id=patient.id, professional_id=professional.id,
         ).update(revoked_at=now, revoked_reason=GrantEndReason.REVOKED)
         grant = await Grant.create(
             patient_id=patient.id, professional_id=professional.id,
@@ -130,7 +127,7 @@ async def grant_access(
 
 async def revoke_grant(grant: Grant) -> list[Problem]:
     now = clock.now()
-    if not grant_is_live(grant, now):
+    if not grant_facts(grant).live_at(now):
         return [Problem("grantId", "GRANT_ALREADY_ENDED")]
     grant.revoked_at = now
     grant.revoked_reason = GrantEndReason.REVOKED
@@ -182,8 +179,7 @@ async def block_professional(
         patient_id=patient.id, professional_id=professional.id,
     )
     await Grant.filter(
-        patient_id=patient.id, professional_id=professional.id, revoked_at=None,
-        expires_at__gt=now,
+        live_grants(now), patient_id=patient.id, professional_id=professional.id,
     ).update(revoked_at=now, revoked_reason=GrantEndReason.BLOCKED)
     await TreatingDoctor.filter(patient_id=patient.id, professional_id=professional.id).delete()
     return block, []

@@ -23,6 +23,7 @@ from api.consent.notifications import (
     patient_recipients,
     professional_name,
 )
+from api.consent.relation_sql import live_grants
 from api.identity.models import Patient, Professional
 from api.notify.models import NoticeGiven
 from api.records.documents.models import Document
@@ -68,8 +69,7 @@ async def grant_ending_notices(now: datetime | None = None) -> int:
     """
     moment = now or clock.now()
     grants = await Grant.filter(
-        revoked_at__isnull=True, expires_at__gt=moment,
-        expires_at__lte=moment + GRANT_ENDING_NOTICE,
+        live_grants(moment), expires_at__lte=moment + GRANT_ENDING_NOTICE,
     ).order_by("id")
     keyed = {_key("grant_ending", g.id, _utc(g.expires_at)): g for g in grants}
     if not keyed:

@@ -1,8 +1,10 @@
 """A professional's view of the records shared with them: what each one lets them do, and
 when they last opened it.
 
-What a professional may do in a record is asked of the policy (``decide`` per section and
-action, on the facts loaded once per request), never worked out here. The list is ordered
+Which records are listed is the policy's sharing rule (``shared_records_filter``, in SQL
+through ``api.consent.relation_sql``); what a professional may do in each is asked of the policy
+(``decide`` per section and action, on the facts loaded once per request), never worked out
+here. The list is ordered
 by the professional's own last access, newest first; records never opened come last, the
 most recently shared first. It costs a fixed number of statements whatever its length:
 the relations, the last accesses, the page's patients, then the rights of the page.
@@ -17,15 +19,15 @@ from typing import Any, cast
 
 import strawberry
 from strawberry.dataloader import DataLoader
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 from tortoise.functions import Max
 
 from api import clock
 from api.audit.models import AccessEvent
-from api.consent.facts import Rights, ViewerFacts
-from api.consent.models import Block, Grant, TreatingDoctor
-from api.consent.permissions import SectionEnum, facts_for
-from api.consent.policy import decide
+from api.consent.facts import RelationFilter, Rights, ViewerFacts
+from api.consent.permissions import SectionEnum, facts_for, viewer_facts
+from api.consent.policy import decide, grant_expired_at, shared_records_filter
+from api.consent.relation_sql import shared_condition, shared_designations, shared_grants
 from api.consent.sections import Action, Basis, Section
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
@@ -80,8 +82,9 @@ class SharedRecordType:
 
 def emergency_until(viewer: ViewerFacts, rights: Rights) -> datetime | None:
     """The end of the break-glass access, when it is what opens some section now."""
-    opened = any(decide(viewer, rights, section, Action.READ).basis is Basis.EMERGENCY
-                 for section in Section)
+    decisions = [decide(viewer, rights, section, Action.READ) for section in Section]
+    # Through an app (the professional's software), the basis the professional acts on.
+    opened = any((d.delegated_basis or d.basis) is Basis.EMERGENCY for d in decisions)
     return rights.emergency.expires_at if opened and rights.emergency else None
 
 
@@ -91,20 +94,21 @@ def section_accesses(viewer: ViewerFacts, rights: Rights) -> list[SectionAccessT
     for section in Section:
         read = decide(viewer, rights, section, Action.READ)
         write = decide(viewer, rights, section, Action.WRITE)
-        ended = None
         # An expired grant of the viewer's own explains the refusal, whatever else is
-        # current; a revoked one reads as "not shared", a block never reaches here.
-        if not read.allowed and not read.not_found:
-            ends = [g.expires_at for g in rights.grants
-                    if section in g.sections and not g.was_revoked() and g.expires_at <= rights.now]
-            ended = max(ends) if ends else None
+        # current; a block never reaches here.
+        ended = None if read.allowed or read.not_found else grant_expired_at(rights, section)
         accesses.append(SectionAccessType(section=section, read=read.allowed,
                                           write=write.allowed, ended_at=ended))
     return accesses
 
 
 def _current_grants(rights: Rights) -> list[Any]:
-    return [g for g in rights.grants if g.ended_at() > rights.now]
+    return [g for g in rights.grants if g.live_at(rights.now)]
+
+
+async def _sharing_rule(info: Info) -> RelationFilter:
+    """Which records are shared with the viewer now: the policy's rule, to filter in SQL."""
+    return shared_records_filter(await viewer_facts(info.context), clock.now())
 
 
 async def shared_record(info: Info, patient: Patient, shared_since: datetime | None,
@@ -119,20 +123,16 @@ async def shared_record(info: Info, patient: Patient, shared_since: datetime | N
         emergency_until=emergency_until(viewer, rights))
 
 
-def _relations(account_id: int, now: datetime) -> tuple[Any, Any]:
-    mine = {"professional__account_id": account_id}
-    blocked = Subquery(Block.filter(**mine).values("patient_id"))
-    grants = Grant.filter(revoked_at__isnull=True, expires_at__gt=now, **mine) \
-        .exclude(patient_id__in=blocked)
-    treating = TreatingDoctor.filter(**mine).exclude(patient_id__in=blocked)
-    return grants, treating
+def _relations(rule: RelationFilter) -> tuple[Any, Any]:
+    """The grants and designations that share records with the viewer, as the policy says."""
+    return shared_grants(rule), shared_designations(rule)
 
 
-async def _since_by_patient(account_id: int,
+async def _since_by_patient(rule: RelationFilter,
                             patient_ids: list[int] | None = None) -> dict[int, datetime]:
     """Every patient (of ``patient_ids``, if given) with a current relation to the
     professional, and when it began: two statements."""
-    grants, treating = _relations(account_id, clock.now())
+    grants, treating = _relations(rule)
     if patient_ids is not None:
         grants, treating = grants.filter(patient_id__in=patient_ids), \
             treating.filter(patient_id__in=patient_ids)
@@ -166,11 +166,10 @@ async def my_patients(info: Info, first: int | None,
                       after: str | None) -> Page[SharedRecordType]:
     account_id = info.context.require_viewer().account_id
     size, offset = page_size(first), decode_number_cursor(after) or 0
-    since = await _since_by_patient(account_id)
-    grants, treating = _relations(account_id, clock.now())
+    rule = await _sharing_rule(info)
+    since = await _since_by_patient(rule)
     # The related records as subqueries: a list of thousands of ids would not fit.
-    related = Q(patient_id__in=Subquery(grants.values("patient_id"))) | Q(
-        patient_id__in=Subquery(treating.values("patient_id")))
+    related = shared_condition(rule, "patient_id")
     last = await last_accesses(account_id, related) if since else {}
     window = _ordered(since, last)[offset:offset + size + 1]
     by_id = {p.id: p for p in await Patient.filter(id__in=window)} if window else {}
@@ -205,7 +204,7 @@ def last_access_loader(info: Info) -> LastAccessByPatientIdLoader:
 
 async def one_shared_record(info: Info, patient: Patient) -> SharedRecordType:
     """One record as the viewer may use it (the caller checked it is within reach)."""
-    account_id = info.context.require_viewer().account_id
-    since = (await _since_by_patient(account_id, [patient.id])).get(patient.id)
+    rule = await _sharing_rule(info)
+    since = (await _since_by_patient(rule, [patient.id])).get(patient.id)
     last = await last_access_loader(info).load(patient.id)
     return await shared_record(info, patient, since, last)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
-from tortoise.expressions import Q, Subquery
 
 from api import clock
 from api.consent import lookup
@@ -13,8 +12,9 @@ from api.consent.directory import DirectorySearch, offset_cursor, search_directo
 from api.consent.guard import managed_patient, reachable_patient
 from api.consent.handles import issue_handle
 from api.consent.models import Block, EmergencyAccess, Grant, Notification, TreatingDoctor
-from api.consent.permissions import facts_for
-from api.consent.policy import patient_reach
+from api.consent.permissions import reach, viewer_facts
+from api.consent.policy import shared_records_filter
+from api.consent.relation_sql import shared_condition
 from api.consent.sections import Action, Profession, Refusal
 from api.consent.services import emergency_opposed
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
@@ -58,14 +58,9 @@ class ConsentQuery:
                       "grant or chose them as treating doctor, in the order they came.")
     async def patients(self, info: Info, first: int | None = None,
                        after: str | None = None) -> Page[PatientType] | None:
-        account_id = info.context.require_viewer().account_id
-        now = clock.now()
-        mine = {"professional__account_id": account_id}
-        granted = Grant.filter(revoked_at__isnull=True, expires_at__gt=now, **mine)
-        query = Patient.filter(
-            Q(id__in=Subquery(granted.values("patient_id")))
-            | Q(id__in=Subquery(TreatingDoctor.filter(**mine).values("patient_id")))
-        ).exclude(id__in=Subquery(Block.filter(**mine).values("patient_id")))
+        # The policy's rule (``shares_record``) over every patient, filtered in SQL.
+        viewer = await viewer_facts(info.context)
+        query = Patient.filter(shared_condition(shared_records_filter(viewer, clock.now())))
         size, last = page_size(first), decode_number_cursor(after)
         total = await query.count()
         page = query.filter(id__gt=last) if last is not None else query
@@ -97,9 +92,8 @@ class ConsentQuery:
         patient = await lookup.find_patient(info, ins, birth_date)
         account_id = info.context.require_viewer().account_id
         handle = await issue_handle(info.context.settings.secret_key, patient, account_id)
-        viewer, rights = await facts_for(info.context, patient)
         # Like ``patient(id:)``: a relation, even an ended one, knows the record exists.
-        reached = not patient_reach(viewer, rights).not_found
+        reached = not (await reach(info, patient)).not_found
         return PatientLookupType(handle=strawberry.ID(handle),
                                  patient=PatientType.from_model(patient) if reached else None)
 

@@ -12,6 +12,7 @@ from api.consent import models
 from api.consent.matrix import MATRIX
 from api.consent.notifications import notification_text
 from api.consent.permissions import SectionEnum
+from api.consent.rights import grant_facts
 from api.consent.sections import Action, Profession, Section
 from api.graphql.common import UserError
 from api.identity.models import Professional
@@ -65,11 +66,12 @@ class GrantType:
         writable = frozenset(s for s in sections if row.allows(s, Action.WRITE)) if grant.write \
             else frozenset()
         reason = None
-        if grant.revoked_at is not None and grant.revoked_at < grant.expires_at:
+        facts = grant_facts(grant)  # the policy's reading of the grant
+        if facts.was_revoked():
             status = GrantStatus.REVOKED
             reason = grant.revoked_reason or models.GrantEndReason.REVOKED
         else:
-            status = GrantStatus.ACTIVE if now < grant.expires_at else GrantStatus.EXPIRED
+            status = GrantStatus.ACTIVE if facts.live_at(now) else GrantStatus.EXPIRED
         return cls(
             id=strawberry.ID(str(grant.id)),
             professional=ProfessionalType.from_model(professional),

@@ -12,8 +12,7 @@ from __future__ import annotations
 import strawberry
 
 from api import clock
-from api.consent.permissions import OUT_OF_REACH, facts_for
-from api.consent.policy import patient_reach
+from api.consent.permissions import OUT_OF_REACH, facts_for, reach
 from api.consent.sections import Action
 from api.graphql.common import Page, build_page, page_size, parse_id
 from api.graphql.context import Info
@@ -45,14 +44,14 @@ class SyncQuery:
         patient = await Patient.get_or_none(id=parse_id(patient_id, "patientId"))
         if patient is None:
             raise NotFound(OUT_OF_REACH)
-        viewer, rights = await facts_for(info.context, patient)
-        reach = patient_reach(viewer, rights)
-        if not reach.allowed:
-            if reach.not_found:
+        reached = await reach(info, patient)
+        if not reached.allowed:
+            if reached.not_found:
                 raise NotFound(OUT_OF_REACH)
-            reason = reach.reason.value if reach.reason else "denied"
+            reason = reached.reason.value if reached.reason else "denied"
             raise ConsentRequired("The patient's consent no longer covers this record.",
                                   reason=reason)
+        viewer, rights = await facts_for(info.context, patient)
         readable = readable_sections(viewer, rights)
         for source, decision in readable:
             info.context.note_access(patient.id, source.section, Action.READ, decision)

@@ -2,7 +2,7 @@
 one the person may see.
 
 Writing, the document must belong to the record and pass the documents' visibility rule for
-the writer (``decide`` on that document); a missing one, another record's and a hidden one
+the writer (``authorize`` on that document); a missing one, another record's and a hidden one
 get the same user error, so the answer says nothing about documents out of reach. Reading,
 the link shows only to whom the policy shows the document, and counts as reading it.
 """
@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from api.consent.permissions import facts_for
-from api.consent.policy import decide
+from api.consent.permissions import authorize
 from api.consent.sections import Action, Section
 from api.graphql.common import is_number_text
 from api.graphql.context import Context, Info
+from api.graphql.errors import ConsentRequired, NotFound
 from api.identity.models import Patient
 from api.records.directives.messages import Problem
 from api.records.documents.loaders import item_facts
@@ -49,15 +49,22 @@ def _parsed(raw: object) -> int | None:
     return int(text)
 
 
-async def _visible_document(info: Info, patient: Patient, document_id: int
-                            ) -> tuple[Document, object] | None:
-    """The document and the decision that lets the viewer read it, or None."""
+async def _visible_document(info: Info, patient: Patient, document_id: int, *, noted: bool
+                            ) -> Document | None:
+    """The document when the viewer may read it (through ``authorize``), else None.
+
+    ``noted``: whether seeing it counts as reading it (showing the link does; checking a
+    link about to be written does not).
+    """
     document = await _loader(info.context).load(document_id)
     if document is None or document.patient_id != patient.id:
         return None
-    viewer, rights = await facts_for(info.context, patient)
-    decision = decide(viewer, rights, Section.DOCUMENTS, Action.READ, item_facts(document))
-    return (document, decision) if decision.allowed else None
+    try:
+        await authorize(info, patient, Section.DOCUMENTS, Action.READ, item_facts(document),
+                        noted=noted)
+    except (NotFound, ConsentRequired):
+        return None
+    return document
 
 
 async def link_problems(info: Info, patient: Patient, raw: object) -> list[Problem]:
@@ -67,7 +74,7 @@ async def link_problems(info: Info, patient: Patient, raw: object) -> list[Probl
     document_id = _parsed(raw)
     if document_id is None:
         return []
-    if await _visible_document(info, patient, document_id) is None:
+    if await _visible_document(info, patient, document_id, noted=False) is None:
         return [Problem("documentId", "UNKNOWN_DOCUMENT")]
     return []
 
@@ -77,8 +84,5 @@ async def readable_document_id(info: Info, patient: Patient, document_id: int | 
     """The linked document's id when the viewer may see that document, else None."""
     if document_id is None:
         return None
-    found = await _visible_document(info, patient, document_id)
-    if found is None:
-        return None
-    info.context.note_access(patient.id, Section.DOCUMENTS, Action.READ, found[1])
-    return document_id
+    found = await _visible_document(info, patient, document_id, noted=True)
+    return None if found is None else document_id

@@ -21,8 +21,7 @@ import strawberry
 
 from api.consent.handles import patient_for_handle
 from api.consent.lookup import find_patient_by_traits
-from api.consent.permissions import OUT_OF_REACH, facts_for, refuse
-from api.consent.policy import patient_reach
+from api.consent.permissions import OUT_OF_REACH, reach, refuse
 from api.consent.sections import Action, Section
 from api.graphql.common import UserError, parse_id
 from api.graphql.context import Info
@@ -127,7 +126,7 @@ async def deposit_patient(info: Info, reference: PatientReference
     if patient is None:
         raise NotFound(OUT_OF_REACH)
     # By id only with a relation to the record: a deposit alone opens nothing.
-    reach = patient_reach(*await facts_for(info.context, patient))
-    if not reach.allowed:
-        raise refuse(reach, Section.DOCUMENTS, Action.DEPOSIT)
+    reached = await reach(info, patient)
+    if not reached.allowed:
+        raise refuse(reached, Section.DOCUMENTS, Action.DEPOSIT)
     return patient, []

@@ -1,8 +1,11 @@
-"""Demo consent: who shares with whom among the demo people of ``api.demo``. Idempotent.
+"""Demo consent: who shares with whom among the demo people (``api.identity.demo``).
 
-Run after ``api.demo.load_demo``; people missing from the database are skipped. Then the
-demo access history (``api.audit.demo``): the visits those relations allowed, the past
-emergency access among them, made through the real API.
+Camille chose Dr BERNARD as treating doctor, granted the nurse Marc PETIT a few sections,
+and the pharmacist Julie ROBERT some for three months, now over; Jean let Dr BERNARD read
+and complete his allergies and treatments, and blocked the dentist Dr MOREAU; 12 days ago
+Dr HADDAD opened emergency access to Paule's record, written to her access history and
+notified as any opening is. Idempotent; people missing from the database are skipped. The
+visits these relations allowed are the demo access history (``api.audit.demo``).
 """
 
 from __future__ import annotations
@@ -12,15 +15,26 @@ from datetime import datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from api import clock
-from api.consent.models import Block, Grant, TreatingDoctor, encode_sections
+from api.consent.emergency import EMERGENCY_DURATION, record_emergency_event
+from api.consent.models import Block, EmergencyAccess, Grant, TreatingDoctor, encode_sections
 from api.consent.sections import Section
+from api.identity.demo import (
+    BERNARD,
+    CAMILLE,
+    EMERGENCY_OPENED,
+    EMERGENCY_REASON,
+    HADDAD,
+    JEAN,
+    MOREAU,
+    PAULE,
+    PETIT,
+    ROBERT,
+    moment,
+)
 from api.identity.models import Patient, Professional
-from api.settings import Settings
 
-CAMILLE, JEAN, PAULE = "2951099126111", "1580169123012", "253072A073004"
-BERNARD, PETIT, ROBERT, HADDAD, MOREAU = (
-    "10003456781", "10004567892", "10005678903", "10006789014", "10007890125")
-EMERGENCY_REASON = "Malaise à domicile, patiente confuse, appel du SAMU ; recherche des traitements"
+__all__ = ["BERNARD", "CAMILLE", "EMERGENCY_REASON", "HADDAD", "JEAN", "MOREAU", "PAULE",
+           "PETIT", "ROBERT", "load"]
 
 
 async def _people() -> tuple[dict[str, Patient], dict[str, Professional]]:
@@ -31,21 +45,32 @@ async def _people() -> tuple[dict[str, Patient], dict[str, Professional]]:
 
 
 async def _grant(patient: Patient, pro: Professional, sections: set[Section],
-                 created_at: datetime, expires_at: datetime) -> None:
+                 created_at: datetime, expires_at: datetime, *, write: bool = False) -> None:
     if await Grant.exists(patient_id=patient.id, professional_id=pro.id):
         return
     await Grant.create(patient_id=patient.id, professional_id=pro.id,
-                       sections=encode_sections(sections), write=False, created_at=created_at,
+                       sections=encode_sections(sections), write=write, created_at=created_at,
                        expires_at=expires_at, created_by_id=patient.account_id)
 
 
-async def load(settings: Settings | None = None) -> None:
-    """Create what is missing; running it twice changes nothing."""
-    from api.audit import demo as history_demo  # it runs requests through the whole schema
+async def _emergency(patient: Patient, pro: Professional, now: datetime) -> None:
+    """The past break-glass, opened as the service opens one: event and notices included."""
+    if await EmergencyAccess.exists(patient_id=patient.id, professional_id=pro.id):
+        return
+    opened = moment(now, EMERGENCY_OPENED)
+    with clock.frozen_at(opened):
+        async with in_transaction() as connection:
+            access = await EmergencyAccess.create(
+                patient_id=patient.id, professional_id=pro.id, reason=EMERGENCY_REASON,
+                opened_at=opened, expires_at=opened + EMERGENCY_DURATION, using_db=connection)
+            await record_emergency_event(access, patient, pro, connection)
 
+
+async def load() -> None:
+    """Create what is missing; running it twice changes nothing."""
     now = clock.now()
     patients, pros = await _people()
-    camille, jean = patients.get(CAMILLE), patients.get(JEAN)
+    camille, jean, paule = patients.get(CAMILLE), patients.get(JEAN), patients.get(PAULE)
     async with in_transaction():
         if camille is not None and BERNARD in pros:
             await TreatingDoctor.get_or_create(
@@ -61,12 +86,12 @@ async def load(settings: Settings | None = None) -> None:
             ended = now - timedelta(days=30)
             await _grant(camille, pros[ROBERT], {Section.TREATMENTS, Section.ALLERGIES},
                          ended - timedelta(days=90), ended)
-        if jean is not None and BERNARD in pros:  # a part of his record, read only
+        if jean is not None and BERNARD in pros:  # a part of his record, to complete
             await _grant(jean, pros[BERNARD],
                          {Section.IDENTITY, Section.ALLERGIES, Section.TREATMENTS},
-                         now - timedelta(days=5), now + timedelta(days=85))
+                         now - timedelta(days=5), now + timedelta(days=85), write=True)
         if jean is not None and MOREAU in pros:
             await Block.get_or_create(defaults={"created_at": now}, patient_id=jean.id,
                                       professional_id=pros[MOREAU].id)
-    # The past emergency access to Paule's record is opened there, as it happened.
-    await history_demo.load(settings)
+    if paule is not None and HADDAD in pros:
+        await _emergency(paule, pros[HADDAD], now)

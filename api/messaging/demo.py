@@ -1,4 +1,4 @@
-"""Demo conversations among the demo people of ``api.demo``. Idempotent.
+"""Demo conversations among the demo people of ``api.identity.demo``. Idempotent.
 
 Run after the demo consent (``api.consent.demo``): Dr BERNARD, Camille's treating doctor,
 wrote to her about her blood test and waits for an answer; the nurse Marc PETIT, who has a
@@ -12,13 +12,11 @@ from datetime import timedelta
 
 from api import clock
 from api.documents.storage import storage_for
+from api.identity.demo import BERNARD, CAMILLE, PETIT
 from api.identity.models import Patient, Professional
 from api.messaging.models import Conversation
 from api.messaging.services import close_conversation, send_message, start_conversation
 from api.settings import Settings
-
-CAMILLE = "2951099126111"
-BERNARD, PETIT = "10003456781", "10004567892"
 
 
 async def load(settings: Settings) -> None:

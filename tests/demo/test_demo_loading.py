@@ -59,8 +59,10 @@ def test_carnet_demo_twice_loads_once_and_says_so(
 
 
 async def test_the_demo_loads_in_a_few_seconds(db: None, settings: Settings) -> None:
-    started = time.perf_counter()
+    # The processor time of this process (database included on SQLite), so that a machine
+    # busy with other work does not make the check fail; under a second on its own.
+    started = time.process_time()
     await load_demo()
     await load_directory()
     await load_records(settings)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5

@@ -1,5 +1,9 @@
 """Demo data: a few patients and professionals to try Carnet with. Idempotent.
 
+The root of the demo: it creates the people of ``api.identity.demo``, then runs each
+domain's part of their stories (records, consent, access history, messages, the app), in
+that order. Domain demos import nothing above their own layer; this module imports them.
+
 Every demo account uses the same password; the README lists them. Demo
 professionals have fixed TOTP keys so `carnet totp-code EMAIL` can print a code.
 The directory also holds a few dozen professionals without accounts, loaded from
@@ -11,14 +15,14 @@ be a real professional's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from api.audit import demo as history_demo
 from api.consent.directory_import import ImportSummary, import_directory
+from api.identity.demo import DEMO_PASSWORD, PATIENTS, PROFESSIONALS
 from api.identity.ins import nir_key
 from api.identity.models import (
     Account,
@@ -30,67 +34,18 @@ from api.identity.models import (
     SecondFactor,
 )
 from api.identity.passwords import hash_password
+from api.messaging import demo as messaging_demo
 from api.oauth import demo as oauth_demo
+from api.records.directives import demo as directives_demo
+from api.records.documents import demo as documents_demo
+from api.records.entries import demo as entries_demo
+from api.records.measurements import demo as measurements_demo
 from api.settings import Settings
+from api.sharing import demo as consent_demo
 
-DEMO_PASSWORD = "carnet-demo-2026"  # noqa: S105 - published demo credential
+__all__ = ["DEMO_DIRECTORY", "DEMO_PASSWORD", "PATIENTS", "PROFESSIONALS", "load_demo",
+           "load_directory", "load_records"]
 DEMO_DIRECTORY = Path(__file__).parent / "identity" / "data" / "demo_directory.csv"
-
-
-@dataclass(frozen=True)
-class DemoPatient:
-    email: str | None
-    nir: str
-    birth_name: str
-    first_names: str
-    birth_date: date
-    sex: str
-    birthplace: str
-    guardian_email: str | None = None
-
-
-@dataclass(frozen=True)
-class DemoProfessional:
-    email: str
-    rpps: str
-    last_name: str
-    first_name: str
-    profession: str
-    specialty: str
-    practice: str
-    city: str
-    postcode: str
-    totp_secret: str
-
-
-PATIENTS = [
-    DemoPatient("camille@demo.carnet.invalid", "2951099126111", "MARTIN", "Camille Anne",
-                date(1995, 10, 14), "F", "99126"),
-    DemoPatient(None, "1150375056045", "MARTIN", "Léo", date(2015, 3, 2), "M", "75056",
-                guardian_email="camille@demo.carnet.invalid"),
-    DemoPatient("jean@demo.carnet.invalid", "1580169123012", "DUPONT", "Jean Marc",
-                date(1958, 1, 21), "M", "69123"),
-    DemoPatient("paule@demo.carnet.invalid", "253072A073004", "ORSINI", "Paule Marie",
-                date(1953, 7, 9), "F", "2A004"),
-]
-
-PROFESSIONALS = [
-    DemoProfessional("dr.bernard@demo.carnet.invalid", "10003456781", "BERNARD", "Sophie",
-                     "physician", "Médecine générale", "Cabinet du Parc", "Lyon", "69003",
-                     "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
-    DemoProfessional("inf.petit@demo.carnet.invalid", "10004567892", "PETIT", "Marc",
-                     "nurse", "", "Soins à domicile Petit", "Lyon", "69007",
-                     "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"),
-    DemoProfessional("pharma.robert@demo.carnet.invalid", "10005678903", "ROBERT", "Julie",
-                     "pharmacist", "", "Pharmacie des Halles", "Paris", "75001",
-                     "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
-    DemoProfessional("urg.haddad@demo.carnet.invalid", "10006789014", "HADDAD", "Karim",
-                     "emergency_physician", "Médecine d'urgence", "CHU de Lyon, urgences",
-                     "Lyon", "69002", "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK"),
-    DemoProfessional("dr.moreau@demo.carnet.invalid", "10007890125", "MOREAU", "Claire",
-                     "dentist", "Chirurgie dentaire", "Cabinet dentaire Moreau", "Paris", "75011",
-                     "ONSWG4TFOQQGC3TEEBZWK3DGEBSGC3TE"),
-]
 
 
 async def _account(email: str, role: Role, password_hash: str, **extra: Any) -> Account:
@@ -151,24 +106,18 @@ async def load_directory() -> ImportSummary:
 
 
 async def load_records(settings: Settings) -> None:
-    """Fill each demo patient's record (each section's loader skips what exists), then
-    the sharing: grants, a treating doctor, a block, a past emergency access, and the
-    access history of the visits they allowed; then two conversations of Camille with her
+    """Fill each demo person's record (each section's loader skips what exists), then the
+    sharing: grants, a treating doctor, a block, a past emergency access; then the access
+    history of the visits they allowed; then two conversations of Camille with her
     professionals; then the demo app, connected by Camille."""
-    from api.consent import demo as consent_demo
-    from api.messaging import demo as messaging_demo
-    from api.records.directives import demo as directives_demo
-    from api.records.documents import demo as documents_demo
-    from api.records.entries import demo as entries_demo
-    from api.records.measurements import demo as measurements_demo
-
     for person in PATIENTS:
         patient = await Patient.get(ins_nir=person.nir)
-        author = await Account.get(email=person.guardian_email or person.email)
-        await entries_demo.load(patient, author.id)
-        await measurements_demo.load(patient, author.id)
-        await directives_demo.load(patient, author.id)
-        await documents_demo.load(patient, author.id, settings)
-    await consent_demo.load(settings)
+        keeper = await Account.get(email=person.guardian_email or person.email)
+        await entries_demo.load(patient, keeper.id)
+        await measurements_demo.load(patient, keeper.id)
+        await directives_demo.load(patient, keeper.id)
+        await documents_demo.load(patient, keeper.id, settings)
+    await consent_demo.load()
+    await history_demo.load()
     await messaging_demo.load(settings)
     await oauth_demo.load()

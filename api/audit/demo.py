@@ -1,53 +1,46 @@
-"""Demo access history: what the demo professionals did in the demo records. Idempotent.
+"""Demo access history: what the demo professionals read and wrote in the demo records.
 
-Nothing here builds an event by hand: each visit is a real GraphQL request, run through the
-schema as the professional, at the moment it happened (the clock is set back for it), so
-the consent policy decides and the access log writes the events, hash-chained as ever.
+Each visit is written through the audit service (``record_event``), at the moment it
+happened (the clock is set back for it), hash-chained and sealed as any access; the basis
+is the relation the demo consent (``api.sharing.demo``) gave, and the moments are the
+shared story's (``api.identity.demo``), so the entries a professional wrote and the visit
+they wrote them at agree. Run after the demo consent, which opens Paule's emergency access
+(its event comes first in her history). Idempotent.
 
-The stories: the emergency physician Karim HADDAD broke the glass on Paule ORSINI's record
-12 days ago and read it; the nurse Marc PETIT read Camille MARTIN's allergies and treatments
-under her grant; her treating doctor Sophie BERNARD read her record; the pharmacist Julie
-ROBERT read her treatments while her (now ended) grant ran.
+The stories: the emergency physician Karim HADDAD read Paule ORSINI's record in the half
+hour after breaking the glass; the pharmacist Julie ROBERT read Camille MARTIN's treatments
+while her (now ended) grant ran; the nurse Marc PETIT read Camille's allergies, treatments
+and measurements under her grant; her treating doctor Sophie BERNARD saw her, read her
+record and completed it, then read her blood test; and completed Jean DUPONT's allergies
+and treatments under the grant he gave her.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from api import clock
-from api.audit.models import AccessEvent
-from api.consent.demo import BERNARD, CAMILLE, EMERGENCY_REASON, HADDAD, PAULE, PETIT, ROBERT
-from api.consent.models import EmergencyAccess
-from api.graphql.context import Context
-from api.graphql.viewer import Viewer
-from api.identity.models import Account, Patient, Professional
-from api.settings import Settings
+from api.audit.log import record_event
+from api.audit.models import AccessEvent, RequestKind
+from api.consent.sections import Action, Basis, Section
+from api.identity.demo import (
+    BERNARD,
+    CAMILLE,
+    CAMILLE_CONSULTATION,
+    EMERGENCY_OPENED,
+    HADDAD,
+    JEAN,
+    JEAN_REVIEW,
+    PAULE,
+    PETIT,
+    ROBERT,
+    moment,
+)
+from api.identity.models import Patient, Professional
 
-OPEN_EMERGENCY = """mutation Open($ins: String!, $birthDate: Date!, $reason: String!) {
-  openEmergencyAccess(ins: $ins, birthDate: $birthDate, reason: $reason) {
-    userErrors { code }
-    patient { allergies { items { substance severity } }
-              treatments { items { medication dose } } } } }"""
-EMERGENCY_HISTORY = """query Record($patientId: ID!) { patient(id: $patientId) {
-  history { items { label } } directives { advanceDirectives trustedPerson { name phone } } } }"""
-EMERGENCY_MEASUREMENTS = """query Record($patientId: ID!) { patient(id: $patientId) {
-  measurements(first: 10) { items { kind displayValue } } documents(first: 10) {
-  items { title } } } }"""
-NURSE_ROUND = """query Record($patientId: ID!) { patient(id: $patientId) {
-  allergies { items { substance severity } } treatments { items { medication dose } } } }"""
-NURSE_FOLLOW_UP = """query Record($patientId: ID!) { patient(id: $patientId) {
-  treatments { items { medication dose } }
-  measurements(kind: WEIGHT, first: 5) { items { displayValue measuredAt } } } }"""
-CONSULTATION = """query Record($patientId: ID!) { patient(id: $patientId) {
-  identity { birthName } history { items { label } } allergies { items { substance } }
-  treatments { items { medication } } vaccinations { items { vaccineCode } } } }"""
-RESULTS = """query Record($patientId: ID!) { patient(id: $patientId) {
-  measurementSeries(kind: WEIGHT) { points { value } } documents(first: 10) {
-  items { title } } } }"""
-DISPENSING = """query Record($patientId: ID!) { patient(id: $patientId) {
-  treatments { items { medication dose } } allergies { items { substance } } } }"""
+S = Section
+READ, READ_WRITE = (Action.READ,), (Action.READ, Action.WRITE)
 
 
 @dataclass(frozen=True)
@@ -55,28 +48,30 @@ class Visit:
     patient: str  # INS NIR
     professional: str  # RPPS
     at: datetime
-    operation: str
-    variables: tuple[tuple[str, str], ...] = ()
-
-
-def _day(now: datetime, days_ago: int, hour: int, minute: int) -> datetime:
-    """A time of day (UTC), `days_ago` days before now."""
-    return (now - timedelta(days=days_ago)).replace(hour=hour, minute=minute, second=0,
-                                                      microsecond=0)
+    basis: Basis
+    sections: tuple[Section, ...]
+    actions: tuple[Action, ...] = READ
 
 
 def visits(now: datetime) -> list[Visit]:
     """Every demo visit, oldest first (so each chain reads in time order)."""
-    opened = _day(now, 12, 2, 40)
+    opened = moment(now, EMERGENCY_OPENED)
+    emergency, grant, doctor = Basis.EMERGENCY, Basis.GRANT, Basis.TREATING_DOCTOR
     found = [
-        Visit(PAULE, HADDAD, opened, OPEN_EMERGENCY, (("reason", EMERGENCY_REASON),)),
-        Visit(PAULE, HADDAD, opened + timedelta(minutes=7), EMERGENCY_HISTORY),
-        Visit(PAULE, HADDAD, opened + timedelta(minutes=26), EMERGENCY_MEASUREMENTS),
-        Visit(CAMILLE, ROBERT, _day(now, 75, 16, 20), DISPENSING),
-        Visit(CAMILLE, PETIT, _day(now, 9, 8, 15), NURSE_ROUND),
-        Visit(CAMILLE, BERNARD, _day(now, 5, 9, 30), CONSULTATION),
-        Visit(CAMILLE, PETIT, _day(now, 2, 16, 40), NURSE_FOLLOW_UP),
-        Visit(CAMILLE, BERNARD, _day(now, 1, 7, 50), RESULTS),
+        Visit(PAULE, HADDAD, opened, emergency, (S.ALLERGIES, S.TREATMENTS)),
+        Visit(PAULE, HADDAD, opened + timedelta(minutes=7), emergency,
+              (S.HISTORY, S.DIRECTIVES)),
+        Visit(PAULE, HADDAD, opened + timedelta(minutes=26), emergency,
+              (S.MEASUREMENTS, S.DOCUMENTS)),
+        Visit(CAMILLE, ROBERT, moment(now, (75, 16, 20)), grant, (S.TREATMENTS, S.ALLERGIES)),
+        Visit(CAMILLE, PETIT, moment(now, (9, 8, 15)), grant, (S.ALLERGIES, S.TREATMENTS)),
+        Visit(CAMILLE, BERNARD, moment(now, CAMILLE_CONSULTATION), doctor,
+              (S.IDENTITY, S.HISTORY, S.ALLERGIES, S.TREATMENTS, S.VACCINATIONS,
+               S.MEASUREMENTS, S.DOCUMENTS), READ_WRITE),
+        Visit(JEAN, BERNARD, moment(now, JEAN_REVIEW), grant,
+              (S.IDENTITY, S.ALLERGIES, S.TREATMENTS), READ_WRITE),
+        Visit(CAMILLE, PETIT, moment(now, (2, 16, 40)), grant, (S.TREATMENTS, S.MEASUREMENTS)),
+        Visit(CAMILLE, BERNARD, moment(now, (1, 7, 50)), doctor, (S.MEASUREMENTS, S.DOCUMENTS)),
     ]
     return sorted(found, key=lambda visit: visit.at)
 
@@ -87,43 +82,27 @@ async def _already_told(patients: dict[str, Patient], pros: dict[str, Profession
     told = set()
     for nir, patient in patients.items():
         for rpps, pro in pros.items():
-            if await AccessEvent.exists(patient_id=patient.id,
-                                        viewer_account_id=pro.account_id) or (
-                await EmergencyAccess.exists(patient_id=patient.id, professional_id=pro.id)
-            ):
+            if await AccessEvent.exists(patient_id=patient.id, viewer_account_id=pro.account_id,
+                                        request_kind=RequestKind.GRAPHQL.value):
                 told.add((nir, rpps))
     return told
 
 
-async def _run(settings: Settings, account: Account, visit: Visit, patient: Patient) -> None:
-    from api.root.schema import schema  # the whole schema: imported when needed only
-
-    context = Context(settings=settings, viewer=Viewer(account=account, session=None))
-    # Break-glass names the patient by INS and birth date; the others by the record's id.
-    named = ({"ins": patient.ins_nir + patient.ins_key,
-              "birthDate": patient.birth_date.isoformat()}
-             if visit.operation == OPEN_EMERGENCY else {"patientId": str(patient.id)})
-    variables: dict[str, Any] = {**named, **dict(visit.variables)}
-    with clock.frozen_at(visit.at):
-        result = await schema.execute(visit.operation, variable_values=variables,
-                                      context_value=context)
-    if result.errors:
-        raise RuntimeError(f"demo visit of {visit.professional} failed: {result.errors}")
-
-
-async def load(settings: Settings | None = None) -> int:
-    """Run the visits not in the history yet; how many were run. Twice changes nothing."""
-    settings = settings or Settings.from_env()
-    patients = {p.ins_nir: p for p in await Patient.filter(ins_nir__in=[CAMILLE, PAULE])}
+async def load() -> int:
+    """Write the visits not in the history yet; how many were written. Twice changes nothing."""
+    patients = {p.ins_nir: p for p in await Patient.filter(ins_nir__in=[CAMILLE, JEAN, PAULE])}
     pros = {p.rpps: p for p in await Professional.filter(
-        rpps__in=[BERNARD, PETIT, ROBERT, HADDAD]).select_related("account")}
+        rpps__in=[BERNARD, PETIT, ROBERT, HADDAD], account_id__isnull=False)}
     told = await _already_told(patients, pros)
-    run = 0
+    written = 0
     for visit in visits(clock.now()):
         patient, pro = patients.get(visit.patient), pros.get(visit.professional)
-        if (patient is None or pro is None or pro.account is None
-                or (visit.patient, visit.professional) in told):
+        if patient is None or pro is None or pro.account_id is None or (
+                (visit.patient, visit.professional) in told):
             continue
-        await _run(settings, pro.account, visit, patient)
-        run += 1
-    return run
+        with clock.frozen_at(visit.at):
+            await record_event(patient_id=patient.id, viewer_account_id=pro.account_id,
+                               basis=visit.basis, sections=visit.sections,
+                               actions=visit.actions, request_kind=RequestKind.GRAPHQL)
+        written += 1
+    return written

@@ -1,6 +1,6 @@
-"""Demo conversations among the demo people of ``api.demo``. Idempotent.
+"""Demo conversations among the demo people of ``api.identity.demo``. Idempotent.
 
-Run after the demo consent (``api.consent.demo``): Dr BERNARD, Camille's treating doctor,
+Run after the demo consent (``api.sharing.demo``): Dr BERNARD, Camille's treating doctor,
 wrote to her about her blood test and waits for an answer; the nurse Marc PETIT, who has a
 grant on her record, agreed a visit with her and closed the conversation. Written through
 the same services as the API, so the unread counts and notifications are the real ones.
@@ -11,14 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api import clock
+from api.identity.demo import BERNARD, CAMILLE, PETIT
 from api.identity.models import Patient, Professional
 from api.messaging.models import Conversation
 from api.messaging.services import close_conversation, send_message, start_conversation
 from api.records.documents.storage import storage_for
 from api.settings import Settings
-
-CAMILLE = "2951099126111"
-BERNARD, PETIT = "10003456781", "10004567892"
 
 
 async def load(settings: Settings) -> None:

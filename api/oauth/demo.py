@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api import clock
+from api.identity.demo import CAMILLE
 from api.identity.models import Patient
 from api.oauth import services
 from api.oauth.models import AppConnection, OAuthApp
@@ -10,7 +11,6 @@ from api.oauth.models import AppConnection, OAuthApp
 DEMO_CLIENT_ID = "demo-pollen-diary"
 DEMO_REDIRECT_URI = "http://localhost:8765/callback"
 DEMO_SCOPES = "allergies.read treatments.read measurements.read measurements.write"
-CAMILLE = "2951099126111"
 
 
 async def load() -> None:

@@ -1,4 +1,5 @@
-"""The demo access history: real visits, in time order, once, and a chain that holds."""
+"""The demo access history: the visits of the stories, in time order, once, and chains that
+hold."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ import tortoise.context
 
 from api import cli
 from api.audit import seal
-from api.audit.demo import EMERGENCY_REASON
 from api.audit.models import AccessEvent
 from api.audit.verify import verify_chains
-from api.consent import demo as consent_demo
 from api.consent.models import EmergencyAccess
 from api.demo import load_demo, load_records
+from api.identity.demo import EMERGENCY_REASON
 from api.identity.models import Patient
 from api.settings import Settings
+from api.sharing import demo as consent_demo
 
 
 def _story(events: list[AccessEvent]) -> list[tuple[str, str, str, str, str]]:
@@ -54,12 +55,16 @@ async def test_the_demo_history_tells_who_opened_and_read_the_records(
         ("Julie ROBERT", "grant", "graphql", "allergies,treatments", "read"),
         ("Marc PETIT", "grant", "graphql", "allergies,treatments", "read"),
         ("Sophie BERNARD", "treating_doctor", "graphql",
-         "allergies,history,identity,treatments,vaccinations", "read"),
+         "allergies,documents,history,identity,measurements,treatments,vaccinations",
+         "read,write"),
         ("Marc PETIT", "grant", "graphql", "measurements,treatments", "read"),
         ("Sophie BERNARD", "treating_doctor", "graphql", "documents,measurements", "read"),
     ]
     moments = [e.occurred_at for e in camille]
     assert moments == sorted(moments)
+    jean = await _chain(consent_demo.JEAN)
+    assert _story(jean) == [
+        ("Sophie BERNARD", "grant", "graphql", "allergies,identity,treatments", "read,write")]
     assert (await verify_chains(settings)).ok
 
 
@@ -70,7 +75,7 @@ async def test_running_the_demo_twice_adds_nothing_to_the_history(
     await load_records(settings)
     events = await AccessEvent.all().count()
     await load_records(settings)
-    assert await AccessEvent.all().count() == events == 9
+    assert await AccessEvent.all().count() == events == 10
     assert await EmergencyAccess.all().count() == 1
 
 
@@ -93,7 +98,7 @@ def test_audit_verify_passes_on_the_demo_database_and_names_a_tampered_or_cut_hi
     assert _carnet("migrate") == 0
     assert _carnet("demo") == 0
     assert _carnet("audit", "verify") == 0
-    assert "9 access events in 2 patient histories: every chain is intact" in (
+    assert "10 access events in 3 patient histories: every chain is intact" in (
         capsys.readouterr().out)
 
     copy_dir.mkdir()
@@ -124,7 +129,7 @@ def test_audit_verify_passes_on_the_demo_database_and_names_a_tampered_or_cut_hi
     monkeypatch.setenv("CARNET_VAR_DIR", str(cut_dir))
     assert _carnet("audit", "verify") == 1
     out, err = capsys.readouterr()
-    assert "8 access events in 2 patient histories: 1 broken" in out
+    assert "9 access events in 3 patient histories: 1 broken" in out
     assert (f"BROKEN patient {patient_id}: chain head (sequence {newest}) is past the newest "
             f"event (sequence {newest - 1}): event {newest} was deleted") in err
 
@@ -133,9 +138,9 @@ def test_audit_verify_passes_on_the_demo_database_and_names_a_tampered_or_cut_hi
     capsys.readouterr()
     assert _carnet("audit", "anchor") == 0
     digest = capsys.readouterr().out.strip()
-    assert digest.startswith("3:")  # the two demo chains, then the anchor
+    assert digest.startswith("4:")  # the three demo chains, then the anchor
     assert _carnet("audit", "verify", "--anchor", digest) == 0
-    assert "Anchor 3 holds" in capsys.readouterr().out
+    assert "Anchor 4 holds" in capsys.readouterr().out
 
     erased_dir = tmp_path / "erased"
     erased_dir.mkdir()
@@ -147,5 +152,5 @@ def test_audit_verify_passes_on_the_demo_database_and_names_a_tampered_or_cut_hi
     database.close()
     monkeypatch.setenv("CARNET_VAR_DIR", str(erased_dir))
     assert _carnet("audit", "verify", "--anchor", digest) == 1
-    assert ("BROKEN register: the register is empty, but the anchor names entry 3: the access "
+    assert ("BROKEN register: the register is empty, but the anchor names entry 4: the access "
             "history was erased") in capsys.readouterr().err

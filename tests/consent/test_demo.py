@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from api import clock
-from api.consent import demo
 from api.consent.models import Block, EmergencyAccess, Grant, Notification, TreatingDoctor
 from api.demo import load_demo
 from api.identity.models import Patient, Professional
+from api.sharing import demo
 
 
 async def test_demo_consent_tells_its_stories_once(db):

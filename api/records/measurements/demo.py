@@ -1,14 +1,23 @@
-"""Demo measurements: a year of an adult's readings, or a child's growth points. Idempotent."""
+"""Demo measurements: each demo person's own readings, from their story. Idempotent.
+
+Léo has his growth points from birth (the compulsory child check-ups); Camille a few
+readings, the latest taken by Dr BERNARD at her consultation; Jean, whose hypertension and
+atrial fibrillation are treated, measures his blood pressure and pulse at home twice a month
+and weighs himself every week; Paule, diabetic, checks her fasting blood sugar every week
+(the low reading of the day she was taken to hospital among them) and her weight and blood
+pressure every month. The values drift slowly with some noise, reproducibly.
+"""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
 from api import clock
-from api.consent.rights import eighteenth_birthday
+from api.identity import demo as people
 from api.identity.models import Patient
 from api.records.measurements.kinds import SPECS
 from api.records.measurements.models import Measurement
@@ -42,58 +51,100 @@ class _Rows:
         self.patient, self.author = patient, author_account_id
         self.rows: list[Measurement] = []
 
-    def add(self, kind: str, at: datetime, value: float, value2: float | None = None) -> None:
+    def add(self, kind: str, at: datetime, value: float, value2: float | None = None,
+            author: int | None = None) -> None:
         spec = SPECS[kind]
         step = Decimal(1).scaleb(-spec.decimals)
+        by = author or self.author
         self.rows.append(Measurement(
             patient_id=self.patient.id, kind=kind, unit=spec.ucum, measured_at=at,
             value=Decimal(str(value)).quantize(step),
             value2=None if value2 is None else Decimal(str(value2)).quantize(step),
-            created_at=at, updated_at=at, created_by_id=self.author, updated_by_id=self.author,
+            created_at=at, updated_at=at, created_by_id=by, updated_by_id=by,
         ))
 
 
-def _child(rows: _Rows, birth: date, now: datetime, rng: random.Random) -> None:
-    born = datetime.combine(birth, time(10, 0), tzinfo=UTC)
+async def leo(rows: _Rows, now: datetime, rng: random.Random) -> None:
+    """Height, weight and (until three) head circumference at each check-up."""
+    born = datetime.combine(rows.patient.birth_date, time(10, 0), tzinfo=UTC)
+    curve = rng.uniform(-0.03, 0.03)  # the same child stays near his own curve
     for months in _CHECKUPS:
         at = born + timedelta(days=months * 30.44)
         if at >= now:
             break
         height, weight, head = _growth_at(months)
-        spread = rng.uniform(-0.03, 0.03)  # the same child stays on its own curve
+        spread = curve + rng.uniform(-0.005, 0.005)
         rows.add("height", at, round(height * (1 + spread / 2), 1))
         rows.add("weight", at, round(weight * (1 + spread), 3))
         if months <= _HEAD_UNTIL_MONTHS:
             rows.add("head_circumference", at, round(head * (1 + spread / 3), 1))
 
 
-def _adult(rows: _Rows, now: datetime, rng: random.Random) -> None:
-    start = (now - timedelta(days=364)).replace(hour=7, minute=30, second=0, microsecond=0)
-    rows.add("height", start, 168.0)
-    weight = rng.uniform(62, 80)
-    for week in range(52):
-        weight += rng.uniform(-0.4, 0.35)  # a slow drift down, week to week noise
-        rows.add("weight", start + timedelta(weeks=week), round(weight, 1))
-    for month in range(12):
-        visit = start + timedelta(days=month * 30 + 3, hours=2)
-        rows.add("blood_pressure", visit, rng.randint(118, 142), rng.randint(72, 88))
-        rows.add("heart_rate", visit, rng.randint(58, 78))
-        if month % 2 == 0:
-            rows.add("glucose", visit - timedelta(hours=1), round(rng.uniform(0.85, 1.08), 2))
-    fever = start + timedelta(days=200, hours=11)
+def _morning(now: datetime, days_ago: int) -> datetime:
+    return (now - timedelta(days=days_ago)).replace(hour=7, minute=30, second=0, microsecond=0)
+
+
+async def camille(rows: _Rows, now: datetime, rng: random.Random) -> None:
+    """Weighed now and then at home; blood pressure and pulse at her doctor's."""
+    rows.add("height", _morning(now, people.JOINED_DAYS_AGO), 168.0)
+    for days_ago in (340, 250, 160, 70):
+        rows.add("weight", _morning(now, days_ago), round(rng.uniform(59.5, 61.5), 1))
+    fever = _morning(now, 400) + timedelta(hours=12)
     for day, value in enumerate((38.6, 38.1, 37.2)):
         rows.add("temperature", fever + timedelta(days=day), value)
+    doctor = (await people.professional_accounts(people.BERNARD)).get(people.BERNARD)
+    if doctor is not None:  # her consultation, in the doctor's hand
+        seen = people.moment(now, people.CAMILLE_CONSULTATION) + timedelta(minutes=10)
+        rows.add("weight", seen, 60.4, author=doctor)
+        rows.add("blood_pressure", seen, 112, 71, author=doctor)
+        rows.add("heart_rate", seen, 74, author=doctor)
+        rows.add("spo2", seen, 98, author=doctor)
 
 
-async def load(patient: Patient, author_account_id: int) -> None:
-    """Create the demo measurements unless the patient already has some."""
-    if await Measurement.exists(patient_id=patient.id):
-        return
-    now = clock.now()
-    rng = random.Random(patient.id)  # noqa: S311 - demo data, reproducible, not a secret
-    rows = _Rows(patient, author_account_id)
-    if now < eighteenth_birthday(patient.birth_date):
-        _child(rows, patient.birth_date, now, rng)
-    else:
-        _adult(rows, now, rng)
+async def jean(rows: _Rows, now: datetime, rng: random.Random) -> None:
+    """A year of home readings: blood pressure coming down under treatment, a steady pulse."""
+    rows.add("height", _morning(now, people.JOINED_DAYS_AGO), 176.0)
+    weight = 89.0
+    for week in range(52, 0, -1):
+        weight += rng.uniform(-0.3, 0.22)
+        rows.add("weight", _morning(now, week * 7), round(weight, 1))
+    for reading in range(24, 0, -1):
+        at = _morning(now, reading * 15 + 1) + timedelta(minutes=20)
+        trend = reading / 24  # 1 a year ago, towards 0 today
+        rows.add("blood_pressure", at, round(131 + 14 * trend + rng.uniform(-5, 5)),
+                 round(79 + 7 * trend + rng.uniform(-4, 4)))
+        rows.add("heart_rate", at, rng.randint(58, 72))
+
+
+async def paule(rows: _Rows, now: datetime, rng: random.Random) -> None:
+    """Fasting blood sugar every week, weight and blood pressure every month."""
+    rows.add("height", _morning(now, people.JOINED_DAYS_AGO), 157.0)
+    fall = people.moment(now, people.EMERGENCY_OPENED) - timedelta(minutes=35)
+    for week in range(52, 0, -1):
+        at = _morning(now, week * 7 + 2)
+        if abs(at - fall) > timedelta(days=3):
+            rows.add("glucose", at, round(rng.uniform(1.12, 1.48), 2))
+    rows.add("glucose", fall, 0.45)
+    for month in range(12, 0, -1):
+        at = _morning(now, month * 30) + timedelta(hours=2)
+        rows.add("weight", at, round(66.5 - 0.15 * (12 - month) + rng.uniform(-0.4, 0.4), 1))
+        rows.add("blood_pressure", at, rng.randint(128, 142), rng.randint(72, 82))
+        if month % 4 == 0:
+            rows.add("waist", at, round(rng.uniform(91, 93), 1))
+
+
+STORIES: dict[str, Callable[[_Rows, datetime, random.Random], Awaitable[None]]] = {
+    people.CAMILLE: camille, people.LEO: leo, people.JEAN: jean, people.PAULE: paule,
+}
+
+
+async def load(patient: Patient, keeper_account_id: int) -> int:
+    """Create a demo person's measurements unless they have some; how many were added."""
+    story = STORIES.get(patient.ins_nir)
+    if story is None or await Measurement.exists(patient_id=patient.id):
+        return 0
+    rng = random.Random(patient.ins_nir)  # noqa: S311 - demo data, reproducible, not a secret
+    rows = _Rows(patient, keeper_account_id)
+    await story(rows, clock.now(), rng)
     await Measurement.bulk_create(rows.rows)
+    return len(rows.rows)

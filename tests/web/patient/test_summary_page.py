@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from html import unescape
 
 from api.identity.models import Account, Patient
 from api.records.directives import demo as directives_demo
 from api.records.entries import demo as entries_demo
 from api.records.measurements import demo as measurements_demo
+from tests.demo.support import demo_people
 from tests.factories import make_patient, sign_in
 from tests.records.directives.support import save
 from tests.records.measurements.support import Person, signed_in_patient
 
 
-async def _filled(client, settings) -> tuple[Patient, str]:
-    patient = await make_patient(birth_date=date(1995, 10, 14), birth_name="MARTIN",
-                                 first_names="Camille Anne")
+async def _filled(client, settings, name: str = "Camille") -> tuple[Patient, str]:
+    """The summary of a demo person's record (Camille MARTIN, born 14 October 1995)."""
+    patient, keeper = (await demo_people())[name]
     for loader in (entries_demo, measurements_demo, directives_demo):
-        await loader.load(patient, patient.account_id)
-    await sign_in(client, await Account.get(id=patient.account_id), settings.secret_key)
+        await loader.load(patient, keeper)
+    await sign_in(client, await Account.get(id=keeper), settings.secret_key)
     page = await client.get(f"/records/{patient.id}/summary")
     assert page.status_code == 200
     return patient, unescape(page.text)
@@ -81,10 +81,10 @@ async def test_each_vaccine_appears_once_with_its_latest_dose(client, settings):
 
 
 async def test_directives_trusted_person_and_organ_donation_are_printed(client, settings):
-    _patient, text = await _filled(client, settings)
+    _patient, text = await _filled(client, settings, "Paule")
     directives = _section(text, "Directives anticipées et personne de confiance")
     assert "acharnement thérapeutique" in directives
-    assert "Sam MARTIN (conjoint(e)), " in directives and "0612345678" in directives
+    assert "Isabelle ORSINI (fille), " in directives and "0695123478" in directives
     assert "Confirmées pour la dernière fois le" in directives
     assert re.search(r"accepte(?: de donner|, avec des limites)", directives)
 

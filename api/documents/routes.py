@@ -26,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 
 from api.audit.models import RequestKind
 from api.consent.sections import Action
+from api.dates import parse_day
 from api.documents.access import decide_on_documents, record_access, recorded_transaction
 from api.documents.content import chunks_of, content_disposition, download_filename, file_problem
 from api.documents.limits import BodyTooLarge, announced_too_large, is_multipart, limited_receive
@@ -180,13 +181,12 @@ def _refused_for(request: Request, code: str, language: str, status: int,
 
 
 def typed_date(raw: str) -> date:
-    """A date typed by a person: day/month/year (14/03/2025) or ISO (2025-03-14)."""
-    parts = [part.strip() for part in raw.split("/")]
-    if len(parts) == 3 and all(is_number_text(part, limit=9999) for part in parts):
-        day, month, year = (int(part) for part in parts)
-        if year >= 1000:
-            return date(year, month, day)
-    return iso_date(raw)
+    """A date typed by a person (api.dates.parse_day: 14/03/2025 or 2025-03-14); ValueError
+    for anything else. The upload page's form reads its date through here too."""
+    day = parse_day(raw)
+    if day is None:
+        raise ValueError(f"not a date: {raw[:20]!r}")
+    return day
 
 
 def iso_date(raw: str) -> date:

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.dates import long_date
 from api.documents.routes import typed_date
-from api.french import long_date
 from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from api.clock import HOME_ZONE
-from api.french import long_date as french_long_date
+from api.dates import long_date as french_long_date
 from web.i18n import gettext
 from web.messages import N_, PROFESSIONS
 

@@ -7,7 +7,6 @@ a vaccination's vaccine) are typed as text and resolved to a code by web/patient
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +14,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from api.dates import parse_day
 from web.forms import text
 from web.messages import N_
 
@@ -43,8 +43,6 @@ BAD_DATE = N_("Enter a date such as 14/07/2021.")
 BAD_CHOICE = N_("Choose one of the options offered.")
 BAD_NUMBER = N_("Enter a whole number, such as 2.")
 REQUIRED = N_("This field is required.")
-
-_FRENCH_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
 @dataclass(frozen=True)
@@ -144,22 +142,6 @@ SECTIONS: dict[str, EntrySection] = {
 }
 
 
-def parse_date(raw: str) -> date | None:
-    """A date from a date input (2021-07-14) or typed by hand (14/07/2021)."""
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    found = _FRENCH_DATE.fullmatch(raw)
-    if found is None:
-        return None
-    day, month, year = (int(part) for part in found.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _value(item: Field, raw: str, errors: dict[str, str], translate: Callable[[str], str]) -> Any:
     def fail(message: str) -> None:
         errors[item.name] = translate(message)
@@ -173,7 +155,7 @@ def _value(item: Field, raw: str, errors: dict[str, str], translate: Callable[[s
             fail(REQUIRED)
         return None
     if item.kind in ("date", "required_date"):
-        parsed = parse_date(raw)
+        parsed = parse_day(raw)
         if parsed is None:
             fail(BAD_DATE)
         return parsed.isoformat() if parsed else None

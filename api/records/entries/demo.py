@@ -6,13 +6,13 @@ nothing lies in the future. Every entry goes through the same validation as the 
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from api.dates import months_after, years_after
 from api.identity.models import Patient
 from api.records.entries import validation
 from api.records.entries.models import (
@@ -31,15 +31,6 @@ from api.records.provenance import stamp_created
 DOCTOR = "Dr Bernard, médecin traitant"
 PAEDIATRICIAN, SCHOOL, PHARMACY = "Pédiatre", "Médecin scolaire", "Pharmacie"
 CENTRE = "Centre de vaccination"
-
-
-def months_after(day: date, months: int) -> date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
-
-
-def years_after(day: date, years: int) -> date:
-    return months_after(day, 12 * years)
 
 
 def _is_minor(born: date, now: date) -> bool:

@@ -12,10 +12,9 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
-from api import clock
+from api import clock, dates
+from api.dates import Span
 from api.interop.terminology import System, lookup, vaccine
-from api.records import dates
-from api.records.dates import Span
 from api.records.entries.models import HistoryKind, HistoryStatus
 
 NOTE_LIMIT = 5000
@@ -72,7 +71,7 @@ class _Checker:
 
     def dated(self, name: str, span: Span = dates.LIFE, *, required: bool = False
               ) -> date | None:
-        """A date of the person's life (api.records.dates: the one rule for all entries)."""
+        """A date of the person's life (api.dates: the one rule for all entries)."""
         value: date | None = self.present(name) if required else self.values.get(name)
         code = dates.date_problem(value, self.birth_date, span, today=self.today)
         if code is not None:

@@ -64,7 +64,7 @@ class HistoryEntry(ProvenanceMixin):
     # its first day (so it sorts by it) and its precision (api.dates.PartialDate).
     onset_date = fields.DateField(null=True)
     onset_precision = fields.CharEnumField(DatePrecision, max_length=8,
-                                           default=DatePrecision.DAY)
+                                           default=DatePrecision.DAY, db_default=DatePrecision.DAY)
     resolution_date = fields.DateField(null=True)
     status = fields.CharEnumField(HistoryStatus, max_length=16)
     relative = fields.CharEnumField(Relative, max_length=16, null=True)
@@ -133,7 +133,9 @@ class Vaccination(ProvenanceMixin):
     vaccine_code = fields.CharField(max_length=32)
     # As precisely as the booklet or the memory gives it: a day, a month, or a year.
     date = fields.DateField()
-    date_precision = fields.CharEnumField(DatePrecision, max_length=8, default=DatePrecision.DAY)
+    # The database default keeps the rows written before precisions existed full dates.
+    date_precision = fields.CharEnumField(DatePrecision, max_length=8, default=DatePrecision.DAY,
+                                          db_default=DatePrecision.DAY)
     lot_number = fields.CharField(max_length=50, null=True)
     performer = fields.CharField(max_length=200, null=True)
     dose_number = fields.IntField(null=True)

@@ -12,11 +12,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='HistoryEntry',
             name='onset_precision',
-            field=fields.CharEnumField(default=DatePrecision.DAY, description='YEAR: year\nMONTH: month\nDAY: day', enum_type=DatePrecision, max_length=8),
+            field=fields.CharEnumField(default=DatePrecision.DAY, description='YEAR: year\nMONTH: month\nDAY: day', db_default=DatePrecision.DAY, enum_type=DatePrecision, max_length=8),
         ),
         ops.AddField(
             model_name='Vaccination',
             name='date_precision',
-            field=fields.CharEnumField(default=DatePrecision.DAY, description='YEAR: year\nMONTH: month\nDAY: day', enum_type=DatePrecision, max_length=8),
+            field=fields.CharEnumField(default=DatePrecision.DAY, description='YEAR: year\nMONTH: month\nDAY: day', db_default=DatePrecision.DAY, enum_type=DatePrecision, max_length=8),
         ),
     ]

@@ -117,3 +117,10 @@ async def test_a_date_that_is_neither_a_day_a_month_nor_a_year_is_explained(owne
     sent = await owner.client.post(url(owner, "vaccinations"),
                                    data=vaccination_form(owner, date="spring 2019"))
     assert "Enter a date such as 14/07/2021, a month such as 05/2019" in text_of(sent)
+
+
+async def test_the_printed_summary_gives_a_vaccination_month_as_typed(owner):
+    await added(owner, "vaccinations", {"vaccineCode": "MMR", "date": "2019-05-01",
+                                        "datePrecision": "MONTH"})
+    page = text_of(await owner.client.get(url(owner, "summary")))
+    assert "ROR (rougeole, oreillons, rubéole): mai 2019" in page and "1er mai" not in page

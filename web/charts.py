@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from api.french import long_date
+from api.dates import long_date, month_start, months_after
 from web.i18n import pick_language, translations
 
 Series = Sequence[tuple[datetime, float]]
@@ -63,16 +63,14 @@ def value_ticks(low: float, high: float) -> list[float]:
 
 
 def _month_ticks(start: datetime, end: datetime, step: int) -> list[datetime]:
-    index = start.year * 12 + start.month - 1
-    ticks: list[datetime] = []
-    while True:
-        moment = start.replace(year=index // 12, month=index % 12 + 1, day=1, hour=0, minute=0,
-                               second=0, microsecond=0)
-        if moment > end:
-            return ticks
-        if moment >= start and index % step == 0:
+    """The first days of the months between start and end, every `step` months counted from
+    January of year 0 (so a two-year step falls on even years)."""
+    moment, ticks = month_start(start), []
+    while moment <= end:
+        if moment >= start and (moment.year * 12 + moment.month - 1) % step == 0:
             ticks.append(moment)
-        index += 1
+        moment = months_after(moment, 1)
+    return ticks
 
 
 def _day_ticks(start: datetime, end: datetime, step: int) -> list[datetime]:

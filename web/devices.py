@@ -10,7 +10,7 @@ from babel.dates import format_time
 from ua_parser import parse
 
 from api.clock import HOME_ZONE, now
-from api.french import day_and_month, long_date
+from api.dates import day_and_month, long_date
 from web.i18n import translations
 
 # ua-parser names some browsers by their mobile build; a person knows them by name.

@@ -15,6 +15,8 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from api.dates import age_on
+
 
 class Statement(StrEnum):
     ADVANCE_DIRECTIVES = "advance_directives"
@@ -27,12 +29,6 @@ MINIMUM_AGE: dict[Statement, int] = {
     Statement.TRUSTED_PERSON: 18,
     Statement.ORGAN_DONATION: 13,
 }
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Full years on `day` (a person born on 29 February has their birthday on 1 March)."""
-    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - (0 if had_birthday else 1)
 
 
 def may_state(statement: Statement, birth_date: date, day: date) -> bool:

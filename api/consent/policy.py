@@ -30,7 +30,6 @@ break-glass) is *forbidden* with a reason, because the patient is already known 
 
 from __future__ import annotations
 
-import calendar
 from datetime import datetime, timedelta
 
 from api.consent.ages import MINIMUM_AGE, Statement, may_state, open_statements
@@ -60,6 +59,7 @@ from api.consent.relation import (
 )
 from api.consent.routes import EMERGENCY_PROFESSIONS, active_routes, refused
 from api.consent.sections import Action, Basis, Refusal, Section
+from api.dates import months_after
 
 # The facts, the decision, the document filters and the relation decisions live in
 # ``facts`` and ``relation``; re-exported here so callers keep importing them from the policy.
@@ -180,10 +180,7 @@ def document_visibility(viewer: ViewerFacts, rights: Rights) -> DocumentVisibili
 
 def default_held_back_until(created_at: datetime) -> datetime:
     """One month later: the same day next month, or that month's last day if it is shorter."""
-    year, month_index = divmod(created_at.year * 12 + created_at.month, 12)  # month is 1-based
-    month = month_index + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return created_at.replace(year=year, month=month, day=min(created_at.day, last_day))
+    return months_after(created_at, 1)
 
 
 def held_back_notice_due(held_back_since: datetime, now: datetime) -> bool:

@@ -26,15 +26,8 @@ from api.consent.models import (
 from api.consent.relation_sql import live_grants
 from api.consent.rights import grant_facts
 from api.consent.sections import Action, Profession, Section
+from api.dates import one_year_after
 from api.identity.models import Patient, Professional
-
-
-def one_year_after(moment: datetime) -> datetime:
-    """The same instant a year later (28 February for a 29 February)."""
-    try:
-        return moment.replace(year=moment.year + 1)
-    except ValueError:
-        return moment.replace(year=moment.year + 1, day=28)
 
 
 def as_utc(moment: datetime) -> datetime:

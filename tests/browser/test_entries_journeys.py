@@ -220,6 +220,22 @@ async def test_without_javascript_a_vaccination_is_added_by_typing_its_name(
     await remove_with_confirm_page(tab, "Parcours sans script", "Supprimer cette vaccination ?")
 
 
+async def test_with_htmx_a_vaccination_remembered_by_its_month_reads_as_typed(
+    scripted: Any, live_server: str,
+) -> None:
+    tab = scripted
+    form = await open_vaccination_form(tab, live_server)
+    await form.get_by_label("Vaccin", exact=True).fill("zona")
+    await form.get_by_label("Date de la vaccination").fill("mai 2019")
+    await form.get_by_label("Fait par").fill("Parcours de mémoire")
+    await form.get_by_role("button", name="Ajouter une vaccination").click()
+    await tab.get_by_label("Zona (recombinant adjuvanté)").check()
+    await form.get_by_role("button", name="Ajouter une vaccination").click()
+    await expect(tab.locator("#entries-status")).to_have_text("Vaccination ajoutée.")
+    await expect(entry(tab, "Parcours de mémoire")).to_contain_text("Fait en mai 2019")
+    await remove_inline(tab, "Parcours de mémoire", "Vaccination supprimée.")
+
+
 async def test_with_htmx_older_vaccinations_are_added_below_the_first_ones(
     scripted: Any, live_server: str,
 ) -> None:

@@ -11,7 +11,7 @@ from babel.dates import format_time
 from babel.lists import format_list
 
 from api.clock import HOME_ZONE
-from api.french import long_date
+from api.dates import long_date
 from web.i18n import translations
 from web.messages import N_, PROFESSIONS
 

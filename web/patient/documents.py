@@ -16,8 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.french import long_date
-from api.records.documents.routes import typed_date
+from api.dates import long_date, parse_day
 from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations
@@ -277,9 +276,8 @@ async def edit_document(request: Request, frame: Frame, form: FormData) -> Respo
     language = language_of(request)
     values = {"title": text(form, "title", TITLE_MAX + 1), "type_code": text(form, "type_code", 20),
               "document_date": text(form, "document_date", 20)}
-    try:
-        day = typed_date(values["document_date"])
-    except ValueError:
+    day = parse_day(values["document_date"])
+    if day is None:
         errors = problems_for(["DATE_INVALID"], language)
     else:
         data, problems = await graphql_client.run(request, "UpdateDocument", {"input": {

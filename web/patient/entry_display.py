@@ -7,7 +7,8 @@ from functools import partial
 from typing import Any
 
 from api.clock import HOME_ZONE
-from api.french import long_date as french_long_date
+from api.dates import DatePrecision, PartialDate
+from api.dates import long_date as french_long_date
 from web.i18n import gettext
 from web.messages import N_, PROFESSIONS
 
@@ -17,6 +18,48 @@ DOCTORS = {"physician", "emergency_physician", "samu_regulator"}
 def long_date(value: str | None, lang: str) -> str:
     """"2026-03-03" as "3 mars 2026"."""
     return french_long_date(date.fromisoformat(value[:10]), lang) if value else ""
+
+
+def period(value: str | None, precision: str | None) -> PartialDate | None:
+    """An API date and its precision (YEAR, MONTH, DAY) as the period the person gave."""
+    if not value:
+        return None
+    return PartialDate(date.fromisoformat(value[:10]),
+                       DatePrecision[precision] if precision else DatePrecision.DAY)
+
+
+def partial_date(value: str | None, precision: str | None, lang: str) -> str:
+    """« 2005 », « mai 2019 », « 1er mai 2019 »: as precisely as it was entered."""
+    given = period(value, precision)
+    return given.written(lang) if given else ""
+
+
+def history_when(entry: dict[str, Any], lang: str) -> str:
+    """« depuis 2005 », « en mai 2019 », « du 3 mars 2020 au 1er avril 2020 »..."""
+    onset = period(entry.get("onsetDate"), entry.get("onsetPrecision"))
+    end = long_date(entry.get("resolutionDate"), lang)
+    if onset is None:
+        return gettext(lang, N_("until %(date)s")) % {"date": end} if end else ""
+    # A day reads « le 3 mars », a year or a month « en 2005 », « en mai 2019 ».
+    exact, start = onset.precision is DatePrecision.DAY, onset.written(lang)
+    if end:
+        message = N_("from %(start)s to %(end)s") if exact else N_("from %(period)s to %(end)s")
+        return gettext(lang, message) % {"start": start, "period": start, "end": end}
+    if entry.get("status") == "ACTIVE" and entry.get("kind") != "SURGERY":
+        message = N_("since %(date)s") if exact else N_("since %(period)s")
+    else:
+        message = N_("on %(date)s") if exact else N_("in %(period)s")
+    return gettext(lang, message) % {"date": start, "period": start}
+
+
+def given_when(entry: dict[str, Any], lang: str) -> str:
+    """A vaccination's « Fait le 3 mars 2020 », « Fait en mai 2019 »."""
+    given = period(entry.get("date"), entry.get("datePrecision"))
+    if given is None:
+        return ""
+    message = (N_("Given on %(date)s") if given.precision is DatePrecision.DAY
+               else N_("Given in %(period)s"))
+    return gettext(lang, message) % {"date": given.written(lang), "period": given.written(lang)}
 
 
 def day_of(moment: str | None, lang: str) -> str:
@@ -72,5 +115,6 @@ def provenance(record: dict[str, Any], viewer_name: str | None, lang: str) -> st
 def helpers(lang: str, viewer_name: str | None) -> dict[str, Any]:
     """The functions the entry templates use, bound to the viewer's language."""
     return {"long_date": partial(long_date, lang=lang), "day_of": partial(day_of, lang=lang),
-            "title_of": title,
+            "title_of": title, "history_when": partial(history_when, lang=lang),
+            "given_when": partial(given_when, lang=lang),
             "provenance_of": partial(provenance, viewer_name=viewer_name, lang=lang)}

@@ -7,7 +7,6 @@ a vaccination's vaccine) are typed as text and resolved to a code by web/patient
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +14,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from api.dates import DatePrecision, PartialDate, parse_day, parse_partial
 from web.forms import text
 from web.messages import N_
 
@@ -40,21 +40,26 @@ RELATIVES = {
 }
 
 BAD_DATE = N_("Enter a date such as 14/07/2021.")
+BAD_PARTIAL_DATE = N_("Enter a date such as 14/07/2021, a month such as 05/2019 or a year "
+                      "such as 2005.")
 BAD_CHOICE = N_("Choose one of the options offered.")
 BAD_NUMBER = N_("Enter a whole number, such as 2.")
 REQUIRED = N_("This field is required.")
 
-_FRENCH_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-
 
 @dataclass(frozen=True)
 class Field:
-    """A plain form field: `kind` is text, required_text, date, required_date, choice, number."""
+    """A plain form field: `kind` is text, required_text, date, required_date, choice, number.
+
+    A date with a `precision` (the GraphQL input field that carries it) may be a year or a
+    month and year: « 2005 », « 05/2019 », « mai 2019 » (api.dates.parse_partial).
+    """
 
     name: str
     kind: str = "text"
     choices: dict[str, str] | None = None
     required: bool = False
+    precision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,8 @@ SECTIONS: dict[str, EntrySection] = {
         EntrySection(
             "history", "HistoryEntry", "historyEntry", "history", N_("Medical history"),
             (Field("kind", "choice", KINDS, required=True), Field("relative", "choice", RELATIVES),
-             Field("onsetDate", "date"), Field("resolutionDate", "date"),
-             Field("status", "choice", STATUSES), NOTE),
+             Field("onsetDate", "date", precision="onsetPrecision"),
+             Field("resolutionDate", "date"), Field("status", "choice", STATUSES), NOTE),
             {"add": N_("Add to the medical history"), "added": N_("Added to the history."),
              "updated": N_("History entry changed."), "removed": N_("History entry removed."),
              "confirm": N_("Remove this history entry?"),
@@ -131,7 +136,8 @@ SECTIONS: dict[str, EntrySection] = {
              "empty": N_("No treatment is recorded.")}),
         EntrySection(
             "vaccinations", "Vaccination", "vaccination", "vaccinations", N_("Vaccinations"),
-            (Field("date", "required_date"), Field("doseNumber", "number"),
+            (Field("date", "required_date", precision="datePrecision"),
+             Field("doseNumber", "number"),
              Field("lotNumber"), Field("performer"), NOTE),
             {"add": N_("Add a vaccination"), "added": N_("Vaccination added."),
              "updated": N_("Vaccination changed."), "removed": N_("Vaccination removed."),
@@ -142,22 +148,6 @@ SECTIONS: dict[str, EntrySection] = {
             term=VACCINE, error_fields={"vaccineCode": "vaccine"}),
     )
 }
-
-
-def parse_date(raw: str) -> date | None:
-    """A date from a date input (2021-07-14) or typed by hand (14/07/2021)."""
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    found = _FRENCH_DATE.fullmatch(raw)
-    if found is None:
-        return None
-    day, month, year = (int(part) for part in found.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _value(item: Field, raw: str, errors: dict[str, str], translate: Callable[[str], str]) -> Any:
@@ -172,8 +162,13 @@ def _value(item: Field, raw: str, errors: dict[str, str], translate: Callable[[s
         if item.required or item.kind == "required_date":
             fail(REQUIRED)
         return None
+    if item.kind in ("date", "required_date") and item.precision:
+        period = parse_partial(raw)
+        if period is None:
+            fail(BAD_PARTIAL_DATE)
+        return period
     if item.kind in ("date", "required_date"):
-        parsed = parse_date(raw)
+        parsed = parse_day(raw)
         if parsed is None:
             fail(BAD_DATE)
         return parsed.isoformat() if parsed else None
@@ -198,23 +193,30 @@ def parse_fields(section: EntrySection, form: FormData,
     for item in section.fields:
         values[item.name] = text(form, item.name, NOTE_LIMIT if item.kind == "note" else TEXT_LIMIT)
         value = _value(item, values[item.name], errors, translate)
+        if item.precision:  # a partial date travels as its first day and its precision
+            data[item.precision] = value.precision.name if value else None
+            value = value.first.isoformat() if value else None
         if item.name not in errors:
             data[item.name] = value
     return data, values, errors
 
 
-def shown_value(item: Field, value: Any) -> str:
-    """A stored value as the form shows it: dates as they are typed in France, 14/07/2021."""
+def shown_value(item: Field, value: Any, precision: str | None = None) -> str:
+    """A stored value as the form shows it: dates as they are typed in France, 14/07/2021,
+    a partial date as it was given (2005, 05/2019)."""
     if value is None:
         return ""
     if item.kind in ("date", "required_date"):
-        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        return PartialDate(date.fromisoformat(str(value)),
+                           DatePrecision[precision] if precision else DatePrecision.DAY).typed()
     return str(value)
 
 
 def form_values(section: EntrySection, entry: dict[str, Any]) -> dict[str, str]:
     """An entry as the edit form shows it."""
-    values = {item.name: shown_value(item, entry.get(item.name)) for item in section.fields}
+    values = {item.name: shown_value(item, entry.get(item.name),
+                                     entry.get(item.precision) if item.precision else None)
+              for item in section.fields}
     if section.term is ICD10:
         shown = entry.get("text") or entry.get("label") or ""
         values.update(condition=shown, conditionFor=shown, conditionCode=entry.get("code") or "-")

@@ -20,13 +20,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api import clock
+from api.dates import parse_day
 from api.ids import id_or_none
 from web import graphql_client
 from web.charts import line_chart
 from web.forms import see_other, text
 from web.i18n import translations
 from web.patient.frame import error_status, record_form, record_page, record_url, refusal
-from web.patient.moments import ZONE, date_time, long_date, parse_day, parse_number, parse_time
+from web.patient.moments import ZONE, date_time, long_date, parse_number, parse_time
 from web.templating import is_htmx, language_of, render
 
 # The kinds in the order of the API's enum; the overview operation has one alias per kind.

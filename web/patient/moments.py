@@ -1,24 +1,22 @@
 """Dates and numbers as people read and type them, in French time.
 
-What a person types (« 14/03/2026 », « 8h30 », « 72,5 ») is read here; dates are written
+What a person types (« 8h30 », « 72,5 ») is read here (dates by api.dates); dates are written
 back with babel in the reader's language, in Europe/Paris time.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from babel.dates import format_time
 
 from api.clock import HOME_ZONE
-from api.french import long_date as french_long_date
+from api.dates import long_date as french_long_date
 from web.i18n import translations
 
 ZONE = HOME_ZONE
-_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})(?:[:hH.](\d{2})?)?")
 _NUMBER = re.compile(r"-?\d{1,9}(?:[.,]\d{1,6})?")
 _SPACES = re.compile(r"[\s\u202f\u00a0]")
@@ -49,19 +47,6 @@ def date_time(moment: str | datetime, lang: str) -> str:
 def parse_number(raw: str) -> float | None:
     compact = _SPACES.sub("", raw)
     return float(compact.replace(",", ".")) if _NUMBER.fullmatch(compact) else None
-
-
-def parse_day(raw: str) -> date | None:
-    """« 14/03/2026 » (or 14.03.2026, 14-03-2026, 2026-03-14)."""
-    found = _DAY.fullmatch(raw.strip())
-    numbers = [int(part) for part in found.groups()] if found else []
-    if not numbers:
-        iso = _ISO_DAY.fullmatch(raw.strip())
-        numbers = [int(part) for part in reversed(iso.groups())] if iso else []
-    try:
-        return date(numbers[2], numbers[1], numbers[0]) if numbers else None
-    except ValueError:
-        return None
 
 
 def parse_time(raw: str) -> time | None:

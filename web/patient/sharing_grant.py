@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api import clock
+from api.dates import one_year_after
 from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations
@@ -32,16 +33,9 @@ GRANT_FIELDS = {"sections": "sections", "expiresAt": "expires", "professionalId"
 BAD_DATE = N_("Enter the end date as day, month and year.")
 
 
-def _one_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
 def latest_end() -> date:
     """The last day an access may run to: one year from today, Paris time."""
-    return _one_year_after(clock.today())
+    return one_year_after(clock.today())
 
 
 def _summary(rights: dict[str, Any], words: Words) -> dict[str, Any]:

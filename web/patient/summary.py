@@ -12,6 +12,7 @@ from starlette.routing import Route
 from api import clock
 from web import graphql_client
 from web.i18n import translations
+from web.patient.entry_display import partial_date
 from web.patient.frame import record_page, refusal
 from web.patient.moments import date_time, long_date
 from web.templating import language_of, render
@@ -68,7 +69,8 @@ def _vaccinations(page: dict[str, Any] | None, lang: str) -> list[dict[str, Any]
     for item in items:
         if item["vaccineCode"] not in latest:
             label = (item.get("vaccine") or {}).get("label") or item["vaccineCode"]
-            latest[item["vaccineCode"]] = {"label": label, "date": long_date(item["date"], lang)}
+            latest[item["vaccineCode"]] = {
+                "label": label, "date": partial_date(item["date"], item["datePrecision"], lang)}
     return sorted(latest.values(), key=lambda item: str(item["label"]).lower())
 
 

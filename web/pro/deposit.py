@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.dates import parse_day
 from api.graphql.common import is_number_text
 from api.identity.models import Role
-from api.records.documents.routes import typed_date
 from web import graphql_client
 from web.forms import form_handler, see_other, text
 from web.guards import signed_in
@@ -134,11 +134,10 @@ async def identify(request: Request, form: FormData) -> Response:
     values = {"ins": "".join(text(form, "ins", 40).split()).upper(),
               "birth_date": text(form, "birth_date", 20)}
     codes = [] if values["ins"] else ["INS_REQUIRED"]
-    try:
-        born = typed_date(values["birth_date"])
-    except ValueError:
+    born = parse_day(values["birth_date"])
+    if born is None:
         codes.append("BIRTH_DATE_INVALID")
-    if codes:
+    if codes or born is None:
         return await _page(request, step=1, values=values,
                            errors=_messages(codes, language_of(request)), status_code=400)
     data, errors = await graphql_client.run(request, "ProDepositFind", {
@@ -176,12 +175,9 @@ async def send(request: Request, form: FormData) -> Response:
     codes: list[str] = []
     if not isinstance(upload, UploadFile) or not upload.filename:
         codes.append("FILE_MISSING")
-    day = None
-    if values["document_date"]:
-        try:
-            day = typed_date(values["document_date"])
-        except ValueError:
-            codes.append("DATE_INVALID")
+    day = parse_day(values["document_date"]) if values["document_date"] else None
+    if values["document_date"] and day is None:
+        codes.append("DATE_INVALID")
     if not values["handle"] and not values["patient_id"]:
         return see_other("/pro/deposit")
     patient = await _patient_again(request, values)

@@ -19,8 +19,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.consent.policy import EMERGENCY_PROFESSIONS
+from api.dates import parse_day
 from api.identity.models import Role
-from api.records.documents.routes import typed_date
 from api.sharing.emergency import MIN_REASON_LENGTH
 from web import graphql_client
 from web.forms import form_handler, see_other, text
@@ -117,13 +117,12 @@ async def open_access(request: Request, form: FormData) -> Response:
               "birth_date": text(form, "birth_date", 20),
               "reason": text(form, "reason", REASON_MAX)}
     codes = [] if values["ins"] else ["INS_REQUIRED"]
-    try:
-        born = typed_date(values["birth_date"])
-    except ValueError:
+    born = parse_day(values["birth_date"])
+    if born is None:
         codes.append("BIRTH_DATE_INVALID")
     if len(values["reason"]) < MIN_REASON_LENGTH:
         codes.append("REASON_TOO_SHORT")
-    if codes:
+    if codes or born is None:
         return await _page(request, values=values, errors=_field_errors(codes, language),
                            status_code=400)
     data, errors = await graphql_client.run(request, "ProOpenEmergency", {

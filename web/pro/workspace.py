@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.dates import parse_day
 from api.identity.models import Role
 from web import graphql_client
 from web.forms import form_handler, see_other, text
@@ -23,7 +24,6 @@ from web.guards import signed_in
 from web.i18n import gettext
 from web.messages import N_
 from web.patient import entry_display
-from web.patient.entry_forms import parse_date
 from web.patient.moments import date_time
 from web.pro.frame import SECTIONS, pro_record_page, pro_record_url, workspace_context
 from web.templating import language_of, render
@@ -108,7 +108,7 @@ async def _look_up(request: Request, form: FormData) -> Response:
     lang = language_of(request)
     ins = "".join(text(form, "ins", 40).split()).upper()
     typed_date = text(form, "birthDate", 20)
-    born = parse_date(typed_date)
+    born = parse_day(typed_date)
     values = {"ins": text(form, "ins", 40), "birthDate": typed_date}
     errors: dict[str, str] = {}
     if len(ins) != 15:

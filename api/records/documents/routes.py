@@ -26,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 
 from api.audit.models import RequestKind
 from api.consent.sections import Action
+from api.dates import parse_day
 from api.graphql.common import is_number_text
 from api.graphql.language import request_language
 from api.graphql.scalars import parse_date
@@ -191,13 +192,12 @@ def _refused_for(request: Request, code: str, language: str, status: int,
 
 
 def typed_date(raw: str) -> date:
-    """A date typed by a person: day/month/year (14/03/2025) or ISO (2025-03-14)."""
-    parts = [part.strip() for part in raw.split("/")]
-    if len(parts) == 3 and all(is_number_text(part, limit=9999) for part in parts):
-        day, month, year = (int(part) for part in parts)
-        if year >= 1000:
-            return date(year, month, day)
-    return iso_date(raw)
+    """A date typed by a person (api.dates.parse_day: 14/03/2025 or 2025-03-14); ValueError
+    for anything else. The upload page's form reads its date through here too."""
+    day = parse_day(raw)
+    if day is None:
+        raise ValueError(f"not a date: {raw[:20]!r}")
+    return day
 
 
 def iso_date(raw: str) -> date:

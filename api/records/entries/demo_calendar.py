@@ -8,24 +8,15 @@ vaccine after 65. Doses that would lie in the future are left out.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date
 
+from api.dates import months_after, years_after
 from api.records.entries.validation import Values
 
 # (vaccine code of api/interop/data/vaccines.tsv, day given, who gave it)
 Schedule = list[tuple[str, date, str]]
 PAEDIATRICIAN, SCHOOL, PHARMACY = "Pédiatre", "Médecin scolaire", "Pharmacie"
 CENTRE = "Centre de vaccination"
-
-
-def months_after(day: date, months: int) -> date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
-
-
-def years_after(day: date, years: int) -> date:
-    return months_after(day, 12 * years)
 
 
 def childhood(born: date, paediatrician: str = PAEDIATRICIAN) -> Schedule:

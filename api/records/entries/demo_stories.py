@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from api.dates import months_after, years_after
 from api.identity import demo as people
 from api.records.entries.demo_calendar import (
     adult_boosters,
@@ -17,9 +18,7 @@ from api.records.entries.demo_calendar import (
     childhood,
     covid_campaign,
     flu_autumns,
-    months_after,
     shingles,
-    years_after,
 )
 from api.records.entries.models import Criticality, HistoryKind, Relative, Severity
 from api.records.entries.validation import Values

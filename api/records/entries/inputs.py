@@ -12,6 +12,7 @@ from typing import Any
 
 import strawberry
 
+from api.dates import DatePrecision
 from api.graphql.common import UserError
 from api.records.entries.models import Criticality, HistoryKind, HistoryStatus, Relative, Severity
 from api.records.entries.types import (
@@ -22,6 +23,12 @@ from api.records.entries.types import (
 )
 
 UNSET: Any = strawberry.UNSET
+# A partial date (« depuis 2005 », « mai 2019 ») is its first day plus its precision.
+ONSET = ("How much of `onsetDate` is known: YEAR or MONTH for « 2005 » or « May 2019 » "
+         "(the date's year or month is kept, as its first day); DAY when not given, or when "
+         "`onsetDate` changes without it.")
+GIVEN = ("How much of `date` is known: YEAR, MONTH, or DAY when not given (or when `date` "
+         "changes without it); the date is kept as the first day of that year or month.")
 _IDS = ("id", "patient_id")
 
 
@@ -41,6 +48,7 @@ class AddHistoryEntryInput:
     code: str | None = strawberry.field(default=None, description="An ICD-10 code.")
     text: str | None = None
     onset_date: date | None = None
+    onset_precision: DatePrecision | None = strawberry.field(default=None, description=ONSET)
     resolution_date: date | None = None
     status: HistoryStatus | None = strawberry.field(
         default=None, description="Defaults to resolved when it ended (or for a surgery).")
@@ -57,6 +65,7 @@ class UpdateHistoryEntryInput:
     code: str | None = UNSET
     text: str | None = UNSET
     onset_date: date | None = UNSET
+    onset_precision: DatePrecision | None = strawberry.field(default=UNSET, description=ONSET)
     resolution_date: date | None = UNSET
     status: HistoryStatus | None = UNSET
     relative: Relative | None = UNSET
@@ -119,6 +128,7 @@ class AddVaccinationInput:
     patient_id: strawberry.ID
     vaccine_code: str
     date: date
+    date_precision: DatePrecision | None = strawberry.field(default=None, description=GIVEN)
     lot_number: str | None = None
     performer: str | None = strawberry.field(default=None, description="Who gave it.")
     dose_number: int | None = None
@@ -131,6 +141,7 @@ class UpdateVaccinationInput:
     id: strawberry.ID
     vaccine_code: str | None = UNSET
     date: date | None = UNSET
+    date_precision: DatePrecision | None = strawberry.field(default=UNSET, description=GIVEN)
     lot_number: str | None = UNSET
     performer: str | None = UNSET
     dose_number: int | None = UNSET

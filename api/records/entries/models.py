@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from tortoise import fields
 
+from api.dates import DatePrecision
 from api.identity.models import Patient
 from api.records.provenance import ProvenanceMixin
 
@@ -59,7 +60,11 @@ class HistoryEntry(ProvenanceMixin):
     # The ICD-10 code (canonical spelling) when one fits; `text` holds the person's own words.
     code = fields.CharField(max_length=8, null=True)
     text = fields.CharField(max_length=300, null=True)
+    # « depuis 2005 », « mai 2019 »: the onset as precisely as the person gave it, stored as
+    # its first day (so it sorts by it) and its precision (api.dates.PartialDate).
     onset_date = fields.DateField(null=True)
+    onset_precision = fields.CharEnumField(DatePrecision, max_length=8,
+                                           default=DatePrecision.DAY, db_default=DatePrecision.DAY)
     resolution_date = fields.DateField(null=True)
     status = fields.CharEnumField(HistoryStatus, max_length=16)
     relative = fields.CharEnumField(Relative, max_length=16, null=True)
@@ -126,7 +131,11 @@ class Vaccination(ProvenanceMixin):
     )
     # The local code of the curated vaccine list (api.interop.terminology.vaccines).
     vaccine_code = fields.CharField(max_length=32)
+    # As precisely as the booklet or the memory gives it: a day, a month, or a year.
     date = fields.DateField()
+    # The database default keeps the rows written before precisions existed full dates.
+    date_precision = fields.CharEnumField(DatePrecision, max_length=8, default=DatePrecision.DAY,
+                                          db_default=DatePrecision.DAY)
     lot_number = fields.CharField(max_length=50, null=True)
     performer = fields.CharField(max_length=200, null=True)
     dose_number = fields.IntField(null=True)

@@ -36,11 +36,23 @@ def _merge(current: Values, changes: Values) -> Values:
 
 
 def _merge_history(current: Values, changes: Values) -> Values:
-    merged = {**current, **changes}
+    merged = _merge_dated(current, changes, "onset_date", "onset_precision")
     # A new end date without an explicit status: the status follows the dates again.
     if "resolution_date" in changes and "status" not in changes:
         merged["status"] = None
     return merged
+
+
+def _merge_dated(current: Values, changes: Values, name: str, precision: str) -> Values:
+    merged = {**current, **changes}
+    # A new date given without its precision is a full date, whatever the old one was.
+    if name in changes and precision not in changes:
+        merged[precision] = None
+    return merged
+
+
+def _merge_vaccination(current: Values, changes: Values) -> Values:
+    return _merge_dated(current, changes, "date", "date_precision")
 
 
 @dataclass(frozen=True)
@@ -54,8 +66,8 @@ class Writable(Generic[M]):
 
 HISTORY = Writable(
     HistoryEntry, Section.HISTORY,
-    ("kind", "code", "text", "onset_date", "resolution_date", "status", "relative", "note",
-     "confidential_for_minor"),
+    ("kind", "code", "text", "onset_date", "onset_precision", "resolution_date", "status",
+     "relative", "note", "confidential_for_minor"),
     validation.clean_history, _merge_history,
 )
 ALLERGIES = Writable(
@@ -72,9 +84,9 @@ TREATMENTS = Writable(
 )
 VACCINATIONS = Writable(
     Vaccination, Section.VACCINATIONS,
-    ("vaccine_code", "date", "lot_number", "performer", "dose_number", "note",
+    ("vaccine_code", "date", "date_precision", "lot_number", "performer", "dose_number", "note",
      "confidential_for_minor"),
-    validation.clean_vaccination,
+    validation.clean_vaccination, _merge_vaccination,
 )
 
 

@@ -8,6 +8,7 @@ import strawberry
 
 from api.consent.permissions import section_field
 from api.consent.sections import Section
+from api.dates import DatePrecision
 from api.graphql.common import Page
 from api.graphql.context import Info
 from api.identity.models import Patient
@@ -26,6 +27,9 @@ strawberry.enum(models.Relative, name="Relative",
 strawberry.enum(models.Severity, name="AllergySeverity")
 strawberry.enum(models.Criticality, name="AllergyCriticality",
                 description="How dangerous a future reaction could be (FHIR AllergyIntolerance).")
+strawberry.enum(DatePrecision, name="DatePrecision",
+                description="How much of a date is known: its year, its month, or the day. "
+                            "A partial date is given as the first day of its year or month.")
 
 
 @strawberry.type(name="HistoryEntry", description="A condition, a surgery or a family illness.")
@@ -37,7 +41,10 @@ class HistoryEntryType:
     code: str | None = strawberry.field(description="ICD-10 code, when one fits.")
     coded: bool = strawberry.field(description="False when described in the person's words.")
     text: str | None = strawberry.field(description="The description in the person's words.")
-    onset_date: date | None
+    onset_date: date | None = strawberry.field(
+        description="The first day of the onset's year or month when only that is known.")
+    onset_precision: DatePrecision | None = strawberry.field(
+        description="YEAR for « since 2005 », MONTH for « May 2019 »; null without an onset.")
     resolution_date: date | None
     status: models.HistoryStatus
     relative: models.Relative | None
@@ -58,6 +65,7 @@ class HistoryEntryType:
             id=strawberry.ID(str(entry.id)), patient_id=strawberry.ID(str(entry.patient_id)),
             kind=entry.kind, code=entry.code,
             coded=entry.coded, text=entry.text, onset_date=entry.onset_date,
+            onset_precision=entry.onset_precision if entry.onset_date else None,
             resolution_date=entry.resolution_date, status=entry.status, relative=entry.relative,
             note=entry.note, confidential_for_minor=entry.confidential_for_minor,
             provenance=Provenance.of(entry),
@@ -126,7 +134,10 @@ class VaccinationType:
     patient_id: strawberry.ID = strawberry.field(
         description="The record the item belongs to.")
     vaccine_code: str = strawberry.field(description="Code in the list of vaccines.")
-    date: date
+    date: date = strawberry.field(
+        description="The first day of the year or month when only that is known.")
+    date_precision: DatePrecision = strawberry.field(
+        description="YEAR or MONTH when the day (or the month) is not known.")
     lot_number: str | None
     performer: str | None = strawberry.field(description="Who gave it.")
     dose_number: int | None
@@ -143,7 +154,7 @@ class VaccinationType:
     def from_model(cls, entry: models.Vaccination) -> VaccinationType:
         return cls(
             id=strawberry.ID(str(entry.id)), patient_id=strawberry.ID(str(entry.patient_id)),
-            vaccine_code=entry.vaccine_code, date=entry.date,
+            vaccine_code=entry.vaccine_code, date=entry.date, date_precision=entry.date_precision,
             lot_number=entry.lot_number, performer=entry.performer,
             dose_number=entry.dose_number, note=entry.note,
             confidential_for_minor=entry.confidential_for_minor,

@@ -12,10 +12,9 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
-from api import clock
+from api import clock, dates
+from api.dates import DatePrecision, PartialDate, Span
 from api.interop.terminology import System, lookup, vaccine
-from api.records import dates
-from api.records.dates import Span
 from api.records.entries.models import HistoryKind, HistoryStatus
 
 NOTE_LIMIT = 5000
@@ -70,11 +69,18 @@ class _Checker:
             self.fail(name, "REQUIRED")
         return value
 
-    def dated(self, name: str, span: Span = dates.LIFE, *, required: bool = False
-              ) -> date | None:
-        """A date of the person's life (api.records.dates: the one rule for all entries)."""
+    def dated(self, name: str, span: Span = dates.LIFE, *, required: bool = False,
+              precision: str | None = None) -> date | None:
+        """A date of the person's life (api.dates: the one rule for all entries). With the
+        name of its `precision` field, the date may be a year or a month: it is kept as the
+        period's first day, and checked at that precision."""
         value: date | None = self.present(name) if required else self.values.get(name)
-        code = dates.date_problem(value, self.birth_date, span, today=self.today)
+        when: date | PartialDate | None = value
+        if precision is not None:
+            when = PartialDate.of(value, self.values.get(precision)) if value else None
+            self.values[name] = value = when.first if when else None
+            self.values[precision] = when.precision if when else DatePrecision.DAY
+        code = dates.date_problem(when, self.birth_date, span, today=self.today)
         if code is not None:
             self.fail(name, code)
         return value
@@ -114,7 +120,7 @@ def clean_history(values: Values, birth_date: date | None = None
         check.fail("text", "DESCRIPTION_REQUIRED")
     # A relative's history may be older than the person.
     span = dates.RELATIVE if kind is HistoryKind.FAMILY else dates.LIFE
-    check.dated("onset_date", span)
+    check.dated("onset_date", span, precision="onset_precision")
     resolved_on = check.dated("resolution_date", span)
     check.in_order("onset_date", "resolution_date", "RESOLUTION_BEFORE_ONSET")
     relative = check.values.get("relative")
@@ -164,7 +170,7 @@ def clean_vaccination(values: Values, birth_date: date | None = None
             check.fail("vaccine_code", "UNKNOWN_VACCINE")
         else:
             check.values["vaccine_code"] = concept.code
-    check.dated("date", required=True)
+    check.dated("date", required=True, precision="date_precision")
     check.text("lot_number", 50)
     check.text("performer", 200)
     check.integer("dose_number", 1, MAX_DOSE_NUMBER)

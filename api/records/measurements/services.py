@@ -11,13 +11,12 @@ from decimal import ROUND_HALF_UP, Decimal
 import strawberry
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from api import clock
+from api import clock, dates
 from api.consent.access import authorized_item
 from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
 from api.graphql.context import Info
 from api.interop.terminology import MeasurementError, validate_blood_pressure, validate_value
-from api.records import dates
 from api.records.measurements.kinds import KindSpec, spec
 from api.records.measurements.messages import Problem
 from api.records.measurements.models import Measurement

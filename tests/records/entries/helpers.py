@@ -24,8 +24,8 @@ class SectionApi:
 SECTIONS = {
     "history": SectionApi(
         "history", "HistoryEntry", "historyEntry",
-        f"id kind code coded text label onsetDate resolutionDate status relative note "
-        f"confidentialForMinor {PROVENANCE}"),
+        f"id kind code coded text label onsetDate onsetPrecision resolutionDate status relative "
+        f"note confidentialForMinor {PROVENANCE}"),
     "allergies": SectionApi(
         "allergies", "Allergy", "allergy",
         f"id substance reaction severity criticality onsetDate note confidentialForMinor "
@@ -36,8 +36,8 @@ SECTIONS = {
         f"confidentialForMinor {PROVENANCE}"),
     "vaccinations": SectionApi(
         "vaccinations", "Vaccination", "vaccination",
-        f"id vaccineCode vaccine {{ code label system detail }} date lotNumber performer "
-        f"doseNumber note confidentialForMinor {PROVENANCE}"),
+        f"id vaccineCode vaccine {{ code label system detail }} date datePrecision lotNumber "
+        f"performer doseNumber note confidentialForMinor {PROVENANCE}"),
 }
 
 

@@ -1,4 +1,4 @@
-"""The one date rule of a record (api/records/dates.py), through every dated entry's
+"""The one date rule of a record (api/dates.py), through every dated entry's
 mutation: not before the person's birth (1980-01-01 here), not after today where a future
 date makes no sense, the same codes and words everywhere."""
 
@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from api.records.dates import BEFORE_BIRTH, IN_FUTURE, RELATIVE, date_problem
+from api.dates import BEFORE_BIRTH, IN_FUTURE, RELATIVE, date_problem
 from api.records.entries.validation import today
 from tests.records.entries.helpers import add, added, update
 

@@ -1,6 +1,6 @@
 """French as French readers expect it: « 1er novembre », narrow no-break spaces before
-« : ; ! ? » and inside « guillemets » (one function, api/french.py, used by the message
-catalogue, the API's messages and the dates), pronouns that agree with the section."""
+« : ; ! ? » and inside « guillemets » (api/french.py, used by the message catalogue and
+the API's messages; the dates written by api/dates.py), pronouns that agree with the section."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from api.french import NARROW, day_and_month, long_date, spaced
+from api.dates import day_and_month, long_date
+from api.french import NARROW, spaced
 from api.identity.models import Account
 from tests.factories import make_patient, sign_in
 from tests.records.entries.helpers import Signed, added

@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from api import texts
 from api.graphql.context import Context
 from api.graphql.http_caching import answer_with_etag
 from api.graphql.limits import MAX_QUERY_CHARS
@@ -29,7 +30,7 @@ from api.graphql.request_body import (
     decode_json_body,
 )
 from api.graphql.schema import MAX_BATCH_OPERATIONS
-from api.identity.viewer import SESSION_COOKIE, viewer_from_request
+from api.identity.viewer import SESSION_COOKIE, Viewer, viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.oauth.operations import RegisteredOperations
 from api.outage import UNAVAILABLE, is_database_outage, outage_message, retry_after_headers
@@ -37,9 +38,9 @@ from api.security import csrf
 from api.settings import Settings
 
 
-def request_language(request: Request) -> str:
-    lang = request.cookies.get("carnet_lang") or request.headers.get("accept-language", "fr")[:2]
-    return "en" if lang == "en" else "fr"
+def request_language(request: Request, viewer: Viewer | None = None) -> str:
+    """The language of the answer: api.texts decides it, the same way as for the pages."""
+    return texts.request_language(request, viewer.account.language if viewer else None)
 
 
 def client_address(scope: Scope) -> str:
@@ -84,7 +85,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                   else f"address:{client_address(request.scope)}")
         request.state.etag_viewer = person
         context = Context(settings=self.settings, viewer=viewer,
-                          language=request_language(request), http_response=response)
+                          language=request_language(request, viewer), http_response=response)
         context.cost_budget = self.rate_limits.budget(context.client_app, person)
         return context
 

@@ -1,7 +1,7 @@
 """The pages' side of api.texts: the language of the page a request is for.
 
 The catalogues and the rule for choosing a language live in api.texts, shared with the API;
-here only the signed-in person is found for it (the guards put them on `request.state`).
+here only the person is found for it, from the session already loaded for the request.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_COOKIE", "LOCALES_DIR", "g
 
 
 def language_of(request: Request) -> str:
-    """The page's language: api.texts' order, with the signed-in account's language."""
-    viewer = getattr(request.state, "viewer", None)
-    return request_language(request, viewer.account.language if viewer is not None else None)
+    """The page's language: api.texts' order, with the language of the account whose
+    session the request carries (loaded by the guards and viewer_from_request; a session
+    still waiting for its second factor counts: the person gave their password)."""
+    session = getattr(request.state, "session", None)
+    return request_language(request, session.account.language if session is not None else None)

@@ -39,7 +39,7 @@ class Problem:
     """One validation problem: the input field at fault, a code, and what the message needs.
 
     Params that are numbers are formatted for the reader's language; params that are
-    pairs (french, english) are picked by language.
+    words the terminology names in each language are given as `label(language)` functions.
     """
 
     field: str | None
@@ -63,8 +63,8 @@ def format_number(value: float | Decimal | int, language: str) -> str:
 
 
 def _param(value: object, language: str) -> str:
-    if isinstance(value, tuple):
-        return str(value[1] if is_english(language) else value[0])
+    if callable(value):
+        return str(value(language))
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return format_number(value, language)
     return str(value)

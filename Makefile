@@ -53,9 +53,9 @@ test: lint typecheck unit test-postgres
 schema: install
 	$(BIN)/carnet export-schema -o schema.graphql
 
-messages: install-test
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --omit-header --sort-output -o web/locales/messages.pot .
-	$(BIN)/pybabel update -i web/locales/messages.pot -d web/locales --omit-header --no-fuzzy-matching
+# New message ids go to api/locales/*/LC_MESSAGES/messages.po; it says which lack French.
+messages: install
+	$(BIN)/python scripts/messages.py
 
 # Measure every page in Chromium and write docs/page-weights.md.
 page-weights: install-test

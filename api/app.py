@@ -18,7 +18,6 @@ from starlette.routing import BaseRoute, Route
 from tortoise import connections
 
 from api.db import close_database, open_database
-from api.graphql.language import request_language
 from api.messaging.routes import routes as messaging_routes
 from api.oauth.routes import oauth_routes
 from api.oauth.server import CarnetAuthorizationServer
@@ -36,6 +35,7 @@ from api.root.view import GraphQLEndpoint
 from api.security.headers import SecurityHeadersMiddleware
 from api.security.limits import BodyLimitMiddleware, route_limits
 from api.settings import Settings
+from api.texts import request_language
 
 
 async def healthz(request: Request) -> JSONResponse:

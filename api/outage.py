@@ -16,14 +16,12 @@ import asyncpg
 from tortoise.exceptions import DBConnectionError, OperationalError
 
 from api.graphql.errors import CarnetError
+from api.texts import N_, text
 
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE = "UNAVAILABLE"
 
-MESSAGES = {
-    "fr": "Le service est momentanément indisponible. Réessayez dans un instant.",
-    "en": "The service is unavailable for a moment. Try again shortly.",
-}
+MESSAGE = N_("The service is unavailable for a moment. Try again shortly.")
 
 # SQLite reports a file it cannot open, read or lock with these words.
 _SQLITE_OUTAGE_WORDS = (
@@ -94,7 +92,7 @@ def is_database_outage(error: BaseException) -> bool:
 
 
 def outage_message(language: str) -> str:
-    return MESSAGES["en" if language == "en" else "fr"]
+    return text(language, MESSAGE)
 
 
 def retry_after_headers() -> dict[str, str]:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from api.graphql.context import Context
 from api.identity.viewer import viewer_from_request
 from api.outage import UNAVAILABLE, DatabaseUnavailable
-from web.templating import language_of
+from api.texts import request_language
 
 OPERATIONS_DIR = Path(__file__).parent / "operations"
 
@@ -67,10 +67,10 @@ async def run(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Execute a named operation as the signed-in viewer; returns (data, errors)."""
     settings = request.app.state.settings
+    viewer = await viewer_from_request(request, settings.secret_key)
     context = Context(
-        settings=settings,
-        viewer=await viewer_from_request(request, settings.secret_key),
-        language=language_of(request),
+        settings=settings, viewer=viewer,
+        language=request_language(request, viewer.account.language if viewer else None),
     )
     result = await request.app.state.schema.execute(
         operations()[operation], variable_values=variables or {}, context_value=context,

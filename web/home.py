@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.identity import accounts
 from api.identity.viewer import viewer_from_request
 from api.security.headers import cookie_header
 from web.auth import home_for
@@ -27,6 +28,9 @@ async def switch_language(request: Request, form: FormData) -> Response:
     language = text(form, "lang", 5)
     response = see_other(safe_next(text(form, "next")))
     if language in LANGUAGES:
+        viewer = await viewer_from_request(request, request.app.state.settings.secret_key)
+        if viewer is not None and viewer.app is None:
+            await accounts.choose_language(viewer.account, language)
         cookie = cookie_header(LANGUAGE_COOKIE, language,
                                production=request.app.state.settings.production,
                                max_age=365 * 24 * 3600)

@@ -9,19 +9,21 @@ from starlette.responses import Response
 from api.identity import signin
 from api.identity.models import Account, Session
 from api.mail.sender import MailError, send_mail
+from api.texts import request_language
 from web.i18n import translations
 from web.messages import message
 from web.templating import language_of, render
 
 
 async def send_email_code(request: Request, account: Account, session: Session) -> None:
-    """A new code for this half-open session, e-mailed in the account's language.
+    """A new code for this half-open session, e-mailed in the language of the pages
+    (api.texts: the choice on this device, else the account's, else the browser's).
 
     MailError when the mail server refused it (the send is then not counted).
     """
     settings = request.app.state.settings
     issued = await signin.issue_email_code(settings.secret_key, session, account)
-    gettext = translations(account.language if account.language in ("fr", "en") else "fr").gettext
+    gettext = translations(request_language(request, account.language)).gettext
     if signin.needs_totp_enrolment(account):
         subject = gettext("Your code to add an authenticator app to Carnet")
         body = gettext("Your code to add an authenticator app to your Carnet account is "

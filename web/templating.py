@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse
 
 from api.consent.routes import EMERGENCY_PROFESSIONS
 from api.security import csrf
-from web.i18n import LANGUAGE_COOKIE, pick_language, translations
+from web.i18n import language_of, translations
 from web.messages import PROFESSIONS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -23,10 +23,6 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def language_of(request: Request) -> str:
-    return pick_language(request.cookies.get(LANGUAGE_COOKIE))
 
 
 def is_htmx(request: Request) -> bool:

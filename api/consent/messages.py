@@ -1,4 +1,7 @@
-"""What the person reads when a consent change cannot be made, in French and English."""
+"""What the person reads when a consent change cannot be made.
+
+English ids; the words in each language are in the catalogues (api.texts).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import dataclass
 
 from api.consent.sections import Profession, Section
 from api.graphql.common import UserError
+from api.texts import N_, NC_, text
 
 
 @dataclass(frozen=True)
@@ -18,94 +22,55 @@ class Problem:
     params: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "NO_SECTIONS": (
-        "Choisissez au moins une rubrique à partager.",
-        "Choose at least one section to share.",
-    ),
-    "SECTIONS_NOT_ALLOWED": (
-        "Un professionnel de cette profession ({profession}) ne peut jamais voir : {sections}. "
-        "Retirez ces rubriques.",
-        "A professional of this kind ({profession}) can never see: {sections}. "
-        "Remove these sections.",
-    ),
-    "EXPIRY_IN_PAST": (
-        "La date de fin est déjà passée : choisissez une date à venir.",
-        "The end date has already passed: choose a date to come.",
-    ),
-    "EXPIRY_TOO_LATE": (
-        "Un accès dure un an au plus : choisissez une date de fin plus proche.",
-        "Access lasts one year at most: choose an earlier end date.",
-    ),
-    "PROFESSIONAL_NOT_FOUND": (
-        "Ce professionnel n'est pas dans l'annuaire.",
-        "This professional is not in the directory.",
-    ),
-    "PROFESSIONAL_NOT_ON_CARNET": (
-        "Ce professionnel n'a pas encore de compte Carnet : vous pourrez le choisir quand il "
-        "en aura un.",
-        "This professional has no Carnet account yet: you can choose them once they have one.",
-    ),
-    "PROFESSIONAL_BLOCKED": (
-        "Vous avez bloqué ce professionnel : débloquez-le d'abord.",
-        "You blocked this professional: unblock them first.",
-    ),
-    "GRANT_ALREADY_ENDED": (
-        "Cet accès a déjà pris fin.",
-        "This access has already ended.",
-    ),
-    "NOT_A_PHYSICIAN": (
-        "Seul un médecin peut être votre médecin traitant.",
-        "Only a doctor can be your treating doctor.",
-    ),
-    "NO_TREATING_DOCTOR": (
-        "Vous n'avez pas de médecin traitant déclaré.",
-        "You have no treating doctor on record.",
-    ),
-    "NOT_BLOCKED": (
-        "Ce professionnel n'est pas bloqué.",
-        "This professional is not blocked.",
-    ),
-    "REASON_TOO_SHORT": (
-        "Expliquez le motif de l'accès d'urgence en {minimum} caractères au moins.",
-        "Explain the reason for emergency access in at least {minimum} characters.",
-    ),
+MESSAGES: dict[str, str] = {
+    "NO_SECTIONS": N_("Choose at least one section to share."),
+    "SECTIONS_NOT_ALLOWED": N_("A professional of this kind ({profession}) can never see: "
+                               "{sections}. Remove these sections."),
+    "EXPIRY_IN_PAST": N_("The end date has already passed: choose a date to come."),
+    "EXPIRY_TOO_LATE": N_("Access lasts one year at most: choose an earlier end date."),
+    "PROFESSIONAL_NOT_FOUND": N_("This professional is not in the directory."),
+    "PROFESSIONAL_NOT_ON_CARNET": N_("This professional has no Carnet account yet: you can choose"
+                                     " them once they have one."),
+    "PROFESSIONAL_BLOCKED": N_("You blocked this professional: unblock them first."),
+    "GRANT_ALREADY_ENDED": N_("This access has already ended."),
+    "NOT_A_PHYSICIAN": N_("Only a doctor can be your treating doctor."),
+    "NO_TREATING_DOCTOR": N_("You have no treating doctor on record."),
+    "NOT_BLOCKED": N_("This professional is not blocked."),
+    "REASON_TOO_SHORT": N_("Explain the reason for emergency access in at least {minimum} "
+                           "characters."),
 }
 
-SECTION_LABELS: dict[Section, tuple[str, str]] = {
-    Section.IDENTITY: ("identité", "identity"),
-    Section.HISTORY: ("antécédents", "medical history"),
-    Section.ALLERGIES: ("allergies", "allergies"),
-    Section.TREATMENTS: ("traitements", "treatments"),
-    Section.VACCINATIONS: ("vaccinations", "vaccinations"),
-    Section.MEASUREMENTS: ("mesures", "measurements"),
-    Section.DIRECTIVES: ("directives anticipées", "advance directives"),
-    Section.DOCUMENTS: ("documents", "documents"),
+SECTION_LABELS: dict[Section, str] = {
+    Section.IDENTITY: N_("identity"),
+    Section.HISTORY: N_("medical history"),
+    Section.ALLERGIES: N_("allergies"),
+    Section.TREATMENTS: N_("treatments"),
+    Section.VACCINATIONS: N_("vaccinations"),
+    Section.MEASUREMENTS: N_("measurements"),
+    Section.DIRECTIVES: N_("advance directives"),
+    Section.DOCUMENTS: N_("documents"),
 }
 
+# In a sentence, lower case (the pages' lists of professions are capitalised).
 PROFESSION_LABELS: dict[Profession, tuple[str, str]] = {
-    Profession.PHYSICIAN: ("médecin", "doctor"),
-    Profession.NURSE: ("infirmier ou infirmière", "nurse"),
-    Profession.PHARMACIST: ("pharmacien ou pharmacienne", "pharmacist"),
-    Profession.DENTIST: ("chirurgien-dentiste", "dentist"),
-    Profession.MIDWIFE: ("sage-femme", "midwife"),
-    Profession.PHYSIOTHERAPIST: ("kinésithérapeute", "physiotherapist"),
-    Profession.EMERGENCY_PHYSICIAN: ("médecin urgentiste", "emergency physician"),
-    Profession.SAMU_REGULATOR: ("médecin régulateur du SAMU", "SAMU regulating doctor"),
+    Profession.PHYSICIAN: NC_("in a sentence", "doctor"),
+    Profession.NURSE: NC_("in a sentence", "nurse"),
+    Profession.PHARMACIST: NC_("in a sentence", "pharmacist"),
+    Profession.DENTIST: NC_("in a sentence", "dentist"),
+    Profession.MIDWIFE: NC_("in a sentence", "midwife"),
+    Profession.PHYSIOTHERAPIST: NC_("in a sentence", "physiotherapist"),
+    Profession.EMERGENCY_PHYSICIAN: NC_("in a sentence", "emergency physician"),
+    Profession.SAMU_REGULATOR: NC_("in a sentence", "SAMU regulating doctor"),
 }
-
-
-def _pick(pair: tuple[str, str], language: str) -> str:
-    return pair[1] if language == "en" else pair[0]
 
 
 def section_names(sections: frozenset[Section] | set[Section], language: str) -> str:
     ordered = [s for s in Section if s in sections]
-    return ", ".join(_pick(SECTION_LABELS[s], language) for s in ordered)
+    return ", ".join(text(language, SECTION_LABELS[s]) for s in ordered)
 
 
 def profession_name(profession: Profession, language: str) -> str:
-    return _pick(PROFESSION_LABELS[profession], language)
+    return text(language, PROFESSION_LABELS[profession])
 
 
 def _localized(params: dict[str, str], language: str) -> dict[str, str]:
@@ -121,7 +86,7 @@ def _localized(params: dict[str, str], language: str) -> dict[str, str]:
 
 def user_errors(problems: list[Problem], language: str) -> list[UserError]:
     return [
-        UserError(field=p.field, code=p.code, message=_pick(MESSAGES[p.code], language).format(
-            **_localized(p.params, language)))
+        UserError(field=p.field, code=p.code,
+                  message=text(language, MESSAGES[p.code], **_localized(p.params, language)))
         for p in problems
     ]

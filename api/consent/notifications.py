@@ -20,60 +20,36 @@ from api.consent.models import Notification, NotificationKind
 from api.consent.rights import eighteenth_birthday, owner_account_id
 from api.consent.sections import Profession
 from api.identity.models import Guardianship, Patient, Professional
+from api.texts import N_, text
 
 HOME_ZONE = ZoneInfo("Europe/Paris")
 
-TEXTS: dict[NotificationKind, tuple[str, str]] = {
-    NotificationKind.EMERGENCY_ACCESS: (
-        "{professional} ({profession}) a ouvert un accès d'urgence au dossier de {patient} "
-        "le {opened_at}, pour 4 heures, en lecture seule. Motif donné : « {reason} ».",
-        "{professional} ({profession}) opened emergency access to {patient}'s record on "
-        "{opened_at}, for 4 hours, read only. Reason given: “{reason}”.",
-    ),
-    NotificationKind.HELD_BACK_DOCUMENT: (
-        "{professional} a ajouté au dossier de {patient} un document à vous présenter lors "
-        "d'une consultation. Prenez rendez-vous ; le document sera visible au plus tard "
-        "le {until}.",
-        "{professional} added a document to {patient}'s record that they want to go through "
-        "with you at an appointment. Book one; the document will show by {until} at the latest.",
-    ),
-    NotificationKind.DOCUMENT_DEPOSITED: (
-        "{professional} ({profession}) a déposé un document dans le dossier de {patient}. "
-        "Vous pouvez le masquer aux professionnels ou le supprimer.",
-        "{professional} ({profession}) deposited a document in {patient}'s record. You may "
-        "hide it from professionals or delete it.",
-    ),
-    NotificationKind.NEW_MESSAGE: (
-        "{professional} ({profession}) vous a écrit au sujet du dossier de {patient}.",
-        "{professional} ({profession}) wrote to you about {patient}'s record.",
-    ),
-    NotificationKind.GRANT_ENDING: (
-        "L'accès de {professional} ({profession}) au dossier de {patient} prend fin le "
-        "{until}. Vous pouvez le prolonger depuis la page « Partage ».",
-        "{professional} ({profession})'s access to {patient}'s record ends on {until}. You "
-        "can extend it from the Sharing page.",
-    ),
-    NotificationKind.HELD_BACK_RELEASED: (
-        "Le document que {professional} souhaitait vous présenter est maintenant visible "
-        "dans le dossier de {patient}.",
-        "The document {professional} wanted to go through with you is now visible in "
-        "{patient}'s record.",
-    ),
-    NotificationKind.APP_CONNECTED: (
-        "L'application « {app} » a été connectée au dossier de {patient} le {opened_at}. "
-        "Vous pouvez la déconnecter depuis « Applications connectées ».",
-        "The app “{app}” was connected to {patient}'s record on {opened_at}. You can "
-        "disconnect it from Connected apps.",
-    ),
+TEXTS: dict[NotificationKind, str] = {
+    NotificationKind.EMERGENCY_ACCESS: N_("{professional} ({profession}) opened emergency access "
+                                          "to {patient}'s record on {opened_at}, for 4 hours, "
+                                          "read only. Reason given: “{reason}”."),
+    NotificationKind.HELD_BACK_DOCUMENT: N_("{professional} added a document to {patient}'s "
+                                            "record that they want to go through with you at an "
+                                            "appointment. Book one; the document will show by "
+                                            "{until} at the latest."),
+    NotificationKind.DOCUMENT_DEPOSITED: N_("{professional} ({profession}) deposited a document "
+                                            "in {patient}'s record. You may hide it from "
+                                            "professionals or delete it."),
+    NotificationKind.NEW_MESSAGE: N_("{professional} ({profession}) wrote to you about "
+                                     "{patient}'s record."),
+    NotificationKind.GRANT_ENDING: N_("{professional} ({profession})'s access to {patient}'s "
+                                      "record ends on {until}. You can extend it from the Sharing"
+                                      " page."),
+    NotificationKind.HELD_BACK_RELEASED: N_("The document {professional} wanted to go through "
+                                            "with you is now visible in {patient}'s record."),
+    NotificationKind.APP_CONNECTED: N_("The app “{app}” was connected to {patient}'s record on "
+                                       "{opened_at}. You can disconnect it from Connected apps."),
 }
 
 
 # A NEW_MESSAGE whose payload names an `author`: the patient's side answered, and the
 # conversation's professional is told (api/messaging/services.py).
-REPLY_TEXTS = (
-    "{author} a répondu à votre message « {subject} » (dossier de {patient}).",
-    "{author} answered your message “{subject}” ({patient}'s record).",
-)
+REPLY_TEXT = N_("{author} answered your message “{subject}” ({patient}'s record).")
 
 
 def local_time(iso: str, language: str) -> str:
@@ -84,15 +60,15 @@ def local_time(iso: str, language: str) -> str:
 def notification_text(notification: Notification, language: str) -> str:
     values: dict[str, Any] = dict(notification.payload)
     if not values.get("professional"):
-        values["professional"] = "A professional" if language == "en" else "Un professionnel"
+        values["professional"] = text(language, N_("A professional"))
     for key in ("opened_at", "until"):
         if key in values:
             values[key] = local_time(values[key], language)
     if "profession" in values:
         values["profession"] = profession_name(Profession(values["profession"]), language)
-    texts = (REPLY_TEXTS if notification.kind is NotificationKind.NEW_MESSAGE
-             and "author" in values else TEXTS[notification.kind])
-    return texts[1 if language == "en" else 0].format(**values)
+    message = (REPLY_TEXT if notification.kind is NotificationKind.NEW_MESSAGE
+               and "author" in values else TEXTS[notification.kind])
+    return text(language, message, **values)
 
 
 def patient_name(patient: Patient) -> str:

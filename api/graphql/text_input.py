@@ -22,7 +22,9 @@ from graphql import (
     GraphQLSchema,
 )
 
+from api import texts
 from api.graphql.errors import BadUserInput
+from api.texts import N_
 
 # The input fields and arguments written on several lines (textareas), by GraphQL name.
 MULTILINE_FIELDS = frozenset({"note", "advanceDirectives", "organDonationLimits", "reason",
@@ -33,12 +35,9 @@ _NOT_MULTILINE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\u
 
 
 _FAULTS = {
-    "LINE_BREAK": ("une tabulation ou un retour à la ligne n'est pas permis dans ce champ",
-                   "a tab or line break is not allowed in this field"),
-    "SURROGATE": ("le texte contient un substitut isolé : ce n'est pas de l'Unicode valide",
-                  "the text has a lone surrogate (not valid Unicode)"),
-    "CONTROL": ("le caractère de contrôle {char} n'est pas permis dans un texte",
-                "the control character {char} is not allowed in text"),
+    "LINE_BREAK": N_("a tab or line break is not allowed in this field"),
+    "SURROGATE": N_("the text has a lone surrogate (not valid Unicode)"),
+    "CONTROL": N_("the control character {char} is not allowed in text"),
 }
 
 
@@ -50,15 +49,15 @@ def text_fault(text: str, *, multiline: bool = False, language: str = "en") -> s
     char = found.group()
     kind = ("LINE_BREAK" if char in "\t\n\r"
             else "SURROGATE" if "\ud800" <= char <= "\udfff" else "CONTROL")
-    french, english = _FAULTS[kind]
-    return (english if language == "en" else french).format(char=f"U+{ord(char):04X}")
+    return texts.text(language, _FAULTS[kind], char=f"U+{ord(char):04X}")
 
 
 def check_text(text: str, field: str, *, multiline: bool = False, language: str = "en") -> None:
     """Raise a BAD_USER_INPUT error naming `field` when the text cannot be stored."""
     fault = text_fault(text, multiline=multiline, language=language)
     if fault is not None:
-        raise BadUserInput(f"`{field}` : {fault}." if language != "en" else f"`{field}`: {fault}.",
+        raise BadUserInput(texts.text(language, N_("`{field}`: {fault}."), field=field,
+                                      fault=fault),
                            field=field)
 
 

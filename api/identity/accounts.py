@@ -67,3 +67,11 @@ async def use_email_codes(account: Account) -> None:
         raise AccountError("professionals_need_totp")
     account.second_factor = SecondFactor.EMAIL
     await account.save(update_fields=["second_factor"])
+
+
+async def choose_language(account: Account, language: str) -> None:
+    """Remember the language the person chose while signed in (api.texts: other devices and
+    their e-mails follow it)."""
+    if account.language != language:
+        account.language = language
+        await account.save(update_fields=["language"])

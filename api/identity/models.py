@@ -45,7 +45,8 @@ class Account(Model):
     totp_secret = fields.CharField(max_length=64, null=True)
     totp_pending_secret = fields.CharField(max_length=64, null=True)
     totp_last_counter = fields.BigIntField(null=True)
-    language = fields.CharField(max_length=5, default="fr")
+    # The language chosen with the switch while signed in; None until then (api.texts).
+    language = fields.CharField(max_length=5, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     activated_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)

@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 
 from api.identity import models
+from api.texts import DEFAULT_LANGUAGE
 
 
 @strawberry.enum(name="Role")
@@ -45,7 +46,7 @@ class AccountType:
             role=RoleType(account.role.value),
             status=AccountStatusType(account.status.value),
             second_factor=SecondFactorType(account.second_factor.value),
-            language=account.language,
+            language=account.language or DEFAULT_LANGUAGE,
         )
 
 

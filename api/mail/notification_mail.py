@@ -14,52 +14,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.consent.models import NotificationKind
+from api.texts import N_, text
 
-SUBJECTS = ("Carnet : du nouveau dans votre espace santé",
-            "Carnet: something new in your health space")
+SUBJECT = N_("Carnet: something new in your health space")
 
-WHAT: dict[NotificationKind, tuple[str, str]] = {
-    NotificationKind.DOCUMENT_DEPOSITED: (
-        "Un professionnel a déposé un document dans un dossier que vous suivez.",
-        "A professional deposited a document in a record you follow.",
-    ),
-    NotificationKind.EMERGENCY_ACCESS: (
-        "Un accès d'urgence a été ouvert à un dossier que vous suivez.",
-        "Emergency access was opened to a record you follow.",
-    ),
-    NotificationKind.HELD_BACK_DOCUMENT: (
-        "Un professionnel a ajouté à un dossier que vous suivez un document qu'il souhaite "
-        "vous présenter lors d'une consultation.",
-        "A professional added a document to a record you follow that they want to go "
-        "through with you at an appointment.",
-    ),
-    NotificationKind.NEW_MESSAGE: (
-        "Vous avez reçu un nouveau message.",
-        "You have a new message.",
-    ),
-    NotificationKind.GRANT_ENDING: (
-        "Un accès que vous avez donné à un professionnel prend fin dans les 7 jours.",
-        "Access you gave a professional ends within 7 days.",
-    ),
-    NotificationKind.HELD_BACK_RELEASED: (
-        "Un document qu'un professionnel souhaitait vous présenter est maintenant visible.",
-        "A document a professional wanted to go through with you is now visible.",
-    ),
-    NotificationKind.APP_CONNECTED: (
-        "Une application a été connectée à un dossier que vous suivez.",
-        "An app was connected to a record you follow.",
-    ),
+WHAT: dict[NotificationKind, str] = {
+    NotificationKind.DOCUMENT_DEPOSITED: N_("A professional deposited a document in a record you "
+                                            "follow."),
+    NotificationKind.EMERGENCY_ACCESS: N_("Emergency access was opened to a record you follow."),
+    NotificationKind.HELD_BACK_DOCUMENT: N_("A professional added a document to a record you "
+                                            "follow that they want to go through with you at an "
+                                            "appointment."),
+    NotificationKind.NEW_MESSAGE: N_("You have a new message."),
+    NotificationKind.GRANT_ENDING: N_("Access you gave a professional ends within 7 days."),
+    NotificationKind.HELD_BACK_RELEASED: N_("A document a professional wanted to go through with "
+                                            "you is now visible."),
+    NotificationKind.APP_CONNECTED: N_("An app was connected to a record you follow."),
 }
 
-CLOSING = (
-    "Connectez-vous à Carnet pour en savoir plus : les détails ne sont jamais envoyés par "
-    "e-mail.\n\nVous recevez ce message parce que vous avez demandé ces alertes (page « Mon "
-    "compte »). Si ce n'est pas le cas, ou si vous ne connaissez pas cette action, "
-    "connectez-vous et consultez l'historique des accès.",
-    "Sign in to Carnet to know more: details are never sent by e-mail.\n\nYou receive this "
-    "because you asked for these alerts (the My account page). If you did not, or if you do "
-    "not recognise this, sign in and look at the access history.",
-)
+CLOSING = N_("Sign in to Carnet to know more: details are never sent by e-mail.\n\n"
+             "You receive this because you asked for these alerts (the My account page). If "
+             "you did not, or if you do not recognise this, sign in and look at the access "
+             "history.")
 
 
 @dataclass(frozen=True)
@@ -68,7 +44,7 @@ class Mail:
     body: str
 
 
-def notification_mail(kind: NotificationKind, language: str) -> Mail:
+def notification_mail(kind: NotificationKind, language: str | None) -> Mail:
     """The mail for one notification, in the recipient's language (French by default)."""
-    index = 1 if language == "en" else 0
-    return Mail(subject=SUBJECTS[index], body=f"{WHAT[kind][index]}\n\n{CLOSING[index]}\n")
+    return Mail(subject=text(language, SUBJECT),
+                body=f"{text(language, WHAT[kind])}\n\n{text(language, CLOSING)}\n")

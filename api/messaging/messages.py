@@ -1,43 +1,36 @@
-"""Problems with a message the person can fix, in French and English."""
+"""Problems with a message the person can fix (words in api.texts' catalogues)."""
 
 from __future__ import annotations
 
 from api.records.documents.content import MESSAGES as FILE_MESSAGES
 from api.records.documents.messages import DocumentProblem, DocumentProblems
+from api.texts import N_
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
 MAX_ATTACHMENTS = 5
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "SUBJECT_REQUIRED": ("Donnez un objet à la conversation.", "Give the conversation a subject."),
-    "SUBJECT_TOO_LONG": (
-        f"L'objet ne doit pas dépasser {SUBJECT_MAX} caractères.",
-        f"The subject must not be longer than {SUBJECT_MAX} characters.",
-    ),
-    "BODY_REQUIRED": ("Écrivez votre message.", "Write your message."),
-    "BODY_TOO_LONG": (
-        f"Le message ne doit pas dépasser {BODY_MAX} caractères.",
-        f"The message must not be longer than {BODY_MAX} characters.",
-    ),
-    "TOO_MANY_ATTACHMENTS": (
-        f"Joignez au plus {MAX_ATTACHMENTS} fichiers à un message.",
-        f"Attach at most {MAX_ATTACHMENTS} files to a message.",
-    ),
-    "CONVERSATION_CLOSED": (
-        "Cette conversation est close : le professionnel n'accepte plus de réponse.",
-        "This conversation is closed: the professional no longer accepts replies.",
-    ),
-    "ALREADY_FILED": (
-        "Cette pièce jointe est déjà classée dans les documents du dossier.",
-        "This attachment is already filed in the record's documents.",
-    ),
+MESSAGES: dict[str, str] = {
+    "SUBJECT_REQUIRED": N_("Give the conversation a subject."),
+    "SUBJECT_TOO_LONG": N_("The subject must not be longer than {limit} characters."),
+    "BODY_REQUIRED": N_("Write your message."),
+    "BODY_TOO_LONG": N_("The message must not be longer than {limit} characters."),
+    "TOO_MANY_ATTACHMENTS": N_("Attach at most {limit} files to a message."),
+    "CONVERSATION_CLOSED": N_("This conversation is closed: the professional no longer accepts "
+                              "replies."),
+    "ALREADY_FILED": N_("This attachment is already filed in the record's documents."),
     **FILE_MESSAGES,
 }
 
 
+# The limit each "too long / too many" message names.
+LIMITS = {"SUBJECT_TOO_LONG": SUBJECT_MAX, "BODY_TOO_LONG": BODY_MAX,
+          "TOO_MANY_ATTACHMENTS": MAX_ATTACHMENTS}
+
+
 def problem(code: str, field: str) -> DocumentProblem:
-    return DocumentProblem(code, field, MESSAGES[code])
+    limit: dict[str, object] | None = {"limit": LIMITS[code]} if code in LIMITS else None
+    return DocumentProblem(code, field, MESSAGES[code], limit)
 
 
 def problems(*found: DocumentProblem) -> DocumentProblems:

@@ -74,8 +74,7 @@ async def _store_files(storage: Storage, files: Sequence[NewFile]) -> list[Store
             stored.append(StoredFile(new.filename, key, checked))
     except DocumentProblem as found:
         await _forget(storage, stored)
-        raise DocumentProblems([DocumentProblem(found.code, "attachments", found.texts)]
-                               ) from None
+        raise DocumentProblems([found.for_field("attachments")]) from None
     except BaseException:
         await _forget(storage, stored)
         raise

@@ -13,11 +13,9 @@ from api.graphql.context import Info
 from api.notify.preferences import kinds_for_role, set_mail_kinds
 from api.notify.types import MailAlertsPayload, alerts_account, alerts_of
 from api.sharing.types import NotificationKindEnum
+from api.texts import N_, text
 
-NOT_OFFERED = {
-    "fr": "Ces alertes ne concernent pas ce type de compte : {kinds}.",
-    "en": "These alerts do not apply to this kind of account: {kinds}.",
-}
+NOT_OFFERED = N_("These alerts do not apply to this kind of account: {kinds}.")
 
 
 @strawberry.type
@@ -33,8 +31,8 @@ class NotifyMutation:
         offered = kinds_for_role(account.role)
         refused = [kind for kind in wanted if kind not in offered]
         if refused:
-            language = "en" if info.context.language == "en" else "fr"
-            message = NOT_OFFERED[language].format(kinds=", ".join(k.name for k in refused))
+            message = text(info.context.language, NOT_OFFERED,
+                           kinds=", ".join(k.name for k in refused))
             return MailAlertsPayload(mail_alerts=None, user_errors=[
                 UserError(field="kinds", code="NOT_OFFERED", message=message)])
         await set_mail_kinds(account, wanted)

@@ -17,9 +17,9 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from api import texts
 from api.graphql.context import Context
 from api.graphql.http_caching import answer_with_etag
-from api.graphql.language import request_language
 from api.graphql.limits import MAX_QUERY_CHARS
 from api.graphql.persisted import resolve_persisted_query, store_from_uri
 from api.graphql.ratelimit import RateLimits, token_key
@@ -29,6 +29,7 @@ from api.graphql.request_body import (
     coded_http_error,
     decode_json_body,
 )
+from api.graphql.viewer import Viewer
 from api.identity.viewer import SESSION_COOKIE, viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.oauth.operations import RegisteredOperations
@@ -36,6 +37,11 @@ from api.outage import UNAVAILABLE, is_database_outage, outage_message, retry_af
 from api.root.schema import MAX_BATCH_OPERATIONS
 from api.security import csrf
 from api.settings import Settings
+
+
+def request_language(request: Request, viewer: Viewer | None = None) -> str:
+    """The language of the answer: api.texts decides it, the same way as for the pages."""
+    return texts.request_language(request, viewer.account.language if viewer else None)
 
 
 def client_address(scope: Scope) -> str:
@@ -80,7 +86,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                   else f"address:{client_address(request.scope)}")
         request.state.etag_viewer = person
         context = Context(settings=self.settings, viewer=viewer,
-                          language=request_language(request), http_response=response)
+                          language=request_language(request, viewer), http_response=response)
         context.cost_budget = self.rate_limits.budget(context.client_app, person)
         return context
 

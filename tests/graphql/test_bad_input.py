@@ -155,6 +155,6 @@ async def test_a_text_refusal_is_written_in_the_viewers_language(world: World) -
     french = (await post(world, ADD_ALLERGY, variables)).json()["errors"][0]["message"]
     world.client.cookies.set("carnet_lang", "en")
     english = (await post(world, ADD_ALLERGY, variables)).json()["errors"][0]["message"]
-    assert french == "`input.substance` : le caractère de contrôle U+0000 n'est pas permis " \
+    assert french == "`input.substance`\u202f: le caractère de contrôle U+0000 n'est pas permis " \
         "dans un texte."
     assert english == "`input.substance`: the control character U+0000 is not allowed in text."

@@ -134,7 +134,7 @@ async def test_a_closed_conversation_refuses_replies_in_french_and_english(
     french = (await me(SEND, input=body))["data"]["sendMessage"]["userErrors"]
     assert [(e["code"], e["message"]) for e in french] == [(
         "CONVERSATION_CLOSED",
-        "Cette conversation est close : le professionnel n'accepte plus de réponse.")]
+        "Cette conversation est close\u202f: le professionnel n'accepte plus de réponse.")]
     client.headers["accept-language"] = "en"
     english = (await pro(SEND, input=body))["data"]["sendMessage"]["userErrors"]
     assert english[0]["message"] == (
@@ -236,7 +236,8 @@ async def test_a_message_notifies_the_other_side_in_the_same_transaction(
     assert reply.payload == {"patient": "Camille TESTON", "author": "Camille TESTON",
                              "subject": "Vos résultats", "conversation_id": conversation_id}
     assert notification_text(reply, "fr") == (
-        "Camille TESTON a répondu à votre message « Vos résultats » (dossier de Camille TESTON).")
+        "Camille TESTON a répondu à votre message «\u202fVos résultats\u202f» (dossier de "
+        "Camille TESTON).")
     assert notification_text(rows[0], "en") == (
         "Test BERNARD (doctor) wrote to you about Camille TESTON's record.")
     # A refused answer tells nobody.

@@ -93,7 +93,7 @@ async def test_a_professional_cannot_choose_alerts_that_never_reach_them(
     body = await graphql(client, token, SET, {"kinds": ["EMERGENCY_ACCESS", "APP_CONNECTED"]})
     assert body["data"] == {"setMailAlerts": {"mailAlerts": None, "userErrors": [{
         "field": "kinds", "code": "NOT_OFFERED",
-        "message": "Ces alertes ne concernent pas ce type de compte : APP_CONNECTED."}]}}
+        "message": "Ces alertes ne concernent pas ce type de compte\u202f: APP_CONNECTED."}]}}
     assert await mail_kinds(doctor.account_id) == frozenset()
 
 

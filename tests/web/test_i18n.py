@@ -1,47 +1,64 @@
-"""Every message of the interface has a French translation; English is the source."""
+"""Every message of the pages and the API has its French; English is the source.
 
+The check is `make messages`' own (scripts/messages.py --check), so a message added in the
+code without its translation fails here, and so does a catalogue `make messages` would
+change.
+"""
+
+import importlib.util
+import sys
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
-
-from web.i18n import LOCALES_DIR, gettext
+from api.texts import gettext, text
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def _extracted_ids() -> set[str]:
-    method_map = [("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
-    options = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    found = set()
-    for _, _, message, _, _ in extract_from_dir(
-        str(ROOT), method_map, options_map=options, keywords={"_": None, "N_": None,
-                                                             "ngettext": (1, 2), "gettext": None}
-    ):
-        found.add(message[0] if isinstance(message, tuple) else message)
-    return found
+def _messages_script():
+    spec = importlib.util.spec_from_file_location("messages_script", ROOT / "scripts" /
+                                                  "messages.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
-def _french_entries() -> dict[str, object]:
-    entries: dict[str, object] = {}
-    for path in sorted((LOCALES_DIR / "fr" / "LC_MESSAGES").glob("*.po")):
-        with path.open("rb") as handle:
-            for entry in read_po(handle, locale="fr"):
-                key = entry.id[0] if isinstance(entry.id, tuple) else entry.id
-                if key and entry.string and (isinstance(entry.string, str) or all(entry.string)):
-                    entries[key] = entry.string
-    return entries
+def test_every_message_in_the_code_has_its_french_and_english_entry():
+    report = _messages_script().run(write=False)
+    assert not report.faults, report.faults[:10]
+    assert not report.changed, f"`make messages` would add ids to {report.changed}"
 
 
-def test_every_interface_message_is_translated_into_french():
-    translated = _french_entries()
-    missing = sorted(message for message in _extracted_ids() if message not in translated)
-    assert not missing, f"{len(missing)} messages have no French translation: {missing[:10]}"
+def test_the_check_finds_a_message_without_french(tmp_path, monkeypatch):
+    script = _messages_script()
+    source = tmp_path / "api"
+    source.mkdir()
+    (source / "new.py").write_text('N_("A sentence nobody translated yet.")\n')
+    for language in ("fr", "en"):
+        (tmp_path / "api" / "locales" / language / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "babel.cfg").write_text("[python: api/**.py]\n")
+    monkeypatch.setattr(script, "ROOT", tmp_path)
+    monkeypatch.setattr(script, "MAPPING", tmp_path / "babel.cfg")
+    monkeypatch.setattr(script, "LOCALES", tmp_path / "api" / "locales")
+    report = script.run(write=True)
+    assert report.faults == ["no French translation: messages.po: 'A sentence nobody "
+                             "translated yet.'"]
+    written = (tmp_path / "api/locales/fr/LC_MESSAGES/messages.po").read_text()
+    assert 'msgid "A sentence nobody translated yet."' in written
+    assert script.run(write=True).changed == []  # a second run changes nothing
 
 
 def test_french_is_the_default_and_english_the_source():
     assert gettext("fr", "Sign in") == "Se connecter"
     assert gettext("en", "Sign in") == "Sign in"
+    assert gettext(None, "Sign in") == "Se connecter"
+
+
+def test_api_messages_come_from_the_same_catalogues_with_french_typography():
+    assert text("fr", "This text is too long: {limit} characters at most.", limit=200) == (
+        "Ce texte est trop long\u202f: 200 caractères au plus.")
+    assert text("en", "This text is too long: {limit} characters at most.", limit=200) == (
+        "This text is too long: 200 characters at most.")
 
 
 async def test_the_language_switch_works_without_javascript(client):

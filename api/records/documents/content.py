@@ -17,6 +17,7 @@ from typing import Protocol
 from urllib.parse import quote
 
 from api.records.documents.messages import DocumentProblem
+from api.texts import N_
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 READ_SIZE = 64 * 1024
@@ -32,19 +33,13 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 _HEAD_BYTES = max(len(signature) for signature, _ in _SIGNATURES)
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "FILE_MISSING": ("Choisissez un fichier à envoyer.", "Choose a file to send."),
-    "EMPTY_FILE": ("Le fichier est vide.", "The file is empty."),
-    "FILE_TOO_LARGE": (
-        "Le fichier dépasse 20 Mo. Réduisez sa taille (par exemple en le scannant en noir et "
-        "blanc) puis réessayez.",
-        "The file is larger than 20 MB. Make it smaller (for example by scanning it in black "
-        "and white) and try again.",
-    ),
-    "UNSUPPORTED_FILE_TYPE": (
-        "Ce fichier n'est ni un PDF, ni une photo JPEG ou PNG. Seuls ces formats sont acceptés.",
-        "This file is not a PDF, nor a JPEG or PNG picture. Only these formats are accepted.",
-    ),
+MESSAGES: dict[str, str] = {
+    "FILE_MISSING": N_("Choose a file to send."),
+    "EMPTY_FILE": N_("The file is empty."),
+    "FILE_TOO_LARGE": N_("The file is larger than 20 MB. Make it smaller (for example by scanning"
+                         " it in black and white) and try again."),
+    "UNSUPPORTED_FILE_TYPE": N_("This file is not a PDF, nor a JPEG or PNG picture. Only these "
+                                "formats are accepted."),
 }
 
 

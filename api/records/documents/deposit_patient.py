@@ -28,28 +28,17 @@ from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.identity.invitations import IdentityTraits
 from api.identity.models import Patient
+from api.texts import N_, text
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "ONE_PATIENT_REFERENCE": (
-        "Désignez le patient d'une seule façon : patientHandle (donné par findPatient), "
-        "patientTraits (INS et traits d'identité) ou patientId (un dossier que vous suivez).",
-        "Name the patient in exactly one way: patientHandle (from findPatient), "
-        "patientTraits (INS and identity traits) or patientId (a record you follow).",
-    ),
-    "IDENTITY_MISMATCH": (
-        "Aucun patient ne correspond à cet INS et à ces traits d'identité. Vérifiez l'INS, "
-        "le nom et les prénoms de naissance, la date et le lieu de naissance et le sexe, "
-        "tels qu'ils figurent dans le référentiel INS.",
-        "No patient matches this INS and these identity traits. Check the INS, the birth "
-        "name and first names, the birth date and place, and the sex, as the INS "
-        "register gives them.",
-    ),
-    "TRAIT_INVALID": (
-        "Ce trait d'identité n'est pas valide : nom et prénoms non vides, sexe F, M ou U, "
-        "lieu de naissance en code INSEE à 5 caractères, date de naissance passée.",
-        "This identity trait is not valid: non-empty names, sex F, M or U, birthplace as a "
-        "5-character INSEE code, a birth date in the past.",
-    ),
+MESSAGES: dict[str, str] = {
+    "ONE_PATIENT_REFERENCE": N_("Name the patient in exactly one way: patientHandle (from "
+                                "findPatient), patientTraits (INS and identity traits) or "
+                                "patientId (a record you follow)."),
+    "IDENTITY_MISMATCH": N_("No patient matches this INS and these identity traits. Check the "
+                            "INS, the birth name and first names, the birth date and place, and "
+                            "the sex, as the INS register gives them."),
+    "TRAIT_INVALID": N_("This identity trait is not valid: non-empty names, sex F, M or U, "
+                        "birthplace as a 5-character INSEE code, a birth date in the past."),
 }
 # IdentityTraits problem -> the input field at fault.
 _TRAIT_FIELDS = {
@@ -88,8 +77,7 @@ class PatientReference:
 
 
 def user_error(code: str, field: str | None, language: str) -> UserError:
-    french, english = MESSAGES[code]
-    return UserError(field=field, code=code, message=english if language == "en" else french)
+    return UserError(field=field, code=code, message=text(language, MESSAGES[code]))
 
 
 async def deposit_patient(info: Info, reference: PatientReference

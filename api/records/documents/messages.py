@@ -1,25 +1,34 @@
-"""A problem with a document the person can fix, with its message in French and English."""
+"""A problem with a document the person can fix; its words are in api.texts' catalogues."""
 
 from __future__ import annotations
 
 from api.graphql.common import UserError
+from api.texts import text
 
 
 class DocumentProblem(Exception):
-    """Raised by the checks and services; shown as a user error or a 400 page."""
+    """Raised by the checks and services; shown as a user error or a 400 page.
 
-    def __init__(self, code: str, field: str, texts: tuple[str, str]) -> None:
+    `message_id` is the English message id; `params` fill its {placeholders}.
+    """
+
+    def __init__(self, code: str, field: str, message_id: str,
+                 params: dict[str, object] | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.field = field
-        self.texts = texts
+        self.message_id = message_id
+        self.params = params or {}
 
     def message(self, language: str) -> str:
-        french, english = self.texts
-        return english if language == "en" else french
+        return text(language, self.message_id, **self.params)
 
     def user_error(self, language: str) -> UserError:
         return UserError(field=self.field, code=self.code, message=self.message(language))
+
+    def for_field(self, field: str) -> DocumentProblem:
+        """The same problem, blamed on another input field."""
+        return DocumentProblem(self.code, field, self.message_id, self.params)
 
 
 class DocumentProblems(Exception):

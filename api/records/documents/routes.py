@@ -28,7 +28,6 @@ from api.audit.models import RequestKind
 from api.consent.sections import Action
 from api.dates import parse_day
 from api.graphql.common import is_number_text
-from api.graphql.language import request_language
 from api.graphql.scalars import parse_date
 from api.graphql.text_input import text_fault
 from api.graphql.viewer import Viewer
@@ -55,36 +54,19 @@ from api.records.documents.services import DocumentDetails, add_document
 from api.records.documents.storage import storage_for
 from api.security import csrf
 from api.settings import Settings
+from api.texts import N_, request_language, text
 
 log = logging.getLogger(__name__)
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "NOT_SIGNED_IN": ("Connectez-vous pour envoyer un document.", "Sign in to send a document."),
-    "CSRF": (
-        "Le formulaire a expiré. Rechargez la page puis réessayez.",
-        "The form has expired. Reload the page and try again.",
-    ),
-    "BAD_FORM": (
-        "L'envoi a été interrompu ou le formulaire est incomplet. Réessayez.",
-        "The upload was interrupted or the form is incomplete. Try again.",
-    ),
-    "NOT_FOUND": ("Ce dossier est introuvable.", "This record cannot be found."),
-    "FORBIDDEN": (
-        "Vous n'avez pas l'autorisation d'ajouter un document à ce dossier.",
-        "You are not allowed to add a document to this record.",
-    ),
-    "DATE_INVALID": (
-        "La date du document n'est pas valide (format attendu : AAAA-MM-JJ).",
-        "The date of the document is not valid (expected format: YYYY-MM-DD).",
-    ),
-    "BAD_TEXT": (
-        "Un champ contient un caractère invisible qui n'est pas autorisé : retapez-le.",
-        "A field holds an invisible character that is not allowed: type it again.",
-    ),
-    "ONE_FILE_ONLY": (
-        "Envoyez un seul fichier à la fois : choisissez un fichier ou prenez une photo.",
-        "Send one file at a time: choose a file or take a photo.",
-    ),
+MESSAGES: dict[str, str] = {
+    "NOT_SIGNED_IN": N_("Sign in to send a document."),
+    "CSRF": N_("The form has expired. Reload the page and try again."),
+    "BAD_FORM": N_("The upload was interrupted or the form is incomplete. Try again."),
+    "NOT_FOUND": N_("This record cannot be found."),
+    "FORBIDDEN": N_("You are not allowed to add a document to this record."),
+    "DATE_INVALID": N_("The date of the document is not valid (expected format: YYYY-MM-DD)."),
+    "BAD_TEXT": N_("A field holds an invisible character that is not allowed: type it again."),
+    "ONE_FILE_ONLY": N_("Send one file at a time: choose a file or take a photo."),
 }
 MAX_FORM_FIELD_BYTES = 16 * 1024
 # The file, and a second input for a phone's camera: a form sends both parts.
@@ -144,8 +126,7 @@ def same_site_path(raw: object) -> str:
 
 
 def _text(code: str, language: str, status: int) -> PlainTextResponse:
-    french, english = MESSAGES[code]
-    return PlainTextResponse(english if language == "en" else french, status_code=status)
+    return PlainTextResponse(text(language, MESSAGES[code]), status_code=status)
 
 
 # What the person typed, sent back with the problem so the form shows it again.
@@ -184,11 +165,9 @@ def _refused(request: Request, codes: list[str], message: str, status: int,
 
 def _refused_for(request: Request, code: str, language: str, status: int,
                  form: FormData | None = None) -> Response:
-    problem = MESSAGES.get(code)
-    if problem is None:
-        return _refused(request, [code], file_problem(code).message(language), status, form)
-    return _refused(request, [code], problem[1] if language == "en" else problem[0], status,
-                    form)
+    message = (text(language, MESSAGES[code]) if code in MESSAGES
+               else file_problem(code).message(language))
+    return _refused(request, [code], message, status, form)
 
 
 def typed_date(raw: str) -> date:
@@ -235,9 +214,9 @@ class UploadForm:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        language = request_language(request)
         settings: Settings = request.app.state.settings
         viewer = await viewer_from_request(request, settings.secret_key)
+        language = request_language(request, viewer.account.language if viewer else None)
         if viewer is None:
             return _text("NOT_SIGNED_IN", language, 401)
         if not is_multipart(request.scope):

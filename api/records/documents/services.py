@@ -32,26 +32,18 @@ from api.sync.idempotency import Claim, store_key
 from api.sync.journal import record_change
 from api.sync.models import ChangeKind
 from api.sync.sources import FeedSource, register_feed_source
+from api.texts import N_
 
 log = logging.getLogger(__name__)
 # Opens the transaction a write runs in: a plain one, or one that also writes the access event.
 Transaction = Callable[[], AbstractAsyncContextManager[BaseDBAsyncClient]]
 
 TITLE_MAX = 200
-MESSAGES: dict[str, tuple[str, str]] = {
-    "UNKNOWN_DOCUMENT_TYPE": (
-        "Ce type de document n'existe pas. Choisissez-en un dans la liste.",
-        "This document type does not exist. Choose one from the list.",
-    ),
-    "DATE_IN_FUTURE": (
-        "La date du document ne peut pas être dans le futur.",
-        "The date of the document cannot be in the future.",
-    ),
-    "TITLE_REQUIRED": ("Donnez un titre au document.", "Give the document a title."),
-    "TITLE_TOO_LONG": (
-        f"Le titre ne doit pas dépasser {TITLE_MAX} caractères.",
-        f"The title must not be longer than {TITLE_MAX} characters.",
-    ),
+MESSAGES: dict[str, str] = {
+    "UNKNOWN_DOCUMENT_TYPE": N_("This document type does not exist. Choose one from the list."),
+    "DATE_IN_FUTURE": N_("The date of the document cannot be in the future."),
+    "TITLE_REQUIRED": N_("Give the document a title."),
+    "TITLE_TOO_LONG": N_("The title must not be longer than {limit} characters."),
 }
 
 
@@ -68,7 +60,7 @@ async def _journal(connection: BaseDBAsyncClient | None, document: Document,
 
 
 def _problem(code: str, field: str) -> DocumentProblem:
-    return DocumentProblem(code, field, MESSAGES[code])
+    return DocumentProblem(code, field, MESSAGES[code], {"limit": TITLE_MAX})
 
 
 @dataclass(frozen=True)

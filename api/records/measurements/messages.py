@@ -1,4 +1,4 @@
-"""What the person reads when a measurement cannot be saved, in French and English."""
+"""What the person reads when a measurement cannot be saved (words in api.texts' catalogues)."""
 
 from __future__ import annotations
 
@@ -8,64 +8,29 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal, format_scientific
 
-from api.french import spaced
 from api.graphql.common import UserError
 from api.interop.terminology.concepts import is_english
+from api.texts import N_, text
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "UNKNOWN_KIND": (
-        "Carnet ne connaît pas ce type de mesure : choisissez-en un dans la liste.",
-        "Carnet does not know this kind of measurement: pick one from the list.",
-    ),
-    "BELOW_MINIMUM": (
-        "{name} : {value} {unit}, c'est trop bas pour être possible. "
-        "Indiquez une valeur entre {low} et {high} {unit}, et vérifiez l'unité.",
-        "{name}: {value} {unit} is too low to be possible. "
-        "Give a value between {low} and {high} {unit}, and check the unit.",
-    ),
-    "ABOVE_MAXIMUM": (
-        "{name} : {value} {unit}, c'est trop haut pour être possible. "
-        "Indiquez une valeur entre {low} et {high} {unit}, et vérifiez l'unité.",
-        "{name}: {value} {unit} is too high to be possible. "
-        "Give a value between {low} and {high} {unit}, and check the unit.",
-    ),
-    "NOT_AN_INTEGER": (
-        "{name} : indiquez un nombre entier, sans virgule.",
-        "{name}: give a whole number, without decimals.",
-    ),
-    "NOT_A_NUMBER": ("{name} : ce n'est pas un nombre.", "{name}: this is not a number."),
-    "SYSTOLIC_NOT_ABOVE_DIASTOLIC": (
-        "La tension haute (systolique) doit être plus grande que la tension basse "
-        "(diastolique) : vérifiez l'ordre des deux chiffres.",
-        "The upper (systolic) pressure must be higher than the lower (diastolic) one: "
-        "check the order of the two numbers.",
-    ),
-    "VALUE2_REQUIRED": (
-        "Pour une tension, indiquez les deux chiffres : la tension haute (systolique) "
-        "et la tension basse (diastolique).",
-        "For a blood pressure, give both numbers: the upper (systolic) and the lower "
-        "(diastolic) pressure.",
-    ),
-    "VALUE2_NOT_ALLOWED": (
-        "{name} n'a qu'un seul chiffre : laissez le second champ vide.",
-        "{name} has a single number: leave the second field empty.",
-    ),
-    "DATE_IN_FUTURE": (
-        "Cette date est dans le futur : indiquez quand la mesure a été prise.",
-        "This date is in the future: give the time the measurement was taken.",
-    ),
-    "DATE_BEFORE_BIRTH": (
-        "Cette date est avant la naissance : vérifiez l'année.",
-        "This date is before the person was born: check the year.",
-    ),
-    "TIME_ZONE_REQUIRED": (
-        "Indiquez le fuseau horaire de l'heure de la mesure (par exemple +01:00).",
-        "Give the time zone of the time of the measurement (for example +01:00).",
-    ),
-    "TOO_LONG": (
-        "Ce texte est trop long : {limit} caractères au plus.",
-        "This text is too long: {limit} characters at most.",
-    ),
+MESSAGES: dict[str, str] = {
+    "UNKNOWN_KIND": N_("Carnet does not know this kind of measurement: pick one from the list."),
+    "BELOW_MINIMUM": N_("{name}: {value} {unit} is too low to be possible. Give a value between "
+                        "{low} and {high} {unit}, and check the unit."),
+    "ABOVE_MAXIMUM": N_("{name}: {value} {unit} is too high to be possible. Give a value between "
+                        "{low} and {high} {unit}, and check the unit."),
+    "NOT_AN_INTEGER": N_("{name}: give a whole number, without decimals."),
+    "NOT_A_NUMBER": N_("{name}: this is not a number."),
+    "SYSTOLIC_NOT_ABOVE_DIASTOLIC": N_("The upper (systolic) pressure must be higher than the "
+                                       "lower (diastolic) one: check the order of the two "
+                                       "numbers."),
+    "VALUE2_REQUIRED": N_("For a blood pressure, give both numbers: the upper (systolic) and the "
+                          "lower (diastolic) pressure."),
+    "VALUE2_NOT_ALLOWED": N_("{name} has a single number: leave the second field empty."),
+    "DATE_IN_FUTURE": N_("This date is in the future: give the time the measurement was taken."),
+    "DATE_BEFORE_BIRTH": N_("This date is before the person was born: check the year."),
+    "TIME_ZONE_REQUIRED": N_("Give the time zone of the time of the measurement (for example "
+                             "+01:00)."),
+    "TOO_LONG": N_("This text is too long: {limit} characters at most."),
 }
 
 
@@ -74,7 +39,7 @@ class Problem:
     """One validation problem: the input field at fault, a code, and what the message needs.
 
     Params that are numbers are formatted for the reader's language; params that are
-    pairs (french, english) are picked by language.
+    words the terminology names in each language are given as `label(language)` functions.
     """
 
     field: str | None
@@ -98,18 +63,17 @@ def format_number(value: float | Decimal | int, language: str) -> str:
 
 
 def _param(value: object, language: str) -> str:
-    if isinstance(value, tuple):
-        return str(value[1] if is_english(language) else value[0])
+    if callable(value):
+        return str(value(language))
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return format_number(value, language)
     return str(value)
 
 
 def user_error(problem: Problem, language: str) -> UserError:
-    french, english = MESSAGES[problem.code]
-    text = english if is_english(language) else spaced(french)
     params = {key: _param(value, language) for key, value in problem.params.items()}
-    return UserError(field=problem.field, code=problem.code, message=text.format(**params))
+    return UserError(field=problem.field, code=problem.code,
+                     message=text(language, MESSAGES[problem.code], **params))
 
 
 def user_errors(problems: list[Problem], language: str) -> list[UserError]:

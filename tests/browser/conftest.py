@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.live_server import free_port
+from tests.migrated import copy_migrated_sqlite
 
 CHROMIUM = os.environ.get("CARNET_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -33,9 +34,14 @@ def live_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def live_server(live_env: dict[str, str]) -> Iterator[str]:
-    """`carnet migrate`, `carnet demo`, `carnet serve`, as `make run` does."""
+    """`carnet migrate`, `carnet demo`, `carnet serve`, as `make run` does.
+
+    The database starts as a copy of the migrated template, so `carnet migrate` finds
+    nothing to apply (tests/audit/test_demo.py migrates from nothing).
+    """
     env = live_env
     var_dir = Path(env["CARNET_VAR_DIR"])
+    copy_migrated_sqlite(var_dir / "carnet.sqlite3")
     for command in (["migrate"], ["demo"]):
         subprocess.run([sys.executable, "-m", "api.cli", *command], env=env, check=True,
                        capture_output=True, timeout=120)

@@ -6,15 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.live_server import free_port
+from tests.live_server import free_port, wait_until_up
 from tests.migrated import copy_migrated_sqlite
 
 CHROMIUM = os.environ.get("CARNET_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -50,16 +48,12 @@ def live_server(live_env: dict[str, str]) -> Iterator[str]:
     server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 - local URL
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    try:
+        # A shared machine under load can take most of a minute to import the application.
+        wait_until_up(url, server, seconds=120)
+    except RuntimeError as error:
         server.kill()
-        pytest.fail("the server did not start: " + (var_dir / "server.log").read_text())
+        pytest.fail(f"the server did not start ({error}): " + (var_dir / "server.log").read_text())
     yield url
     server.terminate()
     server.wait(timeout=10)

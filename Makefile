@@ -6,27 +6,37 @@ PORT ?= 8000
 # Test workers: one per core, at most four (each runs its own database and browser).
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: run install install-test test lint typecheck unit test-postgres schema messages bench \
+.PHONY: run install install-test lock test lint typecheck unit test-postgres schema messages bench \
 	page-weights screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Also fetches the French ICD-10 labels (a warning, not a failure, without network).
-$(VENV)/.installed: pyproject.toml scripts/fetch-icd10-fr.sh | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The exact versions of requirements.lock, then Carnet itself; also fetches the French
+# ICD-10 labels (a warning, not a failure, without network).
+$(VENV)/.installed: pyproject.toml requirements.lock scripts/fetch-icd10-fr.sh | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	bash scripts/fetch-icd10-fr.sh $(VENV)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# The test tools at the exact versions of requirements-test.lock.
+$(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	$(BIN)/python -m pip check
 	touch $@
 
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 	bash scripts/install-chromium.sh
+
+# Resolve pyproject.toml's ranges again in clean environments and write the lock files
+# (then run `make test` and commit them together).
+lock:
+	bash scripts/lock.sh $(PYTHON)
 
 run: install
 	$(BIN)/carnet migrate

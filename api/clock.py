@@ -11,16 +11,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 HOME_ZONE = ZoneInfo("Europe/Paris")
 
 _frozen: datetime | None = None
+# How far this process's clock runs ahead of the real one: zero, except in a development
+# server that a browser test moved forward (web/dev.py).
+_ahead = timedelta(0)
 
 
 def now() -> datetime:
-    return _frozen if _frozen is not None else datetime.now(UTC)
+    return _frozen if _frozen is not None else datetime.now(UTC) + _ahead
+
+
+def move_forward(delta: timedelta) -> datetime:
+    """Run this process's clock `delta` ahead from now on, and answer the new time.
+
+    Development only (the caller checks): a browser test that needs the authenticator
+    code of a later 30-second step moves the server there instead of waiting for it.
+    """
+    global _ahead
+    if delta < timedelta(0):
+        raise ValueError("the clock only moves forward")
+    _ahead += delta
+    return now()
 
 
 def today() -> date:

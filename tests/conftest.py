@@ -13,13 +13,15 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from hypothesis import settings as hypothesis_settings
 from tortoise import Tortoise, connections
 
-from api.db import apply_migrations, open_database
+from api.db import open_database
 from api.interop.terminology import icd10
 from api.settings import Settings
+from tests.migrated import copy_migrated_sqlite, create_migrated_postgres
 
 # Tests run in parallel on shared machines: a slow example is no failure (no deadline).
 hypothesis_settings.register_profile("carnet", deadline=None)
@@ -46,19 +48,6 @@ def _dsn(url: str) -> str:
     return url.replace("postgres://", "postgresql://", 1)
 
 
-async def _create_postgres_database() -> tuple[str, str]:
-    import asyncpg
-
-    name = f"carnet_test_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(_dsn(POSTGRES_ADMIN_URL), timeout=5)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    return name, f"{base}/{name}"
-
-
 async def _drop_postgres_database(name: str) -> None:
     import asyncpg
 
@@ -75,12 +64,16 @@ async def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     backend = request.config.getoption("--db")
     var_dir: Path = tmp_path_factory.mktemp("var")
     pg_name = None
+    # A migrated, empty database copied from this migration set's template (tests/migrated.py).
     if backend == "postgres":
+        name = f"carnet_test_{uuid.uuid4().hex[:10]}"
         try:
-            pg_name, url = await _create_postgres_database()
-        except (OSError, Exception) as error:
+            url = create_migrated_postgres(POSTGRES_ADMIN_URL, name)
+        except (OSError, psycopg.OperationalError) as error:
             pytest.skip(f"PostgreSQL tests skipped: cannot reach {POSTGRES_ADMIN_URL} ({error})")
+        pg_name = name
     else:
+        copy_migrated_sqlite(var_dir / "test.sqlite3")
         url = f"sqlite://{var_dir / 'test.sqlite3'}"
     # Documents live where a deployment on that database keeps them: files beside SQLite,
     # rows in PostgreSQL.
@@ -93,7 +86,6 @@ async def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
 
 @pytest.fixture(scope="session")
 async def _database(settings: Settings) -> AsyncIterator[list[str]]:
-    await apply_migrations(settings, quiet=True)
     await open_database(settings)
     tables = [
         model._meta.db_table

@@ -55,7 +55,7 @@ def at(path: str, *roles: str, reach: Reach | None = None, status: int = 200,
 
 
 PAGES: list[CheckedPage] = [
-    at("/", ANONYMOUS),
+    at("/", ANONYMOUS, PATIENT, PROFESSIONAL),  # signed in: the home page, no redirect
     at("/signin", ANONYMOUS),
     at("/activate", ANONYMOUS),
     at("/oppose", ANONYMOUS),

@@ -1,17 +1,19 @@
 """Signing a browser context in as a demo patient or a demo professional.
 
 Patients get their second-step code by e-mail (the development outbox);
-professionals read it from their authenticator app, which the
-`carnet totp-code` command stands in for, run against the live server's data.
+professionals read it from their authenticator app, which `authenticator_code` stands in
+for with the demo's fixed keys and the development server's clock (/dev/clock).
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-import subprocess
-import sys
+from datetime import UTC, datetime
 from typing import Any
+
+from api.demo import PROFESSIONALS
+from api.identity.second_factor import STEP_SECONDS, current_code
+from api.security import csrf
 
 DEMO_PASSWORD = "carnet-demo-2026"
 DEMO_PATIENT = "camille@demo.carnet.invalid"
@@ -19,6 +21,8 @@ DEMO_PROFESSIONAL = "dr.bernard@demo.carnet.invalid"
 DEMO_EMERGENCY_PHYSICIAN = "urg.haddad@demo.carnet.invalid"
 DEMO_ACCOUNTS = {"patient": DEMO_PATIENT, "professional": DEMO_PROFESSIONAL,
                  "emergency": DEMO_EMERGENCY_PHYSICIAN}
+# What each demo professional's authenticator app holds (the demo's fixed keys).
+DEMO_SECRETS = {pro.email: pro.totp_secret for pro in PROFESSIONALS}
 
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 _SIX_DIGITS = re.compile(r"\b(\d{6})\b")
@@ -59,35 +63,49 @@ async def emailed_code(context: Any, base_url: str, email: str) -> str:
     return found.group(1)
 
 
-# The server accepts each authenticator code once: a second sign-in within the same
-# 30-second step waits for the next code, as a person would.
-_used_codes: dict[str, str] = {}
+# Each account's last 30-second step used in this session: the server takes a step's code
+# once, and only a step after the last one it took.
+_last_steps: dict[str, int] = {}
 
 
-async def authenticator_code(env: dict[str, str], email: str) -> str:
-    """What the professional's authenticator app shows now (a code not used yet)."""
-    def run() -> str:
-        done = subprocess.run([sys.executable, "-m", "api.cli", "totp-code", email], env=env,
-                              check=True, capture_output=True, text=True, timeout=60)
-        return done.stdout.strip()
-
-    for _ in range(20):
-        code = await asyncio.to_thread(run)
-        if code != _used_codes.get(email):
-            _used_codes[email] = code
-            return code
-        await asyncio.sleep(2)
-    raise AssertionError(f"no new authenticator code for {email} after 40 seconds")
+async def _server_now(page: Any, base_url: str) -> datetime:
+    answer = await page.context.request.get(f"{base_url}/dev/clock")
+    return datetime.fromisoformat((await answer.json())["now"])
 
 
-async def sign_in(page: Any, base_url: str, role: str, env: dict[str, str]) -> None:
-    """Both steps of the sign-in in `page`, ending on the role's home page."""
+async def _move_server_clock(page: Any, base_url: str, seconds: int) -> None:
+    token = await page.locator(f'input[name="{csrf.FIELD}"]').first.get_attribute("value")
+    answer = await page.context.request.post(f"{base_url}/dev/clock", form={"seconds": seconds},
+                                             headers={csrf.HEADER: token})
+    assert answer.ok, f"the server's clock did not move: {answer.status}"
+
+
+async def authenticator_code(page: Any, base_url: str, email: str) -> str:
+    """The code the professional's authenticator app shows, for `page` at the code step.
+
+    It is the code of the server's current step, or of the step after the last one used:
+    the server accepts one step ahead. Past that, the development server's clock is moved
+    forward instead of waiting in real time for the next step.
+    """
+    step = int((await _server_now(page, base_url)).timestamp()) // STEP_SECONDS
+    wanted = max(step, _last_steps.get(email, step - 1) + 1)
+    if wanted > step + 1:
+        await _move_server_clock(page, base_url, (wanted - 1 - step) * STEP_SECONDS)
+    _last_steps[email] = wanted
+    return current_code(DEMO_SECRETS[email], datetime.fromtimestamp(wanted * STEP_SECONDS, UTC))
+
+
+async def sign_in(page: Any, base_url: str, role: str, env: dict[str, str] | None = None) -> None:
+    """Both steps of the sign-in in `page`, ending on the role's home page.
+
+    (`env`, the live server's environment, is no longer needed: codes are computed here.)
+    """
     email = DEMO_ACCOUNTS[role]
     await password_step(page, base_url, email)
     if role == "patient":
         code = await emailed_code(page.context, base_url, email)
     else:
-        code = await authenticator_code(env, email)
+        code = await authenticator_code(page, base_url, email)
     await page.get_by_label("Code").fill(code)
     await page.get_by_role("button", name="Se connecter").click()
     # A patient lands on their record (/patient redirects to /records/{id}).

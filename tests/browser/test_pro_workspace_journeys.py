@@ -26,11 +26,11 @@ NOT_SHARED = {"history": "Antécédents", "vaccinations": "Vaccinations",
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-async def _signed_in_nurse(browser: Any, base: str, env: dict[str, str], scripts: bool) -> Any:
+async def _signed_in_nurse(browser: Any, base: str, scripts: bool) -> Any:
     context = await browser.new_context(locale="fr-FR", java_script_enabled=scripts)
     tab = await context.new_page()
     await password_step(tab, base, NURSE)
-    await tab.get_by_label("Code").fill(await authenticator_code(env, NURSE))
+    await tab.get_by_label("Code").fill(await authenticator_code(tab, base, NURSE))
     await tab.get_by_role("button", name="Se connecter").click()
     await tab.wait_for_url(re.compile(r"/pro$"))
     return tab
@@ -43,9 +43,9 @@ async def _no_axe_violation(tab: Any) -> None:
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["htmx", "no-js"])
 async def test_a_nurse_reads_only_what_her_grant_allows_and_is_told_why_not_the_rest(
-    browser: Any, live_server: str, live_env: dict[str, str], scripts: bool,
+    browser: Any, live_server: str, scripts: bool,
 ) -> None:
-    tab = await _signed_in_nurse(browser, live_server, live_env, scripts)
+    tab = await _signed_in_nurse(browser, live_server, scripts)
     try:
         assert await tab.get_by_role("heading", level=1).inner_text() == "Mes patients"
         row = tab.locator(".pro-patients li").filter(has_text="Camille MARTIN")
@@ -83,9 +83,9 @@ async def test_a_nurse_reads_only_what_her_grant_allows_and_is_told_why_not_the_
 
 
 async def test_a_nurse_opens_a_record_by_ins_and_a_miss_says_nothing_more(
-    browser: Any, live_server: str, live_env: dict[str, str],
+    browser: Any, live_server: str,
 ) -> None:
-    tab = await _signed_in_nurse(browser, live_server, live_env, True)
+    tab = await _signed_in_nurse(browser, live_server, True)
     try:
         await tab.get_by_label("INS (15 caractères)").fill(CAMILLE_INS)
         await tab.get_by_label("Date de naissance").fill(CAMILLE_BORN)

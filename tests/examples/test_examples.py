@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.live_server import free_port, wait_until_up
+from tests.migrated import copy_migrated_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 CAMILLE = ("--username", "camille@demo.carnet.invalid", "--password", "carnet-demo-2026",
@@ -35,6 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     var_dir = tmp_path_factory.mktemp("examples")
     env = {**os.environ, "CARNET_VAR_DIR": str(var_dir),
            "DATABASE_URL": f"sqlite://{var_dir / 'carnet.sqlite3'}"}
+    copy_migrated_sqlite(var_dir / "carnet.sqlite3")  # `migrate` then has nothing to do
     for command in ("migrate", "demo"):
         subprocess.run([sys.executable, "-m", "api.cli", command], env=env, check=True,
                        stdout=subprocess.DEVNULL, cwd=ROOT)

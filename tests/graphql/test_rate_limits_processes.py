@@ -21,6 +21,7 @@ import redis
 
 from tests.graphql.redis_support import REDIS_URL, redis_reachable
 from tests.live_server import free_port, wait_until_up
+from tests.migrated import copy_migrated_sqlite
 
 pytestmark = pytest.mark.skipif(
     not redis_reachable(),
@@ -36,6 +37,7 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
            "RATE_LIMIT_STORAGE": REDIS_URL, "PERSISTED_QUERY_STORAGE": REDIS_URL,
            "RATE_LIMIT_KEY_PREFIX": prefix,
            "RATE_LIMIT_PER_ADDRESS": "5/hour", "RATE_LIMIT_PER_TOKEN": "3/hour"}
+    copy_migrated_sqlite(var_dir / "carnet.sqlite3")  # `migrate` then has nothing to do
     # Both processes share one migrated database, as a deployment does.
     subprocess.run([sys.executable, "-m", "api.cli", "migrate"], env=env, check=True,
                    stdout=subprocess.DEVNULL)

@@ -109,13 +109,18 @@ def error_status(request: Request) -> int:
     return 400
 
 
+async def home_record(request: Request) -> tuple[str | None, dict[str, Any]]:
+    """The record a patient's home shows: their own, or the first they manage (None when
+    there is none), with the `PatientHome` answer about the viewer."""
+    me = (await graphql_client.query(request, "PatientHome"))["me"]
+    first = me.get("patient") or next(iter(me.get("managedRecords") or []), None)
+    return (first["id"] if first else None), me
+
+
 @signed_in(Role.PATIENT)
 async def my_record(request: Request) -> Response:
     """/patient: the viewer's own record, or the first record they manage."""
-    data = await graphql_client.query(request, "PatientHome")
-    me = data["me"]
-    if me.get("patient"):
-        return see_other(record_url(me["patient"]["id"]))
-    if me.get("managedRecords"):
-        return see_other(record_url(me["managedRecords"][0]["id"]))
+    record_id, me = await home_record(request)
+    if record_id is not None:
+        return see_other(record_url(record_id))
     return render(request, "patient_home.html", {"me": me})

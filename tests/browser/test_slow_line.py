@@ -1,0 +1,86 @@
+"""Every page a patient opens, and the home page, loads within 1.5 s on a "3G slow" line.
+
+The line is Chromium's network emulation through the DevTools protocol: 400 ms round trip,
+400 kbit/s each way, empty cache. The time is the page's load event from the start of the
+navigation, redirects included, less the time the server took to start answering the page
+(the benchmarks hold that; here it is the line, the weight and the round trips that count).
+Test machines are shared: a page gets a second try and keeps its best, so a busy moment
+is not read as a slow page (a page slow because of its weight or redirects is slow every
+time).
+
+Not met yet, so expected to fail until it is: most pages take 1.4 to 2 s, because every page
+waits for htmx (17 of its 22 KB) before its load event, and /patient still redirects to the
+record. The check prints each page's time either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.browser.pages import PATIENT, Visit, load_visit, new_visit_context, visits
+
+pytestmark = pytest.mark.browser
+
+BUDGET_SECONDS = 1.5
+TRIES = 2
+ROUND_TRIP_MS = 400
+BYTES_PER_SECOND = 400_000 // 8
+SLOW_3G = {"offline": False, "latency": ROUND_TRIP_MS,
+           "downloadThroughput": BYTES_PER_SECOND, "uploadThroughput": BYTES_PER_SECOND}
+# From the navigation's start (before any redirect) to the end of the load event, and the
+# time the server thought before its first byte (the wait beyond the line's round trip).
+_NAVIGATION = f"""() => {{
+  const page = performance.getEntriesByType('navigation')[0];
+  const thinking = Math.max(0, page.responseStart - page.requestStart - {ROUND_TRIP_MS});
+  return [page.loadEventEnd / 1000, thinking / 1000, page.redirectCount];
+}}"""
+
+
+@dataclass(frozen=True)
+class Timing:
+    visit: Visit
+    seconds: float
+    redirects: int
+
+
+def slow_line_visits() -> list[Visit]:
+    """Each page a patient sees, and the home page as anyone sees it."""
+    return [visit for visit in visits() if visit.role == PATIENT or visit.page.path == "/"]
+
+
+async def _time(browser: Any, base_url: str, visit: Visit, states: dict[str, Any]) -> Timing:
+    context, tab = await new_visit_context(browser, base_url, visit, states)
+    try:
+        devtools = await context.new_cdp_session(tab)
+        await devtools.send("Network.enable")
+        await devtools.send("Network.emulateNetworkConditions", SLOW_3G)
+        await load_visit(tab, base_url, visit)
+        loaded, thinking, redirects = await tab.evaluate(_NAVIGATION)
+        return Timing(visit, float(loaded) - float(thinking), int(redirects))
+    finally:
+        await context.close()
+
+
+@pytest.mark.xfail(reason="pages wait for htmx before their load event; /patient redirects",
+                   strict=False)
+async def test_every_patient_page_and_the_home_page_load_within_budget_on_slow_3g(
+    browser: Any, live_server: str, signed_in_states: dict[str, Any],
+) -> None:
+    timings = []
+    for visit in slow_line_visits():
+        best = await _time(browser, live_server, visit, signed_in_states)
+        for _ in range(TRIES - 1):
+            if best.seconds <= BUDGET_SECONDS:
+                break
+            again = await _time(browser, live_server, visit, signed_in_states)
+            best = min(best, again, key=lambda timing: timing.seconds)
+        timings.append(best)
+    print("\n" + "\n".join(f"{timing.seconds:5.2f} s  {timing.redirects} redirect(s)  "
+                           f"{timing.visit.id}" for timing in timings))
+    assert {timing.visit.page.path for timing in timings} >= {"/", "/patient", "/records/1"}
+    slow = [f"{timing.visit.id}: {timing.seconds:.2f} s ({timing.redirects} redirect(s))"
+            for timing in timings if timing.seconds > BUDGET_SECONDS]
+    assert not slow, f"over {BUDGET_SECONDS} s on a 3G-slow line:\n" + "\n".join(slow)

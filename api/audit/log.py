@@ -84,13 +84,11 @@ class PendingEvent:
 async def load_viewer_snapshot(account_id: int) -> ViewerSnapshot:
     professional = await Professional.filter(account_id=account_id).first()
     if professional is not None:
-        return ViewerSnapshot(account_id, professional.id,
-                              f"{professional.first_name} {professional.last_name}",
+        return ViewerSnapshot(account_id, professional.id, professional.display_name,
                               professional.profession)
     person = await Patient.filter(account_id=account_id).first()
     if person is not None:
-        first = person.first_names.split(" ")[0]
-        name = f"{first} {person.used_name or person.birth_name}".strip()
+        name = person.display_name
     else:
         account = await Account.get_or_none(id=account_id)
         name = (account.email or "") if account else ""

@@ -98,15 +98,6 @@ def notification_text(notification: Notification, language: str) -> str:
     return texts[1 if language == "en" else 0].format(**values)
 
 
-def patient_name(patient: Patient) -> str:
-    first = patient.first_names.split(" ")[0] if patient.first_names else ""
-    return f"{first} {patient.used_name or patient.birth_name}".strip()
-
-
-def professional_name(professional: Professional) -> str:
-    return f"{professional.first_name} {professional.last_name}"
-
-
 async def patient_recipients(
     patients: Sequence[Patient], now: datetime
 ) -> dict[int, list[int]]:
@@ -169,8 +160,8 @@ async def _notice(documents: Sequence[Any], now: datetime) -> None:
         patient = patients[document.patient_id]
         author = authors.get(document.created_by_id)
         payload = {
-            "patient": patient_name(patient),
-            "professional": professional_name(author) if author else "",
+            "patient": patient.display_name,
+            "professional": author.display_name if author else "",
             "until": document.held_back_until.isoformat(),
             "document_id": str(document.id),
         }
@@ -191,7 +182,7 @@ async def notify_app_connected(app_name: str, patient_id: int, now: datetime,
     caller's transaction."""
     patient = await Patient.get(id=patient_id, using_db=connection)
     recipients = (await patient_recipients([patient], now))[patient.id]
-    payload = {"patient": patient_name(patient), "app": app_name, "opened_at": now.isoformat()}
+    payload = {"patient": patient.display_name, "app": app_name, "opened_at": now.isoformat()}
     rows = notifications_for(recipients, patient, NotificationKind.APP_CONNECTED, payload, now)
     if rows:
         await Notification.bulk_create(rows, using_db=connection)

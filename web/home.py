@@ -9,8 +9,9 @@ from starlette.routing import Route
 
 from api.identity.viewer import viewer_from_request
 from api.security.headers import cookie_header
+from api.security.redirects import same_site_path
 from web.auth import home_for
-from web.forms import form_handler, safe_next, see_other, text
+from web.forms import form_handler, see_other, text
 from web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from web.templating import render
 
@@ -25,7 +26,7 @@ async def welcome(request: Request) -> Response:
 @form_handler
 async def switch_language(request: Request, form: FormData) -> Response:
     language = text(form, "lang", 5)
-    response = see_other(safe_next(text(form, "next")))
+    response = see_other(same_site_path(text(form, "next")))
     if language in LANGUAGES:
         cookie = cookie_header(LANGUAGE_COOKIE, language,
                                production=request.app.state.settings.production,

@@ -42,6 +42,7 @@ from api.identity.models import Patient
 from api.identity.viewer import Viewer, viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.security import csrf
+from api.security.redirects import same_site_path
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -119,16 +120,6 @@ async def download(request: Request) -> Response:
             "Content-Security-Policy": "sandbox",
         },
     )
-
-
-def same_site_path(raw: object) -> str:
-    """`raw` when it is a path on this site, else the home page (no open redirect)."""
-    if not isinstance(raw, str) or not raw.startswith("/") or raw.startswith("//"):
-        return "/"
-    if "\\" in raw or any(not ch.isprintable() or ch.isspace() for ch in raw):
-        return "/"
-    parts = urlsplit(raw)
-    return raw if not parts.scheme and not parts.netloc else "/"
 
 
 def _text(code: str, language: str, status: int) -> PlainTextResponse:

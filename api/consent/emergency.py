@@ -20,7 +20,6 @@ from api.audit.log import record_event
 from api.audit.models import RequestKind
 from api.consent.loaders import forget_rights
 from api.consent.lookup import found, look_up
-from api.consent.messages import Problem
 from api.consent.models import EmergencyAccess, Notification, NotificationKind, TreatingDoctor
 from api.consent.notifications import (
     notifications_for,
@@ -28,6 +27,7 @@ from api.consent.notifications import (
 )
 from api.consent.policy import may_open_emergency_access
 from api.consent.sections import Basis, Refusal
+from api.graphql.common import Problem
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.identity.models import Patient, Professional

@@ -14,7 +14,6 @@ from tortoise.transactions import in_transaction
 
 from api import clock
 from api.consent.matrix import MATRIX
-from api.consent.messages import Problem
 from api.consent.models import (
     Block,
     ConsentSettings,
@@ -24,6 +23,7 @@ from api.consent.models import (
     encode_sections,
 )
 from api.consent.sections import Action, Profession, Section
+from api.graphql.common import Problem
 from api.identity.models import Patient, Professional
 
 

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from api.consent.sections import Profession, Section
-from api.graphql.common import UserError
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A reason a change was refused; ``field`` is the camelCase input at fault."""
-
-    field: str | None
-    code: str
-    params: dict[str, str] = dataclasses.field(default_factory=dict)
-
+from api.graphql.common import Problem, UserError
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "NO_SECTIONS": (
@@ -108,14 +97,14 @@ def profession_name(profession: Profession, language: str) -> str:
     return _pick(PROFESSION_LABELS[profession], language)
 
 
-def _localized(params: dict[str, str], language: str) -> dict[str, str]:
+def _localized(params: Mapping[str, object], language: str) -> dict[str, object]:
     """Section and profession values in params become words in the viewer's language."""
     shown = dict(params)
     if "sections" in params:
-        values = {Section(v) for v in params["sections"].split(",") if v}
+        values = {Section(v) for v in str(params["sections"]).split(",") if v}
         shown["sections"] = section_names(values, language)
     if "profession" in params:
-        shown["profession"] = profession_name(Profession(params["profession"]), language)
+        shown["profession"] = profession_name(Profession(str(params["profession"])), language)
     return shown
 
 

@@ -21,7 +21,7 @@ from api.consent.emergency import open_emergency_access
 from api.consent.guard import managed_patient, require_manager
 from api.consent.hiding import set_document_hidden
 from api.consent.loaders import forget_rights
-from api.consent.messages import Problem, user_errors
+from api.consent.messages import user_errors
 from api.consent.models import Grant
 from api.consent.notifications import mark_read
 from api.consent.types import (
@@ -38,7 +38,7 @@ from api.consent.types import (
     TreatingDoctorPayload,
     TreatingDoctorType,
 )
-from api.graphql.common import parse_id
+from api.graphql.common import Problem, parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.graphql.permissions import OUT_OF_REACH, SectionEnum

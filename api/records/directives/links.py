@@ -17,11 +17,10 @@ from api.consent.policy import decide
 from api.consent.sections import Action, Section
 from api.documents.loaders import item_facts
 from api.documents.models import Document
-from api.graphql.common import is_number_text
+from api.graphql.common import Problem, is_number_text
 from api.graphql.context import Context, Info
 from api.graphql.permissions import facts_for
 from api.identity.models import Patient
-from api.records.directives.messages import Problem
 
 
 class DocumentByIdLoader(DataLoader[int, Document | None]):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-
 from api.french import spaced
-from api.graphql.common import UserError
+from api.graphql.common import Problem, UserError
 from api.interop.terminology.concepts import is_english
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -54,13 +51,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nothing is recorded yet: fill in your directives before confirming them.",
     ),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str | None
-    code: str
-    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
 def user_errors(problems: list[Problem], language: str) -> list[UserError]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from api.french import spaced
-from api.graphql.common import UserError
-from api.records.entries.validation import Problem
+from api.graphql.common import Problem, UserError
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "REQUIRED": ("Ce champ est obligatoire.", "This field is required."),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.numbers import format_decimal, format_scientific
 
 from api.french import spaced
-from api.graphql.common import UserError
+from api.graphql.common import Problem, UserError
 from api.interop.terminology.concepts import is_english
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -69,19 +67,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem: the input field at fault, a code, and what the message needs.
-
-    Params that are numbers are formatted for the reader's language; params that are
-    pairs (french, english) are picked by language.
-    """
-
-    field: str | None
-    code: str
-    params: dict[str, object] = dataclasses.field(default_factory=dict)
-
-
 # Beyond this, a value is a typing slip shown in scientific notation (1E308), not 309 digits.
 _PLAIN_LIMIT = Decimal(10) ** 12
 
@@ -106,6 +91,8 @@ def _param(value: object, language: str) -> str:
 
 
 def user_error(problem: Problem, language: str) -> UserError:
+    """Params that are numbers are formatted for the reader's language; params that are
+    pairs (french, english) are picked by language."""
     french, english = MESSAGES[problem.code]
     text = english if is_english(language) else spaced(french)
     params = {key: _param(value, language) for key, value in problem.params.items()}

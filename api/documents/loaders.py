@@ -121,7 +121,4 @@ class DocumentPageByRequestLoader(
 
 
 def document_page_loader(context: Context) -> DocumentPageByRequestLoader:
-    loader = context.loaders.get("document_page")
-    if loader is None:
-        loader = context.loaders["document_page"] = DocumentPageByRequestLoader()
-    return loader
+    return context.loaders.get(DocumentPageByRequestLoader)

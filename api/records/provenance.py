@@ -75,10 +75,7 @@ class AuthorByAccountIdLoader(DataLoader[int, Author | None]):
 
 
 def author_loader(context: Context) -> AuthorByAccountIdLoader:
-    loader = context.loaders.get("author")
-    if loader is None:
-        loader = context.loaders["author"] = AuthorByAccountIdLoader()
-    return loader
+    return context.loaders.get(AuthorByAccountIdLoader)
 
 
 @strawberry.type(description="When and by whom an entry was created and last changed.")

@@ -35,10 +35,7 @@ class DocumentByIdLoader(DataLoader[int, Document | None]):
 
 
 def _loader(context: Context) -> DocumentByIdLoader:
-    loader = context.loaders.get("linked_document_by_id")
-    if loader is None:
-        loader = context.loaders["linked_document_by_id"] = DocumentByIdLoader()
-    return loader
+    return context.loaders.get(DocumentByIdLoader)
 
 
 def _parsed(raw: object) -> int | None:

@@ -143,10 +143,8 @@ class SectionPageByRequestLoader(per_patient.PagesByRequestLoader[PageRequest, R
 
 
 def section_page_loader(context: Context) -> SectionPageByRequestLoader:
-    loader = context.loaders.get("entries_section_page")
-    if loader is None:
-        loader = context.loaders["entries_section_page"] = SectionPageByRequestLoader(context)
-    return loader
+    return context.loaders.get(SectionPageByRequestLoader,
+                               lambda: SectionPageByRequestLoader(context))
 
 
 def reads_confidential_entries(viewer: ViewerFacts, rights: Rights, section: Section) -> bool:

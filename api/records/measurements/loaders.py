@@ -148,10 +148,7 @@ class MeasurementPageByRequestLoader(per_patient.PagesByRequestLoader[PageReques
 
 
 def measurement_page_loader(context: Context) -> MeasurementPageByRequestLoader:
-    loader = context.loaders.get("measurement_page")
-    if loader is None:
-        loader = context.loaders["measurement_page"] = MeasurementPageByRequestLoader()
-    return loader
+    return context.loaders.get(MeasurementPageByRequestLoader)
 
 
 async def series_rows(window: Window) -> tuple[list[Measurement], bool]:

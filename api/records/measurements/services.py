@@ -57,7 +57,7 @@ def _range_problem(field: str, kind: KindSpec, index: int, value: float,
     params: dict[str, object] = {
         "name": (component.name("fr"), component.name("en")),
         "value": value,
-        "unit": (kind.unit_fr, kind.unit_en),
+        "unit": (kind.display_unit("fr"), kind.display_unit("en")),
         "low": term.minimum,
         "high": term.maximum,
     }
@@ -69,7 +69,7 @@ def check_values(kind: KindSpec, value: float, value2: float | None) -> list[Pro
         problems = []
         if value2 is not None:
             problems.append(Problem("value2", "VALUE2_NOT_ALLOWED",
-                                    {"name": (kind.label_fr, kind.label_en)}))
+                                    {"name": (kind.label("fr"), kind.label("en"))}))
         if (error := validate_value(kind.key, value)) is not None:
             problems.append(_range_problem("value", kind, 0, value, error))
         return problems

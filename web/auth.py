@@ -17,7 +17,8 @@ from api.identity.viewer import SESSION_COOKIE, session_from_request, viewer_fro
 from api.ids import is_number_text
 from api.mail.sender import MailError
 from api.security.headers import cookie_header
-from web.forms import form_handler, safe_next, see_other, text
+from api.security.redirects import same_site_path
+from web.forms import form_handler, see_other, text
 from web.i18n import translations
 from web.messages import message
 from web.signin_mail import mail_failed_page, send_email_code
@@ -50,15 +51,15 @@ async def signin_page(request: Request) -> Response:
     if viewer is not None:
         return see_other(home_for(viewer.account))
     notice = request.query_params.get("notice")
-    return render(request, "signin.html", {"notice": notice,
-                                           "next": safe_next(request.query_params.get("next"), "")})
+    next_url = same_site_path(request.query_params.get("next"), "")
+    return render(request, "signin.html", {"notice": notice, "next": next_url})
 
 
 @form_handler
 async def signin_submit(request: Request, form: FormData) -> Response:
     settings = request.app.state.settings
     email, password = text(form, "email", 254), str(form.get("password") or "")
-    next_url = safe_next(text(form, "next"), "")
+    next_url = same_site_path(text(form, "next"), "")
     try:
         account = await signin.check_password(
             settings.secret_key, email, password, request.client.host if request.client else ""
@@ -117,7 +118,7 @@ async def code_page(request: Request, error: str | None = None, status_code: int
     if error is None and waiting is not None:
         error = message(_t(request), "codes_throttled", seconds=waiting)
     context: dict[str, object] = {"error": error, "mail_failed": mail_failed,
-                                  "next": safe_next(request.query_params.get("next"), "")}
+                                  "next": same_site_path(request.query_params.get("next"), "")}
     if signin.needs_totp_enrolment(account) and session.stage is SessionStage.ENROLMENT:
         secret = await accounts.begin_totp_enrolment(account)
         uri = second_factor.provisioning_uri(secret, account.email or "carnet")
@@ -148,7 +149,7 @@ async def code_submit(request: Request, form: FormData) -> Response:
             await signin.enrolment_done(settings.secret_key, account)
         elif signin.needs_totp_enrolment(account):
             await signin.check_enrolment_code(settings.secret_key, session, code)
-            next_url = safe_next(text(form, "next"), "")
+            next_url = same_site_path(text(form, "next"), "")
             return see_other("/signin/code" + (f"?{urlencode({'next': next_url})}"
                                                if next_url else ""))
         else:
@@ -166,7 +167,7 @@ async def code_submit(request: Request, form: FormData) -> Response:
         settings.secret_key, account, SessionStage.ACTIVE,
         request.headers.get("user-agent", ""), request.client.host if request.client else "",
     )
-    response = see_other(safe_next(text(form, "next"), home_for(account)))
+    response = see_other(same_site_path(text(form, "next"), home_for(account)))
     _set_session_cookie(request, response, token)
     return response
 

@@ -58,10 +58,3 @@ def see_other(url: str) -> RedirectResponse:
 def text(form: FormData, name: str, limit: int = 500) -> str:
     value: Any = form.get(name, "")
     return value.strip()[:limit] if isinstance(value, str) else ""
-
-
-def safe_next(url: str | None, default: str = "/") -> str:
-    """Only same-site paths: never redirect to another site."""
-    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return default

@@ -16,7 +16,8 @@ from api.identity import accounts
 from api.identity.models import Role
 from api.identity.viewer import viewer_from_request
 from api.security.headers import cookie_header
-from web.forms import form_handler, safe_next, see_other, text
+from api.security.redirects import same_site_path
+from web.forms import form_handler, see_other, text
 from web.guards import signed_in
 from web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from web.patient.frame import home_record
@@ -46,7 +47,7 @@ async def welcome(request: Request) -> Response:
 @form_handler
 async def switch_language(request: Request, form: FormData) -> Response:
     language = text(form, "lang", 5)
-    response = see_other(safe_next(text(form, "next")))
+    response = see_other(same_site_path(text(form, "next")))
     if language in LANGUAGES:
         viewer = await viewer_from_request(request, request.app.state.settings.secret_key)
         if viewer is not None and viewer.app is None:

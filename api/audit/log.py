@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from strawberry.dataloader import DataLoader
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -50,12 +51,11 @@ from api.audit.register import append_entries, chain_entries
 from api.audit.seal import sealing_key
 from api.consent.loaders import known_professional
 from api.consent.sections import Action, Basis, Section
-from api.graphql.context import Context
+from api.graphql.context import Context, Loaders
 from api.identity.models import Account, Patient, Professional
 
 _DETAIL_MAX = 500
 _NAME_MAX = 200
-_VIEWER_CACHE = "audit.viewer"
 _ATTEMPTS = 3
 T = TypeVar("T")
 
@@ -84,32 +84,40 @@ class PendingEvent:
 async def load_viewer_snapshot(account_id: int) -> ViewerSnapshot:
     professional = await Professional.filter(account_id=account_id).first()
     if professional is not None:
-        return ViewerSnapshot(account_id, professional.id,
-                              f"{professional.first_name} {professional.last_name}",
+        return ViewerSnapshot(account_id, professional.id, professional.display_name,
                               professional.profession)
     person = await Patient.filter(account_id=account_id).first()
     if person is not None:
-        first = person.first_names.split(" ")[0]
-        name = f"{first} {person.used_name or person.birth_name}".strip()
+        name = person.display_name
     else:
         account = await Account.get_or_none(id=account_id)
         name = (account.email or "") if account else ""
     return ViewerSnapshot(account_id, None, name, "")
 
 
-async def _viewer_of(context: Context) -> ViewerSnapshot:
-    cached = context.loaders.get(_VIEWER_CACHE)
-    if not isinstance(cached, ViewerSnapshot):
-        account_id = context.require_viewer().account_id
-        # The consent facts of this request read the professional already: no statement.
-        known = known_professional(context.loaders, account_id)
+class ViewerSnapshotLoader(DataLoader[int, ViewerSnapshot]):
+    """Who the viewer is, for the events of this request: read once per request. The consent
+    facts of this request have read a professional already: then no statement at all."""
+
+    def __init__(self, loaders: Loaders) -> None:
+        super().__init__(load_fn=self._load)
+        self.loaders = loaders
+
+    async def _load(self, account_ids: Sequence[int]) -> list[ViewerSnapshot]:
+        return [await self._snapshot(account_id) for account_id in account_ids]
+
+    async def _snapshot(self, account_id: int) -> ViewerSnapshot:
+        known = known_professional(self.loaders, account_id)
         if known is not None:
-            cached = ViewerSnapshot(account_id, known.professional_id,
-                                    f"{known.first_name} {known.last_name}", known.profession)
-        else:
-            cached = await load_viewer_snapshot(account_id)
-        context.loaders[_VIEWER_CACHE] = cached
-    return cached
+            return ViewerSnapshot(account_id, known.professional_id,
+                                  f"{known.first_name} {known.last_name}", known.profession)
+        return await load_viewer_snapshot(account_id)
+
+
+async def _viewer_of(context: Context) -> ViewerSnapshot:
+    loaders = context.loaders
+    loader = loaders.get(ViewerSnapshotLoader, lambda: ViewerSnapshotLoader(loaders))
+    return await loader.load(context.require_viewer().account_id)
 
 
 def _content(event: PendingEvent, sequence: int, moment: datetime) -> EventContent:

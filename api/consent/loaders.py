@@ -7,12 +7,12 @@ They live in ``context.loaders`` (one request, one viewer). Code that changes a 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
 
 from strawberry.dataloader import DataLoader
 
 from api.consent.facts import Rights, ViewerFacts
 from api.consent.rights import ProfessionalRow, load_facts, load_viewer_facts
+from api.graphql.context import Loaders
 from api.graphql.viewer import Viewer
 from api.identity.models import Patient
 
@@ -29,15 +29,12 @@ class ViewerFactsByAccountIdLoader(DataLoader[int, ViewerFacts]):
         return [facts for _ in account_ids]
 
 
-# In ``context.loaders``: the viewing professional's row (a ProfessionalRow), once the facts
-# statement has read it; the access history takes the name it writes from there.
-PROFESSIONAL_ROW = "consent.professional_row"
-
-
-def known_professional(loaders: dict[str, Any], account_id: int) -> ProfessionalRow | None:
-    """The viewing professional's row if this request's facts statement read it."""
-    row = loaders.get(PROFESSIONAL_ROW)
-    return row if isinstance(row, ProfessionalRow) and row.account_id == account_id else None
+def known_professional(loaders: Loaders, account_id: int) -> ProfessionalRow | None:
+    """The viewing professional's row if this request's facts statement read it (the access
+    history takes the name it writes from there)."""
+    rights = loaders.existing(RightsByPatientIdLoader)
+    row = rights.professional if rights is not None else None
+    return row if row is not None and row.account_id == account_id else None
 
 
 def _patient_id(patient: Patient) -> int:
@@ -49,53 +46,43 @@ class RightsByPatientIdLoader(DataLoader[Patient, Rights]):
 
     The same statement gives the viewer's own facts: they are primed in the request's
     ViewerFactsByAccountIdLoader, which then needs no statement of its own; and the
-    professional's row, kept under ``PROFESSIONAL_ROW`` for the access history.
+    professional's row, kept in ``professional`` for the access history.
     """
 
-    def __init__(self, viewer: Viewer, loaders: dict[str, Any] | None = None) -> None:
+    def __init__(self, viewer: Viewer, loaders: Loaders | None = None) -> None:
         super().__init__(load_fn=self._load, cache_key_fn=_patient_id)
         self.viewer = viewer
         self.loaders = loaders
+        self.professional: ProfessionalRow | None = None
 
     async def _load(self, patients: Sequence[Patient]) -> list[Rights]:
         viewer_facts, by_id, professional = await load_facts(self.viewer, patients)
         if self.loaders is not None:
             viewer_facts_loader(self.loaders, self.viewer).prime(self.viewer.account_id,
                                                                  viewer_facts)
-            if professional is not None:
-                self.loaders[PROFESSIONAL_ROW] = professional
+        if professional is not None:
+            self.professional = professional
         return [by_id[patient.id] for patient in patients]
 
 
-def _loader(loaders: dict[str, Any], name: str, viewer: Viewer, cls: type[Any]) -> Any:
-    loader = loaders.get(name)
-    if loader is None or loader.viewer is not viewer:
-        loader = loaders[name] = cls(viewer)
-    return loader
+def viewer_facts_loader(loaders: Loaders, viewer: Viewer) -> ViewerFactsByAccountIdLoader:
+    return loaders.get(ViewerFactsByAccountIdLoader, lambda: ViewerFactsByAccountIdLoader(viewer),
+                       fits=lambda loader: loader.viewer is viewer)
 
 
-def viewer_facts_loader(loaders: dict[str, Any], viewer: Viewer) -> ViewerFactsByAccountIdLoader:
-    return cast(
-        ViewerFactsByAccountIdLoader,
-        _loader(loaders, "ViewerFactsByAccountIdLoader", viewer, ViewerFactsByAccountIdLoader),
-    )
+def rights_loader(loaders: Loaders, viewer: Viewer) -> RightsByPatientIdLoader:
+    return loaders.get(RightsByPatientIdLoader, lambda: RightsByPatientIdLoader(viewer, loaders),
+                       fits=lambda loader: loader.viewer is viewer)
 
 
-def rights_loader(loaders: dict[str, Any], viewer: Viewer) -> RightsByPatientIdLoader:
-    loader = loaders.get("RightsByPatientIdLoader")
-    if loader is None or loader.viewer is not viewer:
-        loader = loaders["RightsByPatientIdLoader"] = RightsByPatientIdLoader(viewer, loaders)
-    return cast(RightsByPatientIdLoader, loader)
-
-
-def forget_rights(loaders: dict[str, Any], patient: Patient) -> None:
+def forget_rights(loaders: Loaders, patient: Patient) -> None:
     """Drop the cached rights on this patient: the next check reloads them."""
-    loader = loaders.get("RightsByPatientIdLoader")
+    loader = loaders.existing(RightsByPatientIdLoader)
     if loader is not None:
         loader.clear(patient)
 
 
-async def facts_of(loaders: dict[str, Any], viewer: Viewer, patient: Patient
+async def facts_of(loaders: Loaders, viewer: Viewer, patient: Patient
                    ) -> tuple[ViewerFacts, Rights]:
     """The viewer's facts and rights on this patient, through the request's loaders: one
     statement for both (the rights first: their statement primes the viewer's facts)."""

@@ -5,22 +5,11 @@ English ids; the words in each language are in the catalogues (api.texts).
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from api.consent.sections import Profession, Section
-from api.graphql.common import UserError
+from api.graphql.common import Problem, UserError
 from api.texts import N_, NC_, text
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A reason a change was refused; ``field`` is the camelCase input at fault."""
-
-    field: str | None
-    code: str
-    params: dict[str, str] = dataclasses.field(default_factory=dict)
-
 
 MESSAGES: dict[str, str] = {
     "NO_SECTIONS": N_("Choose at least one section to share."),
@@ -73,14 +62,14 @@ def profession_name(profession: Profession, language: str) -> str:
     return text(language, PROFESSION_LABELS[profession])
 
 
-def _localized(params: dict[str, str], language: str) -> dict[str, str]:
+def _localized(params: Mapping[str, object], language: str) -> dict[str, object]:
     """Section and profession values in params become words in the viewer's language."""
     shown = dict(params)
     if "sections" in params:
-        values = {Section(v) for v in params["sections"].split(",") if v}
+        values = {Section(v) for v in str(params["sections"]).split(",") if v}
         shown["sections"] = section_names(values, language)
     if "profession" in params:
-        shown["profession"] = profession_name(Profession(params["profession"]), language)
+        shown["profession"] = profession_name(Profession(str(params["profession"])), language)
     return shown
 
 

@@ -19,7 +19,7 @@ from api.consent.messages import profession_name
 from api.consent.models import Notification, NotificationKind
 from api.consent.rights import eighteenth_birthday, owner_account_id
 from api.consent.sections import Profession
-from api.identity.models import Guardianship, Patient, Professional
+from api.identity.models import Guardianship, Patient
 from api.texts import N_, text
 
 HOME_ZONE = ZoneInfo("Europe/Paris")
@@ -71,15 +71,6 @@ def notification_text(notification: Notification, language: str) -> str:
     return text(language, message, **values)
 
 
-def patient_name(patient: Patient) -> str:
-    first = patient.first_names.split(" ")[0] if patient.first_names else ""
-    return f"{first} {patient.used_name or patient.birth_name}".strip()
-
-
-def professional_name(professional: Professional) -> str:
-    return f"{professional.first_name} {professional.last_name}"
-
-
 async def patient_recipients(
     patients: Sequence[Patient], now: datetime
 ) -> dict[int, list[int]]:
@@ -113,7 +104,7 @@ async def notify_app_connected(app_name: str, patient_id: int, now: datetime,
     caller's transaction."""
     patient = await Patient.get(id=patient_id, using_db=connection)
     recipients = (await patient_recipients([patient], now))[patient.id]
-    payload = {"patient": patient_name(patient), "app": app_name, "opened_at": now.isoformat()}
+    payload = {"patient": patient.display_name, "app": app_name, "opened_at": now.isoformat()}
     rows = notifications_for(recipients, patient, NotificationKind.APP_CONNECTED, payload, now)
     if rows:
         await Notification.bulk_create(rows, using_db=connection)

@@ -14,7 +14,6 @@ from tortoise.transactions import in_transaction
 
 from api import clock
 from api.consent.matrix import MATRIX
-from api.consent.messages import Problem
 from api.consent.models import (
     Block,
     ConsentSettings,
@@ -27,6 +26,7 @@ from api.consent.relation_sql import live_grants
 from api.consent.rights import grant_facts
 from api.consent.sections import Action, Profession, Section
 from api.dates import one_year_after
+from api.graphql.common import Problem
 from api.identity.models import Patient, Professional
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
 from api.graphql.errors import CarnetError
-from api.ids import is_number_text
+from api.ids import is_number_text, number_from_text
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
@@ -22,6 +25,17 @@ class UserError:
     field: str | None = strawberry.field(description="The input field at fault (camelCase).")
     code: str = strawberry.field(description="Machine-readable, e.g. DATE_IN_FUTURE.")
     message: str = strawberry.field(description="In the viewer's language.")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, before it is put in words: the input field at fault
+    (camelCase; None for the whole input), a machine-readable code, and what its message
+    needs. Each domain turns its problems into `UserError`s from its own message table."""
+
+    field: str | None
+    code: str
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @strawberry.type(description="Where a page stands in its list (Relay's PageInfo).")
@@ -61,31 +75,46 @@ def page_size(first: int | None) -> int:
 
 
 def encode_cursor(*values: Any) -> str:
+    """The cursor of one row: its sort values, opaque to the client."""
     text = "|".join(str(v) for v in values)
     return base64.urlsafe_b64encode(text.encode()).decode()
 
 
-def decode_cursor(cursor: str | None, parts: int) -> list[str] | None:
-    """The values of a cursor, or a BAD_CURSOR error for anything we did not issue."""
+def bad_cursor() -> CarnetError:
+    return CarnetError("This cursor is not valid.", code="BAD_CURSOR")
+
+
+def read_cursor(cursor: str | None, *readers: Callable[[str], Any]) -> list[Any] | None:
+    """The values of a cursor we issued, each turned back into what it was by its reader
+    (e.g. `number_from_text`, `date.fromisoformat`, `aware_moment`); None when there is no
+    cursor. A cursor with another number of values, or a value its reader refuses with a
+    ValueError, is a BAD_CURSOR error."""
     if cursor is None:
         return None
     try:
         values = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         values = []
-    if len(values) != parts:
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
-    return values
+    if len(values) != len(readers):
+        raise bad_cursor()
+    try:
+        return [read(value) for read, value in zip(readers, values, strict=True)]
+    except ValueError:
+        raise bad_cursor() from None
+
+
+def aware_moment(text: str) -> datetime:
+    """A cursor's moment: ISO 8601 with its offset (a moment without one is refused)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a moment without an offset")
+    return moment
 
 
 def decode_number_cursor(cursor: str | None) -> int | None:
     """The number a cursor of an id- or sequence-ordered list carries (None: from the start)."""
-    values = decode_cursor(cursor, 1)
-    if values is None:
-        return None
-    if not is_number_text(values[0]):
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
-    return int(values[0])
+    values = read_cursor(cursor, number_from_text)
+    return None if values is None else int(values[0])
 
 
 def parse_id(raw: str | int, what: str = "id") -> int:

@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from api.graphql.errors import NotAuthenticated
 from api.graphql.viewer import AppIdentity, Viewer
 from api.settings import Settings
+
+L = TypeVar("L", bound=DataLoader[Any, Any])
+
+
+class Loaders:
+    """This request's DataLoaders, one per class, each made on first use and kept until the
+    request ends: `context.loaders.get(AuthorByAccountIdLoader)`. The class is the key, so
+    the answer is typed and no two places can pick the same name for different things. Only
+    loaders live here: anything else a request remembers is a field of the Context.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[type[Any], DataLoader[Any, Any]] = {}
+
+    def get(self, kind: type[L], make: Callable[[], L] | None = None,
+            fits: Callable[[L], bool] | None = None) -> L:
+        """The request's `kind` loader, made by `make` (default: `kind()`) when there is none
+        yet, or when the one there does not `fit` (e.g. it was made for another viewer)."""
+        found = cast("L | None", self._made.get(kind))
+        if found is None or (fits is not None and not fits(found)):
+            found = (make or cast("Callable[[], L]", kind))()
+            self._made[kind] = found
+        return found
+
+    def existing(self, kind: type[L]) -> L | None:
+        """The request's `kind` loader if one was made, without making one."""
+        return cast("L | None", self._made.get(kind))
 
 
 @dataclass
@@ -18,7 +47,9 @@ class Context:
     viewer: Viewer | None
     language: str = "fr"
     # DataLoaders are created on first use and live for this request only.
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: Loaders = field(default_factory=Loaders)
+    # The conversations whose reading this request wrote to the access history already.
+    conversations_read: set[int] = field(default_factory=set)
 
     # Every (patient, section, action, basis) this request touched: the access history
     # is written from it once per request.

@@ -79,6 +79,13 @@ class Patient(Model):
     class Meta:
         table = "patient"
 
+    @property
+    def display_name(self) -> str:
+        """The name shown for the record everywhere: the first given name and the used name
+        (the birth name when there is none)."""
+        first = self.first_names.split(" ")[0] if self.first_names else ""
+        return f"{first} {self.used_name or self.birth_name}".strip()
+
 
 # A parent (or other legal representative) who manages a minor's record.
 class Guardianship(Model):
@@ -121,6 +128,11 @@ class Professional(Model):
 
     class Meta:
         table = "professional"
+
+    @property
+    def display_name(self) -> str:
+        """The name shown for a professional everywhere: first name, then last name."""
+        return f"{self.first_name} {self.last_name}"
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_search_columns()

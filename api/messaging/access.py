@@ -22,7 +22,6 @@ from api.graphql.errors import ConsentRequired, NotFound
 from api.messaging.models import Attachment, Conversation
 
 Rule = Callable[[ViewerFacts, Rights, ConversationFacts], Decision]
-_READ_NOTED = "messaging.read_noted"
 
 
 def conversation_facts(conversation: Conversation) -> ConversationFacts:
@@ -77,7 +76,7 @@ async def record_reading(info: Info, conversation: Conversation, basis: Basis) -
     access history (once per conversation and request), naming the conversation."""
     if basis is Basis.OWNER:
         return
-    noted: set[int] = info.context.loaders.setdefault(_READ_NOTED, set())
+    noted = info.context.conversations_read
     if conversation.id in noted:
         return
     noted.add(conversation.id)

@@ -14,7 +14,6 @@ from tortoise.queryset import QuerySet
 
 from api.consent.access import patient_by_id
 from api.consent.models import Block
-from api.consent.notifications import patient_name
 from api.consent.permissions import facts_for
 from api.consent.policy import (
     may_list_conversations,
@@ -123,7 +122,7 @@ class MessagingQuery:
         if not decision.allowed or not await Professional.exists(account_id=account):
             raise refusal(decision)
         return ConversationPatientType(id=strawberry.ID(str(patient.id)),
-                                       display_name=patient_name(patient))
+                                       display_name=patient.display_name)
 
     @strawberry.field(description="Messages the viewer has not read: in one record's "
                       "conversations (patient side), or, without `patientId`, in the "

@@ -22,9 +22,7 @@ from api import clock
 from api.consent.models import Notification, NotificationKind
 from api.consent.notifications import (
     notifications_for,
-    patient_name,
     patient_recipients,
-    professional_name,
 )
 from api.identity.models import Patient, Professional
 from api.messaging.messages import (
@@ -115,7 +113,7 @@ async def _count_unread(connection: BaseDBAsyncClient, conversation: Conversatio
 async def _notify(connection: BaseDBAsyncClient, conversation: Conversation, patient: Patient,
                   professional: Professional, now: datetime) -> None:
     recipients = (await patient_recipients([patient], now))[patient.id]
-    payload = {"patient": patient_name(patient), "professional": professional_name(professional),
+    payload = {"patient": patient.display_name, "professional": professional.display_name,
                "profession": professional.profession, "conversation_id": str(conversation.id)}
     rows = notifications_for(recipients, patient, NotificationKind.NEW_MESSAGE, payload, now)
     if rows:
@@ -131,8 +129,8 @@ async def _notify_professional(connection: BaseDBAsyncClient, conversation: Conv
     if account is None:
         return
     author = await Patient.filter(account_id=author_account_id).using_db(connection).first()
-    payload = {"patient": patient_name(patient),
-               "author": patient_name(author or patient), "subject": conversation.subject,
+    payload = {"patient": patient.display_name,
+               "author": (author or patient).display_name, "subject": conversation.subject,
                "conversation_id": str(conversation.id)}
     await Notification.bulk_create(
         notifications_for([account], patient, NotificationKind.NEW_MESSAGE, payload, now),

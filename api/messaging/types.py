@@ -6,7 +6,6 @@ from datetime import datetime
 
 import strawberry
 
-from api.consent.notifications import patient_name, professional_name
 from api.consent.sections import Basis
 from api.graphql.common import Page, decode_number_cursor, encode_cursor, page_of, page_size
 from api.graphql.context import Info
@@ -70,9 +69,9 @@ async def _authors(rows: list[Message]) -> dict[int, str]:
     ids = list({m.author_id for m in rows if m.author_id is not None})
     if not ids:
         return {}
-    names = {p.account_id: patient_name(p) for p in await Patient.filter(account_id__in=ids)
+    names = {p.account_id: p.display_name for p in await Patient.filter(account_id__in=ids)
              if p.account_id is not None}
-    names.update({p.account_id: professional_name(p)
+    names.update({p.account_id: p.display_name
                   for p in await Professional.filter(account_id__in=ids)
                   if p.account_id is not None})
     return names
@@ -106,7 +105,7 @@ class ConversationType:
             created_at=conversation.created_at, closed_at=conversation.closed_at,
             last_message_at=conversation.last_message_at, unread_count=unread,
             patient=ConversationPatientType(id=strawberry.ID(str(conversation.patient_id)),
-                                            display_name=patient_name(conversation.patient)),
+                                            display_name=conversation.patient.display_name),
             professional=ProfessionalType.from_model(conversation.professional)
             if conversation.professional is not None else None,
             may_reply=not closed, may_close=basis is Basis.CONVERSATION and not closed,

@@ -19,9 +19,7 @@ from api import clock
 from api.consent.models import Grant, Notification, NotificationKind
 from api.consent.notifications import (
     notifications_for,
-    patient_name,
     patient_recipients,
-    professional_name,
 )
 from api.consent.relation_sql import live_grants
 from api.identity.models import Patient, Professional
@@ -86,8 +84,8 @@ async def grant_ending_notices(now: datetime | None = None) -> int:
     for key, grant in todo.items():
         patient, professional = patients[grant.patient_id], professionals[grant.professional_id]
         payload = {
-            "patient": patient_name(patient),
-            "professional": professional_name(professional),
+            "patient": patient.display_name,
+            "professional": professional.display_name,
             "profession": professional.profession,
             "until": grant.expires_at.isoformat(),
             "grant_id": str(grant.id),
@@ -125,8 +123,8 @@ async def held_back_releases(now: datetime | None = None) -> int:
             patient = patients[document.patient_id]
             author = authors.get(document.created_by_id)
             payload = {
-                "patient": patient_name(patient),
-                "professional": professional_name(author) if author else "",
+                "patient": patient.display_name,
+                "professional": author.display_name if author else "",
                 "document_id": str(document.id),
             }
             rows = notifications_for(recipients[patient.id], patient,

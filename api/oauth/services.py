@@ -95,11 +95,6 @@ class RecordChoice:
     own: bool
 
 
-def _display_name(patient: Patient) -> str:
-    first = patient.first_names.split(" ")[0]
-    return f"{first} {patient.used_name or patient.birth_name}".strip()
-
-
 async def records_for(viewer: Viewer) -> list[RecordChoice]:
     """The person's own record and the records they manage today (a child under 18).
 
@@ -112,10 +107,10 @@ async def records_for(viewer: Viewer) -> list[RecordChoice]:
         guardians__guardian_id=viewer.account_id
     ).order_by("birth_date", "id")
     facts = await load_viewer_facts(viewer)
-    choices = [RecordChoice(own.id, _display_name(own), True)] if own else []
+    choices = [RecordChoice(own.id, own.display_name, True)] if own else []
     for child in children:
         if may_manage_consent(facts, await load_rights(viewer, child)).allowed:
-            choices.append(RecordChoice(child.id, _display_name(child), False))
+            choices.append(RecordChoice(child.id, child.display_name, False))
     return choices
 
 
@@ -166,7 +161,7 @@ async def connected_apps(viewer: Viewer) -> list[ConnectedApp]:
     return [
         ConnectedApp(
             connection_id=c.id, app_name=c.app.name, publisher=c.app.publisher,
-            record_name=_display_name(c.patient) if c.patient is not None else None,
+            record_name=c.patient.display_name if c.patient is not None else None,
             scopes=split_scopes(c.scopes), connected_at=c.created_at,
             last_used_at=c.last_used_at,
         )

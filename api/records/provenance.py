@@ -64,12 +64,10 @@ class AuthorByAccountIdLoader(DataLoader[int, Author | None]):
         for account_id in ids:
             if account_id in pros:
                 pro = pros[account_id]
-                found.append(Author(name=f"{pro.first_name} {pro.last_name}",
+                found.append(Author(name=pro.display_name,
                                     role="professional", profession=pro.profession))
             elif account_id in patients:
-                person = patients[account_id]
-                first = person.first_names.split(" ")[0]
-                found.append(Author(name=f"{first} {person.used_name or person.birth_name}",
+                found.append(Author(name=patients[account_id].display_name,
                                     role="patient", profession=None))
             else:
                 found.append(None)
@@ -77,10 +75,7 @@ class AuthorByAccountIdLoader(DataLoader[int, Author | None]):
 
 
 def author_loader(context: Context) -> AuthorByAccountIdLoader:
-    loader = context.loaders.get("author")
-    if loader is None:
-        loader = context.loaders["author"] = AuthorByAccountIdLoader()
-    return loader
+    return context.loaders.get(AuthorByAccountIdLoader)
 
 
 @strawberry.type(description="When and by whom an entry was created and last changed.")

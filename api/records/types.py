@@ -33,7 +33,7 @@ class PatientType(PatientEntriesFields, PatientMeasurementsFields, PatientDirect
                    "Part of the identity section: null with CONSENT_REQUIRED when the viewer's "
                    "consent does not cover identity.")
     def display_name(self) -> str | None:
-        return display_name_of(self.model)
+        return self.model.display_name
 
     @section_field(Section.IDENTITY, description="Identity traits (INS) and contacts.")
     def identity(self) -> IdentityType | None:
@@ -42,12 +42,6 @@ class PatientType(PatientEntriesFields, PatientMeasurementsFields, PatientDirect
     @classmethod
     def from_model(cls, patient: models.Patient) -> PatientType:
         return cls(id=strawberry.ID(str(patient.id)), model=patient)
-
-
-def display_name_of(patient: models.Patient) -> str:
-    first = patient.first_names.split(" ")[0] if patient.first_names else ""
-    name = patient.used_name or patient.birth_name
-    return f"{first} {name}".strip()
 
 
 @strawberry.type(
@@ -77,6 +71,6 @@ async def managed_records(info: Info, children: list[models.Patient]) -> list[Ma
     `represented_records`), named for the viewer's own navigation; no access is noted."""
     facts = await asyncio.gather(*(facts_for(info.context, child) for child in children))
     return [ManagedRecordType(id=strawberry.ID(str(child.id)),
-                              display_name=display_name_of(child), birth_date=child.birth_date)
+                              display_name=child.display_name, birth_date=child.birth_date)
             for child, (viewer, rights) in zip(children, facts, strict=True)
             if represents(viewer, rights)]

@@ -20,16 +20,14 @@ from api.audit.log import record_event
 from api.audit.models import RequestKind
 from api.consent.loaders import forget_rights
 from api.consent.lookup import found, look_up
-from api.consent.messages import Problem
 from api.consent.models import EmergencyAccess, Notification, NotificationKind, TreatingDoctor
 from api.consent.notifications import (
     notifications_for,
-    patient_name,
     patient_recipients,
-    professional_name,
 )
 from api.consent.policy import may_open_emergency_access
 from api.consent.sections import Basis, Refusal
+from api.graphql.common import Problem
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.identity.models import Patient, Professional
@@ -101,8 +99,8 @@ async def record_emergency_event(
             and doctor.professional.account_id is not None):
         recipients.append(doctor.professional.account_id)
     payload = {
-        "patient": patient_name(patient),
-        "professional": professional_name(professional),
+        "patient": patient.display_name,
+        "professional": professional.display_name,
         "profession": professional.profession,
         "reason": access.reason,
         "opened_at": access.opened_at.isoformat(),

@@ -19,11 +19,11 @@ from api.audit.log import audited_change, audited_transaction
 from api.consent import services
 from api.consent.guard import managed_patient, require_manager
 from api.consent.loaders import forget_rights
-from api.consent.messages import Problem, user_errors
+from api.consent.messages import user_errors
 from api.consent.models import Grant
 from api.consent.notifications import mark_read
 from api.consent.permissions import OUT_OF_REACH, SectionEnum
-from api.graphql.common import parse_id
+from api.graphql.common import Problem, parse_id
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.identity.models import Patient

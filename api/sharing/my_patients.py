@@ -195,11 +195,9 @@ class LastAccessByPatientIdLoader(DataLoader[int, datetime | None]):
 
 def last_access_loader(info: Info) -> LastAccessByPatientIdLoader:
     account_id = info.context.require_viewer().account_id
-    loaders = info.context.loaders
-    loader = loaders.get("LastAccessByPatientIdLoader")
-    if loader is None or loader.account_id != account_id:
-        loader = loaders["LastAccessByPatientIdLoader"] = LastAccessByPatientIdLoader(account_id)
-    return cast(LastAccessByPatientIdLoader, loader)
+    return info.context.loaders.get(LastAccessByPatientIdLoader,
+                                    lambda: LastAccessByPatientIdLoader(account_id),
+                                    fits=lambda loader: loader.account_id == account_id)
 
 
 async def one_shared_record(info: Info, patient: Patient) -> SharedRecordType:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
@@ -21,7 +22,7 @@ from api import clock
 from api.consent.facts import Decision, Rights, ViewerFacts
 from api.consent.policy import decide
 from api.consent.sections import Action, Section
-from api.graphql.common import decode_cursor, encode_cursor
+from api.graphql.common import aware_moment, encode_cursor, read_cursor
 from api.graphql.errors import CarnetError
 from api.ids import MAX_BIG_ID, number_from_text
 from api.sync.models import Change, ChangeKind
@@ -54,16 +55,10 @@ def encode_position(position: Position) -> str:
 def decode_position(cursor: str | None, now: datetime) -> Position | None:
     """The position a cursor names; BAD_CURSOR for one we did not issue, and
     CHANGES_CURSOR_EXPIRED when changes after it may already have been purged."""
-    values = decode_cursor(cursor, 2)
+    values = read_cursor(cursor, partial(number_from_text, limit=MAX_BIG_ID), aware_moment)
     if values is None:
         return None
-    try:
-        position = Position(number_from_text(values[0], limit=MAX_BIG_ID),
-                            datetime.fromisoformat(values[1]))
-    except ValueError:
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
-    if position.as_of.tzinfo is None or position.change_id < 0:
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
+    position = Position(*values)
     if position.as_of < now - CHANGE_RETENTION:
         raise CarnetError(
             "This cursor is older than the changes kept (30 days): fetch the record again, "

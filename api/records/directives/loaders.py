@@ -21,7 +21,4 @@ class DirectivesByPatientIdLoader(DataLoader[int, Directives | None]):
 
 
 def directives_loader(context: Context) -> DirectivesByPatientIdLoader:
-    loader = context.loaders.get("directives_by_patient_id")
-    if loader is None:
-        loader = context.loaders["directives_by_patient_id"] = DirectivesByPatientIdLoader()
-    return loader
+    return context.loaders.get(DirectivesByPatientIdLoader)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-
-from api.graphql.common import UserError
+from api.graphql.common import Problem, UserError
 from api.texts import N_, text
 
 MESSAGES: dict[str, str] = {
@@ -23,13 +20,6 @@ MESSAGES: dict[str, str] = {
     "NOTHING_TO_CONFIRM": N_("Nothing is recorded yet: fill in your directives before confirming "
                              "them."),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str | None
-    code: str
-    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
 def user_errors(problems: list[Problem], language: str) -> list[UserError]:

@@ -14,13 +14,13 @@ from api.consent.access import authorized_patient
 from api.consent.permissions import OUT_OF_REACH, authorize
 from api.consent.policy import open_statements
 from api.consent.sections import Action, Section
-from api.graphql.common import UserError
+from api.graphql.common import Problem, UserError
 from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.identity.models import Patient
 from api.records.directives import services
 from api.records.directives.links import link_problems, readable_document_id
-from api.records.directives.messages import Problem, user_errors
+from api.records.directives.messages import user_errors
 from api.records.directives.models import Directives, OrganDonation
 from api.records.directives.types import DirectivesType, OrganDonationType
 from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once

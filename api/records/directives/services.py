@@ -17,8 +17,7 @@ from api import clock
 from api.consent.facts import ItemFacts
 from api.consent.policy import MINIMUM_AGE, Statement
 from api.consent.sections import Section
-from api.graphql.common import is_number_text
-from api.records.directives.messages import Problem
+from api.graphql.common import Problem, is_number_text
 from api.records.directives.models import MAX_TEXT_LENGTH, Directives, OrganDonation
 from api.records.provenance import stamp_created, stamp_updated
 from api.sync.idempotency import Claim, store_key

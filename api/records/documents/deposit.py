@@ -32,9 +32,7 @@ from api.audit.log import audited_transaction, discard_writes
 from api.consent.models import Notification, NotificationKind
 from api.consent.notifications import (
     notifications_for,
-    patient_name,
     patient_recipients,
-    professional_name,
 )
 from api.consent.permissions import authorize
 from api.consent.policy import default_held_back_until
@@ -96,8 +94,8 @@ def _noticed(info: Info, patient: Patient, professional: Professional,
     async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
         async with audited_transaction(info.context) as connection:
             yield connection
-            payload = {"patient": patient_name(patient),
-                       "professional": professional_name(professional),
+            payload = {"patient": patient.display_name,
+                       "professional": professional.display_name,
                        "profession": professional.profession}
             rows = notifications_for(recipients, patient, NotificationKind.DOCUMENT_DEPOSITED,
                                      payload, clock.now())

@@ -25,9 +25,7 @@ from api.audit.log import audited_transaction
 from api.consent.models import Block, Notification, NotificationKind
 from api.consent.notifications import (
     notifications_for,
-    patient_name,
     patient_recipients,
-    professional_name,
 )
 from api.consent.permissions import OUT_OF_REACH, authorize
 from api.consent.sections import Action, Section
@@ -122,8 +120,8 @@ async def release_held_back_document(info: Info, raw_id: strawberry.ID
         await record_change(connection, patient_id=patient.id, section=Section.DOCUMENTS,
                             item_id=document.id, kind=ChangeKind.UPDATED,
                             facts=item_facts(document))
-        payload = {"patient": patient_name(patient),
-                   "professional": professional_name(professional),
+        payload = {"patient": patient.display_name,
+                   "professional": professional.display_name,
                    "profession": professional.profession, "document_id": str(document.id)}
         rows = notifications_for(recipients, patient, NotificationKind.HELD_BACK_RELEASED,
                                  payload, now)

@@ -17,9 +17,7 @@ from api import clock
 from api.consent.models import HeldBackNotice, Notification, NotificationKind
 from api.consent.notifications import (
     notifications_for,
-    patient_name,
     patient_recipients,
-    professional_name,
 )
 from api.consent.policy import HELD_BACK_NOTICE_DELAY, held_back_notice_due
 from api.identity.models import Patient, Professional
@@ -61,8 +59,8 @@ async def _notice(documents: Sequence[Any], now: datetime) -> None:
         patient = patients[document.patient_id]
         author = authors.get(document.created_by_id)
         payload = {
-            "patient": patient_name(patient),
-            "professional": professional_name(author) if author else "",
+            "patient": patient.display_name,
+            "professional": author.display_name if author else "",
             "until": document.held_back_until.isoformat(),
             "document_id": str(document.id),
         }

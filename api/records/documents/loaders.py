@@ -10,9 +10,8 @@ from tortoise.queryset import QuerySet
 
 from api import per_patient
 from api.consent.policy import DocumentVisibility, ItemFacts
-from api.graphql.common import decode_cursor, encode_cursor
+from api.graphql.common import encode_cursor, read_cursor
 from api.graphql.context import Context
-from api.graphql.errors import CarnetError
 from api.ids import number_from_text
 from api.records.documents.models import Document
 from api.records.documents.visibility import visibility_condition
@@ -40,13 +39,10 @@ def check_cursor(cursor: str | None) -> None:
 
 
 def _after(cursor: str | None) -> Q | None:
-    values = decode_cursor(cursor, 2)
+    values = read_cursor(cursor, date.fromisoformat, number_from_text)
     if values is None:
         return None
-    try:
-        day, last_id = date.fromisoformat(values[0]), number_from_text(values[1])
-    except ValueError:
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
+    day, last_id = values
     return Q(document_date__lt=day) | Q(document_date=day, id__lt=last_id)
 
 
@@ -125,7 +121,4 @@ class DocumentPageByRequestLoader(
 
 
 def document_page_loader(context: Context) -> DocumentPageByRequestLoader:
-    loader = context.loaders.get("document_page")
-    if loader is None:
-        loader = context.loaders["document_page"] = DocumentPageByRequestLoader()
-    return loader
+    return context.loaders.get(DocumentPageByRequestLoader)

@@ -53,6 +53,7 @@ from api.records.documents.models import Document
 from api.records.documents.services import DocumentDetails, add_document
 from api.records.documents.storage import storage_for
 from api.security import csrf
+from api.security.redirects import same_site_path
 from api.settings import Settings
 from api.texts import N_, request_language, text
 
@@ -113,16 +114,6 @@ async def download(request: Request) -> Response:
             "Content-Security-Policy": "sandbox",
         },
     )
-
-
-def same_site_path(raw: object) -> str:
-    """`raw` when it is a path on this site, else the home page (no open redirect)."""
-    if not isinstance(raw, str) or not raw.startswith("/") or raw.startswith("//"):
-        return "/"
-    if "\\" in raw or any(not ch.isprintable() or ch.isspace() for ch in raw):
-        return "/"
-    parts = urlsplit(raw)
-    return raw if not parts.scheme and not parts.netloc else "/"
 
 
 def _text(code: str, language: str, status: int) -> PlainTextResponse:

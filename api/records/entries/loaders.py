@@ -29,9 +29,8 @@ from api import per_patient
 from api.consent.permissions import facts_for
 from api.consent.policy import ItemFacts, Rights, ViewerFacts, decide
 from api.consent.sections import Action, Section
-from api.graphql.common import Page, build_page, decode_cursor, encode_cursor, page_size
+from api.graphql.common import Page, build_page, encode_cursor, page_size, read_cursor
 from api.graphql.context import Context, Info
-from api.graphql.errors import CarnetError
 from api.identity.models import Patient
 from api.ids import number_from_text
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
@@ -144,10 +143,8 @@ class SectionPageByRequestLoader(per_patient.PagesByRequestLoader[PageRequest, R
 
 
 def section_page_loader(context: Context) -> SectionPageByRequestLoader:
-    loader = context.loaders.get("entries_section_page")
-    if loader is None:
-        loader = context.loaders["entries_section_page"] = SectionPageByRequestLoader(context)
-    return loader
+    return context.loaders.get(SectionPageByRequestLoader,
+                               lambda: SectionPageByRequestLoader(context))
 
 
 def reads_confidential_entries(viewer: ViewerFacts, rights: Rights, section: Section) -> bool:
@@ -176,19 +173,16 @@ def _cursor_of(rows: SectionRows[Any], entry: Any) -> str:
     return encode_cursor(sort_date.isoformat(), entry.id)
 
 
+def _no_date(text: str) -> None:
+    """The empty date of a cursor on a section sorted by id alone."""
+    if text:
+        raise ValueError("a date in the cursor of an undated section")
+
+
 def _position(rows: SectionRows[Any], after: str | None) -> tuple[date | None, int] | None:
-    values = decode_cursor(after, 2)
-    if values is None:
-        return None
-    raw_date, raw_id = values
-    try:
-        sort_date = date.fromisoformat(raw_date) if rows.date_field else None
-        entry_id = number_from_text(raw_id)
-    except ValueError:
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
-    if (rows.date_field is None) != (raw_date == ""):
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
-    return sort_date, entry_id
+    values = read_cursor(after, date.fromisoformat if rows.date_field else _no_date,
+                         number_from_text)
+    return None if values is None else (values[0], values[1])
 
 
 async def section_page(

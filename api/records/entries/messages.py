@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from api.graphql.common import UserError
-from api.records.entries.validation import Problem
+from api.graphql.common import Problem, UserError
 from api.texts import N_, text
 
 MESSAGES: dict[str, str] = {

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 
 from api.consent.sections import Action
+from api.graphql.common import Problem
 from api.graphql.context import Info
 from api.records.entries import services
 from api.records.entries.inputs import (
@@ -32,7 +33,6 @@ from api.records.entries.inputs import (
 from api.records.entries.messages import user_errors
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.entries.types import AllergyType, HistoryEntryType, TreatmentType, VaccinationType
-from api.records.entries.validation import Problem
 from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once
 
 

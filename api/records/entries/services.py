@@ -16,12 +16,13 @@ from api.audit.log import audited_transaction, discard_writes
 from api.consent.access import authorized_item, authorized_patient
 from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
+from api.graphql.common import Problem
 from api.graphql.context import Info
 from api.identity.models import Patient
 from api.records.entries import validation
 from api.records.entries.loaders import visible_entries
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
-from api.records.entries.validation import Problem, Values
+from api.records.entries.validation import Values
 from api.records.provenance import stamp_created, stamp_updated
 from api.sync.idempotency import Claim, store_key
 from api.sync.journal import record_change

@@ -7,13 +7,12 @@ the input field in camelCase, as the client sent it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
 from api import clock, dates
 from api.dates import DatePrecision, PartialDate, Span
+from api.graphql.common import Problem
 from api.interop.terminology import System, lookup, vaccine
 from api.records.entries.models import HistoryKind, HistoryStatus
 
@@ -21,13 +20,6 @@ NOTE_LIMIT = 5000
 MAX_DOSE_NUMBER = 20
 
 Values = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    params: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
 def today() -> date:

@@ -16,7 +16,7 @@ from api.interop.terminology import (
     measurement_kind,
     measurement_kinds,
 )
-from api.interop.terminology.concepts import is_english
+from api.interop.terminology.concepts import Concept, is_english
 
 BLOOD_PRESSURE = "blood_pressure"
 # Keys of the record's kinds, in the order forms show them.
@@ -50,14 +50,13 @@ class Component:
 
 @dataclass(frozen=True)
 class KindSpec:
+    """A kind the record offers, from the terminology catalogue: its name (the LOINC
+    concept; the panel for blood pressure) and the term whose unit and precision its
+    values take (the systolic pressure's for blood pressure)."""
+
     key: str
-    loinc: str
-    label_fr: str
-    label_en: str
-    ucum: str
-    unit_fr: str
-    unit_en: str
-    decimals: int
+    name: Concept
+    term: MeasurementKind
     # One component for a single value; systolic then diastolic for blood pressure.
     components: tuple[Component, ...]
 
@@ -65,11 +64,23 @@ class KindSpec:
     def paired(self) -> bool:
         return len(self.components) == 2
 
+    @property
+    def loinc(self) -> str:
+        return self.name.code
+
+    @property
+    def ucum(self) -> str:
+        return self.term.ucum
+
+    @property
+    def decimals(self) -> int:
+        return self.term.decimals
+
     def label(self, lang: str) -> str:
-        return self.label_en if is_english(lang) else self.label_fr
+        return self.name.label(lang)
 
     def display_unit(self, lang: str) -> str:
-        return self.unit_en if is_english(lang) else self.unit_fr
+        return self.term.display_unit(lang)
 
 
 def _term(key: str) -> MeasurementKind:
@@ -82,13 +93,10 @@ def _term(key: str) -> MeasurementKind:
 def _spec(key: str) -> KindSpec:
     if key == BLOOD_PRESSURE:
         systolic, diastolic = _term("systolic"), _term("diastolic")
-        panel = BLOOD_PRESSURE_PANEL
-        return KindSpec(key, panel.code, panel.label_fr, panel.label_en, systolic.ucum,
-                        systolic.unit_fr, systolic.unit_en, 0,
+        return KindSpec(key, BLOOD_PRESSURE_PANEL, systolic,
                         (Component(systolic), Component(diastolic)))
     term = _term(key)
-    return KindSpec(key, term.loinc, term.label_fr, term.label_en, term.ucum, term.unit_fr,
-                    term.unit_en, term.decimals, (Component(term),))
+    return KindSpec(key, term.concept, term, (Component(term),))
 
 
 SPECS: dict[str, KindSpec] = {key: _spec(key) for key in KEYS}

@@ -15,7 +15,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from api import per_patient
-from api.graphql.common import decode_cursor, encode_cursor
+from api.graphql.common import aware_moment, encode_cursor, read_cursor
 from api.graphql.context import Context
 from api.graphql.errors import CarnetError
 from api.ids import number_from_text
@@ -74,15 +74,10 @@ def check_cursor(cursor: str | None) -> None:
 
 def _after(cursor: str | None) -> Q | None:
     """Rows older than the cursor's row, in the newest-first order (time, then id)."""
-    values = decode_cursor(cursor, 2)
+    values = read_cursor(cursor, aware_moment, number_from_text)
     if values is None:
         return None
-    try:
-        moment, entry_id = datetime.fromisoformat(values[0]), number_from_text(values[1])
-    except ValueError:
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR") from None
-    if moment.tzinfo is None:
-        raise CarnetError("This cursor is not valid.", code="BAD_CURSOR")
+    moment, entry_id = values
     return Q(measured_at__lt=moment) | Q(measured_at=moment, id__lt=entry_id)
 
 
@@ -153,10 +148,7 @@ class MeasurementPageByRequestLoader(per_patient.PagesByRequestLoader[PageReques
 
 
 def measurement_page_loader(context: Context) -> MeasurementPageByRequestLoader:
-    loader = context.loaders.get("measurement_page")
-    if loader is None:
-        loader = context.loaders["measurement_page"] = MeasurementPageByRequestLoader()
-    return loader
+    return context.loaders.get(MeasurementPageByRequestLoader)
 
 
 async def series_rows(window: Window) -> tuple[list[Measurement], bool]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.numbers import format_decimal, format_scientific
 
-from api.graphql.common import UserError
+from api.graphql.common import Problem, UserError
 from api.interop.terminology.concepts import is_english
 from api.texts import N_, text
 
@@ -32,19 +30,6 @@ MESSAGES: dict[str, str] = {
                              "+01:00)."),
     "TOO_LONG": N_("This text is too long: {limit} characters at most."),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem: the input field at fault, a code, and what the message needs.
-
-    Params that are numbers are formatted for the reader's language; params that are
-    words the terminology names in each language are given as `label(language)` functions.
-    """
-
-    field: str | None
-    code: str
-    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
 # Beyond this, a value is a typing slip shown in scientific notation (1E308), not 309 digits.

@@ -9,10 +9,10 @@ import strawberry
 from api.audit.log import audited_transaction, discard_writes
 from api.consent.access import authorized_patient
 from api.consent.sections import Action, Section
-from api.graphql.common import UserError
+from api.graphql.common import Problem, UserError
 from api.graphql.context import Info
 from api.records.measurements import services
-from api.records.measurements.messages import Problem, user_errors
+from api.records.measurements.messages import user_errors
 from api.records.measurements.models import Measurement
 from api.records.measurements.types import MeasurementType
 from api.sync.idempotency import Claim, IdempotencyKeyArgument, claim_for, once

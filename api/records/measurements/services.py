@@ -15,10 +15,10 @@ from api import clock, dates
 from api.consent.access import authorized_item
 from api.consent.policy import ItemFacts
 from api.consent.sections import Action, Section
+from api.graphql.common import Problem
 from api.graphql.context import Info
 from api.interop.terminology import MeasurementError, validate_blood_pressure, validate_value
 from api.records.measurements.kinds import KindSpec, spec
-from api.records.measurements.messages import Problem
 from api.records.measurements.models import Measurement
 from api.records.provenance import stamp_created, stamp_updated
 from api.sync.idempotency import Claim, store_key

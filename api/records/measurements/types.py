@@ -31,21 +31,16 @@ if TYPE_CHECKING:
     from api.identity.models import Patient
 
 
-@strawberry.enum(name="MeasurementKind", description="What was measured.")
-class MeasurementKindType(Enum):
-    WEIGHT = "weight"
-    HEIGHT = "height"
-    BMI = "bmi"
-    BLOOD_PRESSURE = "blood_pressure"
-    HEART_RATE = "heart_rate"
-    RESPIRATORY_RATE = "respiratory_rate"
-    GLUCOSE = "glucose"
-    SPO2 = "spo2"
-    TEMPERATURE = "temperature"
-    PAIN = "pain"
-    STEPS = "steps"
-    HEAD_CIRCUMFERENCE = "head_circumference"
-    WAIST = "waist"
+if TYPE_CHECKING:
+    class MeasurementKindType(Enum):
+        """For the type checker, which cannot read an enum built from data."""
+
+        value: str
+else:
+    # The enum is the catalogue's keys, in its order: a kind added there is offered here.
+    MeasurementKindType = strawberry.enum(
+        Enum("MeasurementKindType", [(key.upper(), key) for key in kinds.KEYS]),
+        name="MeasurementKind", description="What was measured.")
 
 
 @strawberry.type(name="Measurement", description="One measured value (or a blood pressure).")

@@ -62,7 +62,7 @@ async def test_the_first_screen_of_a_phone_shows_the_pages_first_content(
     await phone.goto(f"{live_server}{RECORD}{path}")
     box = await phone.locator(first).first.bounding_box()
     assert box is not None, f"nothing matches {first!r} on {RECORD}{path}"
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], (
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
         f"{first!r} on {RECORD}{path} spans {box['y']:.0f}-{box['y'] + box['height']:.0f} px, "
         f"below the first {PHONE['height']} px")
     assert await phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

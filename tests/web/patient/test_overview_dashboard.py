@@ -3,12 +3,13 @@ item, and what it costs the database (the same statements for one entry or many)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from tests.querycount import count_queries
-from tests.web.patient.sharing_support import Person, person, text_of
 from tests.documents.helpers import make_document
 from tests.factories import make_patient
+from tests.querycount import count_queries
+from tests.web.patient.sharing_support import Person, person, text_of
 
 ADD = {
     "history": ('mutation($p: ID!, $t: String!) { addHistoryEntry(input: {patientId: $p, '
@@ -57,3 +58,61 @@ async def test_the_overview_costs_the_same_statements_for_one_or_many_entries(cl
     many = await _statements(client, settings, 4)
     print(f"overview page: {one} SQL statements with 1 entry per section, {many} with 4")
     assert one == many
+
+
+def _words(html: str) -> str:
+    """Text without tags, runs of ASCII white space folded (French spaces are kept)."""
+    return re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _tile(page_text: str, segment: str) -> str:
+    """The text of the tile whose link leads to `segment`."""
+    link = page_text.index(f'/{segment}">', page_text.index('<ul class="tiles">'))
+    start = page_text.rindex('<li class="tile">', 0, link)
+    return _words(page_text[start:page_text.index("</li>", start)])
+
+
+async def test_each_tile_gives_the_sections_count_and_its_latest_item(client, settings):
+    owner = await person(client, settings.secret_key, await make_patient())
+    await _fill(owner, 2)
+    page = await owner.get(owner.url())
+    assert page.status_code == 200
+    tiles = {segment: _tile(page.text, segment) for segment in (
+        "history", "allergies", "treatments", "vaccinations", "measurements", "documents")}
+    assert tiles["history"] == "Antécédents 2 éléments Dernier antécédent\u202f: history n°2"
+    assert tiles["allergies"] == "Allergies 2 éléments Dernière allergie\u202f: allergy n°2"
+    assert tiles["treatments"].startswith("Traitements 2 éléments Dernier traitement\u202f: treatment n°")
+    assert tiles["vaccinations"].startswith("Vaccinations 2 éléments Dernière vaccination\u202f: ")
+    assert tiles["measurements"] == "Mesures 2 éléments Dernière mesure\u202f: Poids 62\u00a0kg"
+    assert tiles["documents"].startswith("Documents 2 éléments Dernier document\u202f: Compte rendu")
+    assert "Directives anticipées rien de renseigné" in text_of(page)
+    assert "Messages Aucun message non lu" in text_of(page)
+    assert page.text.count('aria-hidden="true" focusable="false"') >= 8  # one icon a tile
+
+
+async def test_an_empty_record_shows_its_tiles_without_a_latest_item(client, settings):
+    owner = await person(client, settings.secret_key, await make_patient())
+    page = await owner.get(owner.url())
+    assert _tile(page.text, "allergies") == "Allergies 0 élément"
+    assert 'class="tile-latest"' not in page.text
+
+
+async def test_the_tiles_and_menus_speak_english_when_asked(client, settings):
+    owner = await person(client, settings.secret_key, await make_patient())
+    await _fill(owner, 1)
+    client.cookies.set("carnet_lang", "en")
+    page = await owner.get(owner.url())
+    client.cookies.delete("carnet_lang")
+    assert _tile(page.text, "allergies") == "Allergies 1 entry Latest allergy: allergy n°1"
+    text = text_of(page)
+    assert "Section: Overview" in text and "Messages No unread message" in text
+
+
+async def test_the_sections_menu_names_the_current_section_and_marks_its_link(client, settings):
+    owner = await person(client, settings.secret_key, await make_patient())
+    page = await owner.get(owner.url("/allergies"))
+    summary = page.text[page.text.index("<summary>"):page.text.index("</summary>")]
+    assert _words(summary) == "Rubrique\u202f: Allergies"
+    menu = page.text[page.text.index('<details class="menu section-menu">'):]
+    assert f'<a href="{owner.url("/allergies")}" aria-current="page">Allergies</a>' in menu
+    assert menu.count('aria-current="page"') == 1

@@ -81,10 +81,12 @@ async def test_each_tile_gives_the_sections_count_and_its_latest_item(client, se
         "history", "allergies", "treatments", "vaccinations", "measurements", "documents")}
     assert tiles["history"] == "Antécédents 2 éléments Dernier antécédent\u202f: history n°2"
     assert tiles["allergies"] == "Allergies 2 éléments Dernière allergie\u202f: allergy n°2"
-    assert tiles["treatments"].startswith("Traitements 2 éléments Dernier traitement\u202f: treatment n°")
+    assert tiles["treatments"].startswith(
+        "Traitements 2 éléments Dernier traitement\u202f: treatment n°")
     assert tiles["vaccinations"].startswith("Vaccinations 2 éléments Dernière vaccination\u202f: ")
     assert tiles["measurements"] == "Mesures 2 éléments Dernière mesure\u202f: Poids 62\u00a0kg"
-    assert tiles["documents"].startswith("Documents 2 éléments Dernier document\u202f: Compte rendu")
+    assert tiles["documents"].startswith(
+        "Documents 2 éléments Dernier document\u202f: Compte rendu")
     assert "Directives anticipées rien de renseigné" in text_of(page)
     assert "Messages Aucun message non lu" in text_of(page)
     assert page.text.count('aria-hidden="true" focusable="false"') >= 8  # one icon a tile

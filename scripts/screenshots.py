@@ -80,7 +80,7 @@ def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine may take a while
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 - local URL

@@ -71,7 +71,7 @@ messages: install
 page-weights: install-test
 	CARNET_PAGE_WEIGHTS_REPORT=1 $(BIN)/python -m pytest tests/browser/test_weight.py -q
 
-# Take docs/screenshots/ again from a fresh demo.
+# Take docs/screenshots/after/ again from a fresh demo (docs/screenshots/README.md).
 screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 

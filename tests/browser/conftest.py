@@ -83,6 +83,8 @@ async def signed_in_states(browser: object, live_server: str,
         "patient": await signed_in_state(browser, live_server, "patient", live_env),
         "professional": await signed_in_state(browser, live_server, "professional", live_env),
         "emergency": await signed_in_state(browser, live_server, "emergency", live_env),
+        "patient-jean": await signed_in_state(browser, live_server, "patient-jean", live_env),
+        "patient-paule": await signed_in_state(browser, live_server, "patient-paule", live_env),
     }
 
 

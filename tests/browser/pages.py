@@ -14,6 +14,11 @@ from tests.browser.signin import DEMO_ACCOUNTS, password_step_without_loading
 
 ANONYMOUS, PATIENT, PROFESSIONAL = "anonymous", "patient", "professional"
 EMERGENCY = "emergency"  # the demo emergency physician
+# The two older demo patients, signed in on their own records (3 and 4).
+JEAN, PAULE = "patient-jean", "patient-paule"
+OWN_RECORD_PAGES = ("", "/history", "/allergies", "/treatments", "/vaccinations", "/measurements",
+                    "/documents", "/messages", "/directives", "/sharing", "/access-history",
+                    "/summary")
 
 # The demo app asks for its scopes (PKCE challenge from RFC 7636's example).
 CONSENT_PATH = (
@@ -120,6 +125,8 @@ PAGES: list[CheckedPage] = [
     at("/apps/connected", PATIENT, PROFESSIONAL),  # the demo app is connected by Camille
     at(CONSENT_PATH, PATIENT, PROFESSIONAL, label="/oauth/authorize (consent screen)"),
     at("/no-such-page", ANONYMOUS, PATIENT, status=404),
+    *(at(f"/records/{record}{rest}", role) for role, record in ((JEAN, 3), (PAULE, 4))
+      for rest in OWN_RECORD_PAGES),
 ]
 
 

@@ -20,7 +20,11 @@ DEMO_PATIENT = "camille@demo.carnet.invalid"
 DEMO_PROFESSIONAL = "dr.bernard@demo.carnet.invalid"
 DEMO_EMERGENCY_PHYSICIAN = "urg.haddad@demo.carnet.invalid"
 DEMO_ACCOUNTS = {"patient": DEMO_PATIENT, "professional": DEMO_PROFESSIONAL,
-                 "emergency": DEMO_EMERGENCY_PHYSICIAN}
+                 "emergency": DEMO_EMERGENCY_PHYSICIAN,
+                 # The two older demo patients, each with a record of their own only.
+                 "patient-jean": "jean@demo.carnet.invalid",
+                 "patient-paule": "paule@demo.carnet.invalid"}
+PATIENT_ROLES = ("patient", "patient-jean", "patient-paule")
 # What each demo professional's authenticator app holds (the demo's fixed keys).
 DEMO_SECRETS = {pro.email: pro.totp_secret for pro in PROFESSIONALS}
 
@@ -102,14 +106,14 @@ async def sign_in(page: Any, base_url: str, role: str, env: dict[str, str] | Non
     """
     email = DEMO_ACCOUNTS[role]
     await password_step(page, base_url, email)
-    if role == "patient":
+    if role in PATIENT_ROLES:
         code = await emailed_code(page.context, base_url, email)
     else:
         code = await authenticator_code(page, base_url, email)
     await page.get_by_label("Code").fill(code)
     await page.get_by_role("button", name="Se connecter").click()
     # A patient lands on their record (/patient redirects to /records/{id}).
-    landing = r"/records/\d+$" if role == "patient" else r"/pro$"
+    landing = r"/records/\d+$" if role in PATIENT_ROLES else r"/pro$"
     await page.wait_for_url(re.compile(landing))
 
 

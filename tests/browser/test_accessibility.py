@@ -20,8 +20,11 @@ STYLESHEET = (Path(__file__).resolve().parents[2] / "web/static/css/carnet.css")
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
 
 # What a keyboard user can reach with Tab: enabled, rendered, not taken out of the order.
-# A radio group is one stop, so only its first button counts.
+# A radio group is one stop, so only its first button counts. Disclosures (<details>: the
+# record's menus, the overview's notifications) are opened first, as a keyboard user opens
+# them with Enter, so that every control inside is checked too.
 _LIST_FOCUSABLE = """() => {
+  document.querySelectorAll('details:not([open])').forEach((details) => { details.open = true; });
   const selector = 'a[href], area[href], button, input, select, textarea, iframe, summary, '
     + '[tabindex], [contenteditable=""], [contenteditable="true"]';
   const seenRadioGroups = new Set();

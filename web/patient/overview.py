@@ -1,7 +1,9 @@
-"""The overview of a record: what is in it and who can see it.
+"""The overview of a record: what is in it and who can see it, as a small dashboard.
 
-The sections at a glance, the newest documents, the latest accesses by others, the
-unread notifications about this record and who may see it now.
+One tile per section with its count and its latest item, the newest documents, the
+latest accesses by others, the unread notifications about this record and who may see
+it now. Everything comes from one in-process operation (RecordOverview), whose SQL
+statements do not grow with the record.
 """
 
 from __future__ import annotations
@@ -23,20 +25,49 @@ from web.patient.frame import error_status, record_form, record_page, record_url
 from web.templating import is_htmx, language_of, render
 
 NOTIFICATIONS_SHOWN = 5
-# The sections counted on the overview, in the order of the navigation.
-COUNTED = ("HISTORY", "ALLERGIES", "TREATMENTS", "VACCINATIONS", "MEASUREMENTS", "DOCUMENTS")
+# The sections counted on the overview, in the order of the navigation: API name -> what
+# its latest item is called on its tile.
+COUNTED = {
+    "HISTORY": N_("Latest history item:"),
+    "ALLERGIES": N_("Latest allergy:"),
+    "TREATMENTS": N_("Latest treatment:"),
+    "VACCINATIONS": N_("Latest vaccination:"),
+    "MEASUREMENTS": N_("Latest measurement:"),
+    "DOCUMENTS": N_("Latest document:"),
+}
+NBSP = "\u00a0"
 NOTICES = {"read": N_("Done: the notifications are marked as read.")}
 NOTHING_TO_MARK = N_("There is no notification to mark as read.")
 
 
-def _contents(patient: dict[str, Any], patient_id: str) -> list[dict[str, Any]]:
-    """One line per section: its name, how many entries, the link to its page."""
-    lines = []
-    for name in COUNTED:
+def _latest(name: str, item: dict[str, Any]) -> str:
+    """The newest item of a section in a few words: what it is, not every detail."""
+    if name == "HISTORY":
+        return str(item["label"])
+    if name == "ALLERGIES":
+        return str(item["substance"])
+    if name == "TREATMENTS":
+        return str(item["medication"])
+    if name == "VACCINATIONS":
+        return str((item.get("vaccine") or {}).get("label") or "")
+    if name == "MEASUREMENTS":
+        # "Pouls 72 battements/min": the value keeps its unit on the same line.
+        return f"{item['label']} {str(item['displayValue']).replace(' ', NBSP, 1)}"
+    return str(item["title"])
+
+
+def _tiles(patient: dict[str, Any], patient_id: str) -> list[dict[str, Any]]:
+    """One tile per section: its name, how many entries, the latest one, its page."""
+    tiles = []
+    for name, latest_label in COUNTED.items():
         page = patient.get(name.lower())
-        lines.append({"name": name, "url": record_url(patient_id, SECTIONS[name][0]),
-                      "count": page["totalCount"] if page else None})
-    return lines
+        items = page["items"] if page else []
+        segment = SECTIONS[name][0]
+        tiles.append({"name": name, "segment": segment, "url": record_url(patient_id, segment),
+                      "count": page["totalCount"] if page else None,
+                      "latest_label": latest_label,
+                      "latest": _latest(name, items[0]) if items else None})
+    return tiles
 
 
 async def _overview(request: Request, frame: dict[str, Any], *, notice: str | None = None,
@@ -52,7 +83,7 @@ async def _overview(request: Request, frame: dict[str, Any], *, notice: str | No
     grants = (data["grants"] or {}).get("items", [])
     context = {
         **frame, "current_section": "", "words": Words(language_of(request)),
-        "contents": _contents(patient, frame["patient_id"]),
+        "tiles": _tiles(patient, frame["patient_id"]),
         "directives": patient.get("directives"),
         "documents": patient.get("documents"), "accesses": data["accessHistory"],
         "unread": unread, "doctor": data["treatingDoctor"],

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.records.documents.helpers import make_document
 from tests.factories import make_patient
 from tests.querycount import count_queries
+from tests.records.documents.helpers import make_document
 from tests.web.patient.sharing_support import Person, person, text_of
 
 ADD = {

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from api.records.documents.content import MESSAGES as FILE_MESSAGES
-from api.records.documents.messages import DocumentProblem, DocumentProblems
+from api.records.documents.messages import UPLOAD_PROBLEMS, DocumentProblem, DocumentProblems
 from api.texts import N_
 
 SUBJECT_MAX = 200
@@ -19,7 +18,9 @@ MESSAGES: dict[str, str] = {
     "CONVERSATION_CLOSED": N_("This conversation is closed: the professional no longer accepts "
                               "replies."),
     "ALREADY_FILED": N_("This attachment is already filed in the record's documents."),
-    **FILE_MESSAGES,
+    # The file problems of an attachment, worded as for any document.
+    **{code: UPLOAD_PROBLEMS[code][1]
+       for code in ("FILE_MISSING", "EMPTY_FILE", "FILE_TOO_LARGE", "UNSUPPORTED_FILE_TYPE")},
 }
 
 

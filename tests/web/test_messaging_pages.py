@@ -79,7 +79,8 @@ async def test_a_refused_file_is_said_next_to_the_field_and_nothing_is_sent(clie
                            {"attachment": ("photo.pdf", b"GIF89a....", "application/pdf")},
                            htmx=True, patient_id=str(patient.id))
     assert refused.status_code == 400
-    assert "Ce fichier n'est ni un PDF, ni une photo JPEG ou PNG." in text_of(refused)
+    assert ("Ce fichier n'est ni un PDF, ni une photo JPEG ou PNG : seuls ces formats sont "
+            "acceptés." in text_of(refused))
     assert '<div id="thread"' in refused.text and "<html" not in refused.text
     assert await Message.all().count() == 1
 

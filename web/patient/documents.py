@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.dates import long_date, parse_day
+from api.records.documents.messages import TITLE_MAX, UPLOAD_PROBLEMS, upload_text
 from web import graphql_client
 from web.forms import see_other, text
 from web.i18n import translations
@@ -28,34 +29,17 @@ Frame = dict[str, Any]
 PREVIEW_SIZE = 3  # the newest documents shown per category when no category is chosen
 PAGE_SIZE = 10  # documents per page of one category
 PATIENT_DOCUMENT = "51855-5"
-TITLE_MAX = 200
 # The categories, as the operations name them (an alias each).
 CATEGORIES = ("REPORT", "SUMMARY", "IMAGING", "PRESCRIPTION", "DISPENSING", "CARE_PLAN",
               "ADMINISTERED_TREATMENT", "CERTIFICATE", "PATIENT_DOCUMENT", "ADMINISTRATIVE")
 
-# Problem code -> (form field, message). The codes come from the upload endpoint (in the
-# query string) or from the userErrors of the API.
-PROBLEMS: dict[str, tuple[str, str]] = {
-    "FILE_MISSING": ("file", N_("Choose a file to send, or take a photo.")),
-    "EMPTY_FILE": ("file", N_("This file is empty: choose another one.")),
-    "FILE_TOO_LARGE": ("file", N_("This file is larger than 20 MB. Make it smaller (for "
-                                  "example by scanning it in black and white) and try again.")),
-    "UNSUPPORTED_FILE_TYPE": ("file", N_("This file is not a PDF, a JPEG or a PNG picture: "
-                                         "only these formats are accepted.")),
-    "ONE_FILE_ONLY": ("file", N_("Send one file at a time: choose a file or take a photo, "
-                                 "not both.")),
-    "BAD_FORM": ("file", N_("The sending was interrupted. Try again.")),
-    "DATE_INVALID": ("document_date", N_("Enter a date such as 14/03/2025.")),
-    "DATE_IN_FUTURE": ("document_date", N_("The date of the document cannot be in the future.")),
-    "UNKNOWN_DOCUMENT_TYPE": ("type_code", N_("Choose a type from the list.")),
-    "TITLE_REQUIRED": ("title", N_("Give the document a title.")),
-    "TITLE_TOO_LONG": ("title", N_("The title is too long: 200 characters at most.")),
-    "BAD_TEXT": ("title", N_("A field holds an invisible character (pasted from another "
-                             "program) that cannot be stored. Go back, type the text again "
-                             "and send the form.")),
-}
+# The form's inputs, by the API's names for them.
 API_FIELDS = {"title": "title", "typeCode": "type_code", "documentDate": "document_date",
               "file": "file"}
+# Problem code -> (form field, message): the document problems as the API words them.
+PROBLEMS: dict[str, tuple[str, str]] = {
+    code: (API_FIELDS[field], message) for code, (field, message) in UPLOAD_PROBLEMS.items()
+    if field is not None}
 NOTICES = {
     "uploaded": N_("Your document is added."),
     "updated": N_("Your changes are saved."),
@@ -106,12 +90,10 @@ def type_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def problems_for(codes: list[str], language: str) -> dict[str, str]:
     """Form field -> message, for the problem codes we know (others are ignored)."""
-    gettext = translations(language).gettext
     errors: dict[str, str] = {}
     for code in codes:
         if code in PROBLEMS:
-            name, message = PROBLEMS[code]
-            errors.setdefault(name, gettext(message))
+            errors.setdefault(PROBLEMS[code][0], upload_text(code, language))
     return errors
 
 

@@ -20,9 +20,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api import texts
 from api.dates import parse_day
 from api.graphql.common import is_number_text
 from api.identity.models import Role
+from api.records.documents.messages import UPLOAD_PARAMS
 from web import graphql_client
 from web.forms import form_handler, see_other, text
 from web.guards import signed_in
@@ -64,12 +66,11 @@ def _codes(errors: list[dict[str, Any]]) -> list[str]:
 
 
 def _messages(codes: list[str], language: str) -> dict[str, str]:
-    gettext = translations(language).gettext
     found: dict[str, str] = {}
     for code in codes:
         if code in PROBLEMS:
             name, message = PROBLEMS[code]
-            found.setdefault(name, gettext(message))
+            found.setdefault(name, texts.text(language, message, **UPLOAD_PARAMS))
     return found
 
 

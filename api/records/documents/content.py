@@ -16,8 +16,7 @@ from pathlib import PurePosixPath
 from typing import Protocol
 from urllib.parse import quote
 
-from api.records.documents.messages import DocumentProblem
-from api.texts import N_
+from api.records.documents.messages import DocumentProblem, upload_problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 READ_SIZE = 64 * 1024
@@ -33,18 +32,10 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 _HEAD_BYTES = max(len(signature) for signature, _ in _SIGNATURES)
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
 
-MESSAGES: dict[str, str] = {
-    "FILE_MISSING": N_("Choose a file to send."),
-    "EMPTY_FILE": N_("The file is empty."),
-    "FILE_TOO_LARGE": N_("The file is larger than 20 MB. Make it smaller (for example by scanning"
-                         " it in black and white) and try again."),
-    "UNSUPPORTED_FILE_TYPE": N_("This file is not a PDF, nor a JPEG or PNG picture. Only these "
-                                "formats are accepted."),
-}
 
 
 def file_problem(code: str) -> DocumentProblem:
-    return DocumentProblem(code, "file", MESSAGES[code])
+    return upload_problem(code)
 
 
 def detect_content_type(head: bytes) -> str | None:

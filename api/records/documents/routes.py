@@ -39,7 +39,6 @@ from api.records.documents.content import (
     chunks_of,
     content_disposition,
     download_filename,
-    file_problem,
 )
 from api.records.documents.limits import (
     BodyTooLarge,
@@ -48,27 +47,17 @@ from api.records.documents.limits import (
     limited_receive,
 )
 from api.records.documents.loaders import item_facts
-from api.records.documents.messages import DocumentProblems
+from api.records.documents.messages import DocumentProblems, upload_text
 from api.records.documents.models import Document
 from api.records.documents.services import DocumentDetails, add_document
 from api.records.documents.storage import storage_for
 from api.security import csrf
 from api.security.redirects import same_site_path
 from api.settings import Settings
-from api.texts import N_, request_language, text
+from api.texts import request_language
 
 log = logging.getLogger(__name__)
 
-MESSAGES: dict[str, str] = {
-    "NOT_SIGNED_IN": N_("Sign in to send a document."),
-    "CSRF": N_("The form has expired. Reload the page and try again."),
-    "BAD_FORM": N_("The upload was interrupted or the form is incomplete. Try again."),
-    "NOT_FOUND": N_("This record cannot be found."),
-    "FORBIDDEN": N_("You are not allowed to add a document to this record."),
-    "DATE_INVALID": N_("The date of the document is not valid (expected format: YYYY-MM-DD)."),
-    "BAD_TEXT": N_("A field holds an invisible character that is not allowed: type it again."),
-    "ONE_FILE_ONLY": N_("Send one file at a time: choose a file or take a photo."),
-}
 MAX_FORM_FIELD_BYTES = 16 * 1024
 # The file, and a second input for a phone's camera: a form sends both parts.
 MAX_FILES = 2
@@ -117,7 +106,7 @@ async def download(request: Request) -> Response:
 
 
 def _text(code: str, language: str, status: int) -> PlainTextResponse:
-    return PlainTextResponse(text(language, MESSAGES[code]), status_code=status)
+    return PlainTextResponse(upload_text(code, language), status_code=status)
 
 
 # What the person typed, sent back with the problem so the form shows it again.
@@ -156,8 +145,7 @@ def _refused(request: Request, codes: list[str], message: str, status: int,
 
 def _refused_for(request: Request, code: str, language: str, status: int,
                  form: FormData | None = None) -> Response:
-    message = (text(language, MESSAGES[code]) if code in MESSAGES
-               else file_problem(code).message(language))
+    message = upload_text(code, language)
     return _refused(request, [code], message, status, form)
 
 

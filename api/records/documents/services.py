@@ -23,7 +23,12 @@ from api.consent.sections import Section
 from api.interop.terminology import PATIENT_DOCUMENT_CODE, Concept, document_type
 from api.records.documents.content import check_stream, clean_filename
 from api.records.documents.loaders import item_facts
-from api.records.documents.messages import DocumentProblem, DocumentProblems
+from api.records.documents.messages import (
+    TITLE_MAX,
+    DocumentProblem,
+    DocumentProblems,
+    upload_problem,
+)
 from api.records.documents.models import Document
 from api.records.documents.storage import Storage
 from api.records.documents.visibility import visibility_condition
@@ -32,19 +37,11 @@ from api.sync.idempotency import Claim, store_key
 from api.sync.journal import record_change
 from api.sync.models import ChangeKind
 from api.sync.sources import FeedSource, register_feed_source
-from api.texts import N_
 
 log = logging.getLogger(__name__)
 # Opens the transaction a write runs in: a plain one, or one that also writes the access event.
 Transaction = Callable[[], AbstractAsyncContextManager[BaseDBAsyncClient]]
 
-TITLE_MAX = 200
-MESSAGES: dict[str, str] = {
-    "UNKNOWN_DOCUMENT_TYPE": N_("This document type does not exist. Choose one from the list."),
-    "DATE_IN_FUTURE": N_("The date of the document cannot be in the future."),
-    "TITLE_REQUIRED": N_("Give the document a title."),
-    "TITLE_TOO_LONG": N_("The title must not be longer than {limit} characters."),
-}
 
 
 # The change feed admits the documents the viewer's document lists show.
@@ -60,7 +57,7 @@ async def _journal(connection: BaseDBAsyncClient | None, document: Document,
 
 
 def _problem(code: str, field: str) -> DocumentProblem:
-    return DocumentProblem(code, field, MESSAGES[code], {"limit": TITLE_MAX})
+    return upload_problem(code, field)
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,8 @@ async def test_an_empty_stream_is_an_empty_file():
     with pytest.raises(DocumentProblem) as problem:
         await check_stream(_chunks())
     assert problem.value.code == "EMPTY_FILE"
-    assert problem.value.message("en") == "The file is empty."
-    assert problem.value.message("fr") == "Le fichier est vide."
+    assert problem.value.message("en") == "This file is empty: choose another one."
+    assert problem.value.message("fr") == "Ce fichier est vide\u202f: choisissez-en un autre."
 
 
 async def test_the_stream_stops_one_byte_past_the_limit():

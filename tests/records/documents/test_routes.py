@@ -113,7 +113,7 @@ async def test_form_upload_with_a_bad_date_says_so(owner: Signed):
     owner.client.cookies.set("carnet_lang", "en")
     response = await upload_form(owner, PDF_BYTES, document_date="02/01/2025")
     assert response.status_code == 400
-    assert "YYYY-MM-DD" in response.text
+    assert response.text == "Enter a date such as 14/03/2025."
 
 
 async def test_a_post_that_is_not_a_file_form_is_refused(owner: Signed):

@@ -117,10 +117,11 @@ async def test_a_patient_adds_a_pdf_finds_it_previews_hides_and_deletes_it(
     if tab.javascript:
         # Chromium's PDF viewer shows it, despite the `sandbox` policy the file comes with.
         assert await _pdf_viewer_in(tab), [frame.url for frame in tab.frames]
-    else:
-        # Playwright turns scripts off in every frame, Chromium's own PDF viewer included,
-        # which then never finishes loading (and swallows clicks): leave it.
-        await tab.goto(tab.url.split("?")[0])
+    # Leave the preview before going on: without scripts Playwright turns them off in every
+    # frame, Chromium's PDF viewer included, which then never finishes loading; with them,
+    # the headless viewer still loading its own resources now and then swallows the next
+    # click on a loaded machine. Either way the click below could be lost.
+    await tab.goto(tab.url.split("?")[0])
 
     await tab.get_by_role("button", name="Le masquer aux professionnels").click()
     await tab.get_by_role("status").filter(has_text="maintenant masqué").wait_for()

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.audit.models import AccessEvent
@@ -50,6 +52,9 @@ class AuditQuery:
         basis: AccessBasis | None = None,
         first: int | None = None,
         after: str | None = None,
+        others_only: Annotated[bool, strawberry.argument(
+            description="Leave out the viewer's own reads and changes: what a parent sees of "
+            "the others who opened a child's record.")] = False,
     ) -> Page[AccessEventType]:
         size = page_size(first)
         before = decode_number_cursor(after)
@@ -61,6 +66,8 @@ class AuditQuery:
             )
         if basis is not None:
             query = query.filter(basis=Basis(basis.value))
+        if others_only:
+            query = query.exclude(viewer_account_id=info.context.require_viewer().account_id)
         total = await query.count()
         if before is not None:
             query = query.filter(sequence__lt=before)

@@ -39,3 +39,17 @@ async def test_reading_the_childs_record_is_in_the_childs_history(client, settin
     assert page.status_code == 200
     sections = {name for event in await _events_on(child.id) for name in event.sections.split(",")}
     assert "allergies" in sections
+
+
+async def test_the_childs_overview_lists_the_others_who_opened_it_not_the_parent(client,
+                                                                                 settings):
+    """The overview's "latest accesses by others" leaves out the reader's own visits, which
+    the full access history still lists."""
+    parent = await person(client, settings.secret_key, await make_patient(first_names="Anne"))
+    child = await make_patient(account=False, first_names="Léo", birth_date=date(2015, 2, 3),
+                               guardian=parent.account)
+    assert (await parent.get(parent.url("/allergies", patient=child))).status_code == 200
+    overview = text_of(await parent.get(parent.url("", patient=child)))
+    assert "Personne d'autre n'a encore ouvert ce dossier." in overview, overview
+    history = text_of(await parent.get(parent.url("/access-history", patient=child)))
+    assert "Anne TESTON" in history

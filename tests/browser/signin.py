@@ -112,8 +112,8 @@ async def sign_in(page: Any, base_url: str, role: str, env: dict[str, str] | Non
         code = await authenticator_code(page, base_url, email)
     await page.get_by_label("Code").fill(code)
     await page.get_by_role("button", name="Se connecter").click()
-    # A patient lands on their record (/patient redirects to /records/{id}).
-    landing = r"/records/\d+$" if role in PATIENT_ROLES else r"/pro$"
+    # A patient lands on their record (/patient shows it in place).
+    landing = r"/patient$" if role in PATIENT_ROLES else r"/pro$"
     await page.wait_for_url(re.compile(landing))
 
 

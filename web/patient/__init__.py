@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.routing import Route
-
 from web.patient import (
     access_history,
     directives,
     documents,
     entries,
-    frame,
     measurements,
     messages,
     overview,
@@ -20,7 +17,6 @@ from web.patient import (
 )
 
 routes = [
-    Route("/patient", frame.my_record, methods=["GET"]),
     *overview.routes, *sharing.routes, *sharing_find.routes, *sharing_grant.routes,
     *access_history.routes,
     *entries.routes,

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from api.identity.models import Role
 from api.ids import id_or_none
 from web import graphql_client
-from web.forms import form_handler, see_other
+from web.forms import form_handler
 from web.guards import signed_in
 from web.templating import render
 
@@ -115,12 +115,3 @@ async def home_record(request: Request) -> tuple[str | None, dict[str, Any]]:
     me = (await graphql_client.query(request, "PatientHome"))["me"]
     first = me.get("patient") or next(iter(me.get("managedRecords") or []), None)
     return (first["id"] if first else None), me
-
-
-@signed_in(Role.PATIENT)
-async def my_record(request: Request) -> Response:
-    """/patient: the viewer's own record, or the first record they manage."""
-    record_id, me = await home_record(request)
-    if record_id is not None:
-        return see_other(record_url(record_id))
-    return render(request, "patient_home.html", {"me": me})

@@ -12,6 +12,7 @@ The actual cost counts the objects the answer really holds, with the same weight
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,13 +48,45 @@ UNPAGED_LIST_SIZE = 10
 PAGE_ELEMENT_FIELDS = frozenset({"items", "edges"})
 
 
+# The parser cache hands the same DocumentNode to every request of the same text, so the
+# cost of an operation is worked out once per document and page sizes, not per request.
+_COST_CACHE_SIZE = 256
+_costs: OrderedDict[tuple[int, int, str | None, tuple[tuple[str, int], ...]],
+                    tuple[DocumentNode, int]] = OrderedDict()
+
+
 def requested_cost(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
 ) -> int:
-    """The most objects the chosen operation's answer can hold."""
+    """The most objects the chosen operation's answer can hold.
+
+    Only integer variables can change it (a `first` given by a variable): the answer is
+    kept per document, operation and integer variables. The document is kept with it, so
+    an id reused by another document after the first is freed cannot answer for it.
+    """
+    given = tuple(sorted((name, value) for name, value in (variables or {}).items()
+                         if isinstance(value, int) and not isinstance(value, bool)))
+    key = (id(schema), id(document), operation_name, given)
+    kept = _costs.get(key)
+    if kept is not None and kept[0] is document:
+        _costs.move_to_end(key)
+        return kept[1]
+    cost = _requested_cost(schema, document, operation_name, variables)
+    _costs[key] = (document, cost)
+    if len(_costs) > _COST_CACHE_SIZE:
+        _costs.popitem(last=False)
+    return cost
+
+
+def _requested_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> int:
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0

@@ -47,6 +47,21 @@ def test_first_given_by_a_variable_multiplies():
     assert cost(query, {"n": "seven"}) == 1 + DEFAULT_PAGE_SIZE  # refused when it runs
 
 
+def test_the_same_document_asked_again_with_other_page_sizes_costs_what_they_ask():
+    """The cost is kept per document (the parser cache hands out the same one): a kept
+    answer must not stand for other page sizes, another operation, or a new document."""
+    document = parse("query A($n: Int) { patients(first: $n) { items { id } } } "
+                     "query B { me { id } }")
+    asked = [(name, variables) for name, variables in
+             [("A", {"n": 7}), ("A", {"n": 7}), ("A", {"n": 3}), ("A", {"n": "x"}),
+              ("B", {"n": 3}), ("A", {"n": 7, "other": "text"})]]
+    costs = [requested_cost(schema._schema, document, name, variables)
+             for name, variables in asked]
+    assert costs == [1 + 7, 1 + 7, 1 + 3, 1 + DEFAULT_PAGE_SIZE, 1, 1 + 7]
+    again = parse("query A($n: Int) { patients(first: $n) { items { id } } }")
+    assert requested_cost(schema._schema, again, "A", {"n": 2}) == 1 + 2
+
+
 def test_fragments_and_aliases_count_each_time_they_are_used():
     query = """{ a: me { ...Who } b: me { ...Who } }
                fragment Who on Me { account { email } }"""

@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from web.patient import (
     access_history,
+    agenda,
     directives,
     documents,
     entries,
@@ -24,7 +25,7 @@ routes = [
     *overview.routes, *sharing.routes, *sharing_find.routes, *sharing_grant.routes,
     *access_history.routes,
     *entries.routes,
-    *measurements.routes, *directives.routes, *summary.routes,
+    *measurements.routes, *directives.routes, *summary.routes, *agenda.routes,
     *documents.routes,
     *messages.routes,
 ]

@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from api.app import build_app
 from api.outage import OUTAGE_EXCEPTION_TYPES, is_database_outage, retry_after_headers
 from api.settings import Settings
-from web import account, apps, auth, dev, home, notifications, patient, pro
+from web import account, apps, auth, dev, home, notifications, paper, patient, pro
 from web.graphql_client import validate_operations
 from web.templating import render
 
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         settings,
         routes=[
             *home.routes, *auth.routes, *account.routes, *dev.routes, *patient.routes,
-            *apps.routes, *pro.routes, *notifications.routes,
+            *apps.routes, *pro.routes, *paper.routes, *notifications.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         manage_database=manage_database,

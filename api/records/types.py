@@ -17,6 +17,7 @@ from api.consent.sections import Section
 from api.graphql.context import Info
 from api.identity import models
 from api.identity.types import IdentityType
+from api.records.agenda.types import PatientAgendaFields
 from api.records.directives.types import PatientDirectivesFields
 from api.records.documents.types import PatientDocumentsFields
 from api.records.entries.types import PatientEntriesFields
@@ -25,7 +26,7 @@ from api.records.measurements.types import PatientMeasurementsFields
 
 @strawberry.type(name="Patient", description="A person's health record.")
 class PatientType(PatientEntriesFields, PatientMeasurementsFields, PatientDirectivesFields,
-                  PatientDocumentsFields):
+                  PatientDocumentsFields, PatientAgendaFields):
     id: strawberry.ID
     model: strawberry.Private[models.Patient]
 

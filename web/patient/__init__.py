@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from web.patient import (
     access_history,
+    agenda,
     directives,
     documents,
     entries,
@@ -20,7 +21,7 @@ routes = [
     *overview.routes, *sharing.routes, *sharing_find.routes, *sharing_grant.routes,
     *access_history.routes,
     *entries.routes,
-    *measurements.routes, *directives.routes, *summary.routes,
+    *measurements.routes, *directives.routes, *summary.routes, *agenda.routes,
     *documents.routes,
     *messages.routes,
 ]

@@ -101,21 +101,36 @@ def _directives(directives: dict[str, Any] | None, lang: str) -> dict[str, Any] 
             "confirmed_on": long_date(confirmed, lang) if confirmed else None}
 
 
-@record_page
-async def summary(request: Request, frame: dict[str, Any]) -> Response:
-    lang = language_of(request)
-    data, problems = await graphql_client.run(request, "RecordSummary",
-                                              {"id": frame["patient_id"]})
-    # A section the viewer may not read answers null with CONSENT_REQUIRED: the rest prints.
+async def load(request: Request, patient_id: str
+               ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The `RecordSummary` answer about a record, as the viewer may read it.
+
+    A section the viewer may not read answers null with CONSENT_REQUIRED: the rest prints.
+    Returns the answer and those refusals, or None and the errors that stop everything.
+    """
+    data, problems = await graphql_client.run(request, "RecordSummary", {"id": patient_id})
     unexpected = [p for p in problems
                   if (p.get("extensions") or {}).get("code") != "CONSENT_REQUIRED"]
     if unexpected or not data.get("patient"):
-        return refusal(request, unexpected or problems)
+        return None, unexpected or problems
+    return data, problems
+
+
+def withheld(problems: list[dict[str, Any]]) -> set[str]:
+    """The fields of the Patient the viewer may not read ("allergies", "weight"...)."""
+    return {str(p["path"][1]) for p in problems
+            if (p.get("extensions") or {}).get("code") == "CONSENT_REQUIRED"
+            and len(p.get("path") or []) > 1}
+
+
+def present(data: dict[str, Any], problems: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The summary as the page and the printed sheets show it: None for a section the viewer
+    may not read, the entries in the order they are printed."""
     patient = data["patient"]
     identity = patient.get("identity")
     _ = translations(lang).gettext
-    context = {
-        **frame, "current_section": "summary", "summary": patient,
+    return {
+        "summary": patient,
         "identity": identity and {
             **identity, "ins": format_ins(identity["insNir"], identity["insKey"]),
             "born": long_date(identity["birthDate"], lang),
@@ -125,14 +140,26 @@ async def summary(request: Request, frame: dict[str, Any]) -> Response:
         "allergies_total": (patient.get("allergies") or {}).get("totalCount", 0),
         "treatments": [item for item in _items(patient.get("treatments")) or []
                        if item["current"]] if patient.get("treatments") else None,
+        "past_treatments": [item for item in _items(patient.get("treatments")) or []
+                            if not item["current"]] if patient.get("treatments") else None,
         "history": _history(patient.get("history"), lang),
         "vaccinations": _vaccinations(patient.get("vaccinations"), lang),
         "directives": _directives(patient.get("directives"), lang),
-        "directives_readable": patient.get("directives") is not None
-        or not any("directives" in (p.get("path") or []) for p in problems),
+        "directives_readable": "directives" not in withheld(problems),
         "measurements": _measurements(patient, data["measurementKinds"], lang),
+        "measurements_readable": not any(kind.lower() in withheld(problems)
+                                         for kind in MAIN_MEASUREMENTS),
         "printed_at": date_time(clock.now(), lang),
     }
+
+
+@record_page
+async def summary(request: Request, frame: dict[str, Any]) -> Response:
+    data, problems = await load(request, frame["patient_id"])
+    if data is None:
+        return refusal(request, problems)
+    context = {**frame, "current_section": "summary",
+               **present(data, problems, language_of(request))}
     return render(request, "patient/summary.html", context)
 
 

@@ -1,0 +1,189 @@
+"""The printed sheet: A4, black on white, headings and rules, who and when on every page.
+
+Made for a black-and-white printer and a hurried reader: nothing is told by colour alone
+(a severe allergy says so in words), headings are bold and underlined by a rule, and each
+page names the patient, their INS and the day it was printed, with "page N / M" at the
+foot, so a page that strays from the others still says whose it is.
+
+The font is DejaVu Sans (Unicode, free licence), taken from the system's fonts: fpdf2's
+core fonts know no « œ » or narrow no-break space. `font_files` says where it looked when
+it finds none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue, XPos, YPos
+
+# Where Linux distributions, Alpine, Homebrew and macOS put DejaVu Sans (fonts-dejavu-core,
+# dejavu-sans-fonts, font-dejavu...). The first folder that holds both files is used.
+FONT_FOLDERS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/share/fonts/dejavu-sans-fonts",
+    "/usr/local/share/fonts",
+    "/usr/local/share/fonts/dejavu",
+    "/opt/homebrew/share/fonts",
+    "/Library/Fonts",
+)
+REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
+FAMILY = "DejaVu"
+
+MARGIN = 15.0  # mm, on every side
+LINE = 5.0  # mm, the height of a line of body text
+BODY, SMALL, HEADING, TITLE = 10.0, 8.0, 12.0, 16.0  # font sizes, in points
+ELLIPSIS = "…"
+
+
+class FontMissing(RuntimeError):
+    """No Unicode font to print with: the operator installs DejaVu Sans."""
+
+
+def font_files(folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Path, Path]:
+    """The regular and bold DejaVu Sans files, from the first folder that has both."""
+    for folder in folders:
+        regular, bold = Path(folder) / REGULAR, Path(folder) / BOLD
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    raise FontMissing(
+        f"No DejaVu Sans font to print PDFs with ({REGULAR} and {BOLD} in none of "
+        f"{', '.join(folders)}): install the fonts-dejavu-core package or its equivalent.")
+
+
+class Sheet(FPDF):
+    """An A4 document whose pages carry who it is about and when it was printed."""
+
+    def __init__(self, *, lang: str, title: str, owner: str, details: str, foot: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        regular, bold = font_files()
+        self.add_font(FAMILY, "", str(regular))
+        self.add_font(FAMILY, "B", str(bold))
+        self.set_lang(lang)
+        self.set_title(title)
+        self.set_creator("Carnet")
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(auto=True, margin=MARGIN + 6)
+        self.set_text_color(0)
+        self.set_draw_color(0)
+        self.owner, self.details, self.foot = owner, details, foot
+        self.cut = False  # whether a list or a line was shortened to fit
+
+    # --- On every page ---------------------------------------------------------------
+
+    def header(self) -> None:
+        self.set_font(FAMILY, "B", BODY)
+        self.cell(self.epw, LINE, self.fitted(self.owner), new_x=XPos.LMARGIN,
+                  new_y=YPos.NEXT)
+        self.set_font(FAMILY, "", SMALL)
+        self.cell(self.epw, 4, self.fitted(self.details), new_x=XPos.LMARGIN,
+                  new_y=YPos.NEXT)
+        self.rule(0.4)
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-MARGIN)
+        self.set_font(FAMILY, "", SMALL)
+        self.cell(self.epw / 2, 4, self.foot)
+        self.cell(self.epw / 2, 4, f"{self.page_no()} / {{nb}}", align="R")
+
+    # --- Building blocks ----------------------------------------------------------------
+
+    def rule(self, width: float = 0.2) -> None:
+        self.set_line_width(width)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+
+    def title_block(self, title: str, subtitle: str) -> None:
+        self.set_font(FAMILY, "B", TITLE)
+        self.cell(self.epw, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FAMILY, "", SMALL)
+        self.multi_cell(self.epw, 4, subtitle, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+    def heading(self, text: str) -> None:
+        """A section's heading, ruled underneath; kept with at least two lines after it."""
+        if self.get_y() + 8 + 2 * LINE > self.page_break_trigger:
+            self.add_page()
+        self.ln(2)
+        self.set_font(FAMILY, "B", HEADING)
+        self.cell(self.epw, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.rule()
+        self.ln(1)
+
+    def subheading(self, text: str) -> None:
+        self.set_font(FAMILY, "B", BODY)
+        self.cell(self.epw, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def paragraph(self, text: str, *, size: float = BODY, max_lines: int | None = None) -> None:
+        """Text wrapped to the page; with `max_lines`, the lines past it are left out and the
+        last one kept ends with an ellipsis."""
+        self.set_font(FAMILY, "", size)
+        height = LINE if size >= BODY else 4
+        if max_lines is None:
+            self.multi_cell(self.epw, height, text, align="L", new_x=XPos.LMARGIN,
+                            new_y=YPos.NEXT)
+            return
+        wrapped = self.multi_cell(self.epw, height, text, align="L", dry_run=True,
+                                  output=MethodReturnValue.LINES)
+        lines = [str(line) for line in wrapped] if isinstance(wrapped, list) else [text]
+        if len(lines) > max_lines:
+            lines = [*lines[:max_lines - 1], self.fitted(lines[max_lines - 1] + ELLIPSIS)]
+            self.cut = True
+        for line in lines:
+            self.cell(self.epw, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def item(self, text: str, *, tag: str = "", one_line: bool = False) -> None:
+        """A list entry: a bullet, a word in bold (« GRAVE ») when there is one, the text;
+        on one line cut with an ellipsis (`one_line`), or wrapped."""
+        indent = 4.0
+        self.set_x(self.l_margin)
+        self.set_font(FAMILY, "", BODY)
+        self.cell(indent, LINE, "•")
+        width = self.epw - indent
+        if tag:
+            self.set_font(FAMILY, "B", BODY)
+            tag_width = self.get_string_width(tag + " ") + 0.5
+            self.cell(tag_width, LINE, tag + " ")
+            width -= tag_width
+            self.set_font(FAMILY, "", BODY)
+        if one_line:
+            self.cell(width, LINE, self.fitted(text, width), new_x=XPos.LMARGIN,
+                      new_y=YPos.NEXT)
+        else:
+            self.multi_cell(width, LINE, text, align="L", new_x=XPos.LMARGIN,
+                            new_y=YPos.NEXT)
+
+    def fact(self, label: str, value: str) -> None:
+        """« Label: value », the label in bold, the value wrapped beside it."""
+        self.set_x(self.l_margin)
+        self.set_font(FAMILY, "B", BODY)
+        label_width = min(self.get_string_width(label) + 3, self.epw / 2)
+        self.cell(label_width, LINE, label)
+        self.set_font(FAMILY, "", BODY)
+        self.multi_cell(self.epw - label_width, LINE, value, align="L", new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
+
+    def note(self, text: str) -> None:
+        self.paragraph(text, size=SMALL)
+
+    def fitted(self, text: str, width: float | None = None) -> str:
+        """`text`, cut with an ellipsis so that it holds on one line of `width` mm."""
+        room = (width if width is not None else self.epw) - 1
+        if self.get_string_width(text) <= room:
+            return text
+        self.cut = True
+        low, high = 0, len(text)
+        while low < high:  # the longest start that fits with its ellipsis
+            middle = (low + high + 1) // 2
+            if self.get_string_width(text[:middle].rstrip() + ELLIPSIS) <= room:
+                low = middle
+            else:
+                high = middle - 1
+        return text[:low].rstrip() + ELLIPSIS
+
+    def pdf_bytes(self) -> bytes:
+        return bytes(self.output())
+
+

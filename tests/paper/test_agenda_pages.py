@@ -100,3 +100,15 @@ async def test_a_stranger_gets_not_found(client, settings):
     await sign_in(client, await Account.get(id=stranger.account_id), settings.secret_key)
     assert (await client.get(f"/records/{someone.id}/agenda")).status_code == 404
     assert (await client.get(f"/records/{someone.id}/agenda.ics")).status_code == 404
+
+
+async def test_a_professional_with_vaccinations_but_not_identity_gets_no_agenda(client,
+                                                                                settings):
+    """The agenda's dates tell the age: without the identity section it is refused."""
+    someone = await make_patient(first_names="Paul", birth_date=date(1981, 5, 5))
+    pro = await signed_pro(client, settings.secret_key)
+    await grant(someone, pro.professional, S.VACCINATIONS)
+    answer = await graphql(client, pro.csrf, AGENDA, {"id": str(someone.id)})
+    assert answer["data"]["patient"]["agenda"] is None
+    error = answer["errors"][0]["extensions"]
+    assert (error["code"], error["section"]) == ("CONSENT_REQUIRED", "identity")

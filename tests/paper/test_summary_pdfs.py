@@ -157,3 +157,16 @@ async def test_a_stranger_gets_not_found(client, settings, kind):
     assert (await client.get(f"/records/{patient.id}/{kind}.pdf")).status_code == 404
     await signed_pro(client, settings.secret_key)
     assert (await client.get(f"/pro/records/{patient.id}/{kind}.pdf")).status_code == 404
+
+
+async def test_without_a_unicode_font_on_the_system_the_summary_still_prints(
+        client, settings, monkeypatch):
+    """A machine without DejaVu Sans prints with the PDF core font: French letters and the
+    French quotes survive, the narrow spaces become spaces, nothing is refused."""
+    monkeypatch.setattr("web.paper.sheet.font_files", lambda *folders: None)
+    patient = await _demo(client, settings, "Camille")
+    [text] = await _pdf(client, f"/records/{patient.id}/emergency.pdf")
+    assert "Camille MARTIN" in text and "GRAVE Pénicillines" in text
+    assert "Traitements en cours" in text and "Salbutamol" in text
+    full = " ".join(await _pdf(client, f"/records/{patient.id}/summary.pdf"))
+    assert "Vaccinations" in full and "Camille MARTIN" in full

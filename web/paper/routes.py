@@ -12,7 +12,6 @@ reach is the same 404 page as its other pages.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,14 +21,11 @@ from starlette.routing import BaseRoute, Route
 
 from web.i18n import gettext
 from web.messages import N_
-from web.paper.sheet import FontMissing
 from web.paper.summaries import emergency_summary, full_summary
 from web.patient.frame import record_page, refusal
 from web.patient.summary import load
 from web.pro.frame import pro_record_page
-from web.templating import language_of, render
-
-log = logging.getLogger(__name__)
+from web.templating import language_of
 
 Printer = Callable[[dict[str, Any], list[dict[str, Any]], str, str], bytes]
 # The file's name when saved: the kind of summary in the reader's language, no name in it.
@@ -43,11 +39,7 @@ def _pdf(kind: str, printer: Printer) -> Callable[[Request, dict[str, Any]], Any
             return refusal(request, problems)
         lang = language_of(request)
         owner = data["patient"].get("displayName") or frame["patient"]["displayName"]
-        try:
-            content = printer(data, problems, lang, owner)
-        except FontMissing:
-            log.exception("cannot print the %s PDF", kind)
-            return render(request, "error.html", {"status": 500}, status_code=500)
+        content = printer(data, problems, lang, owner)
         name = gettext(lang, FILE_NAMES[kind])
         return Response(content, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}.pdf"',

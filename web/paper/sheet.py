@@ -5,9 +5,11 @@ Made for a black-and-white printer and a hurried reader: nothing is told by colo
 page names the patient, their INS and the day it was printed, with "page N / M" at the
 foot, so a page that strays from the others still says whose it is.
 
-The font is DejaVu Sans (Unicode, free licence), taken from the system's fonts: fpdf2's
-core fonts know no « œ » or narrow no-break space. `font_files` says where it looked when
-it finds none.
+The font is DejaVu Sans (Unicode, free licence), taken from the system's fonts when it is
+there (Debian's fonts-dejavu-core, which almost every system has). Without it the sheet
+still prints, in the PDF core font Helvetica with the Windows-1252 characters (« œ », « … »,
+the French quotes); a narrow no-break space becomes a no-break space and a character
+outside that set a question mark, so nothing is ever refused for want of a font.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ FONT_FOLDERS = (
 )
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 FAMILY = "DejaVu"
+CORE_FAMILY, CORE_ENCODING = "helvetica", "cp1252"
+# What the core font's encoding lacks, written with what it has.
+_CORE_SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u2007": "\u00a0"})
 
 MARGIN = 15.0  # mm, on every side
 LINE = 5.0  # mm, the height of a line of body text
@@ -38,29 +43,32 @@ BODY, SMALL, HEADING, TITLE = 10.0, 8.0, 12.0, 16.0  # font sizes, in points
 ELLIPSIS = "…"
 
 
-class FontMissing(RuntimeError):
-    """No Unicode font to print with: the operator installs DejaVu Sans."""
-
-
-def font_files(folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Path, Path]:
+def font_files(folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Path, Path] | None:
     """The regular and bold DejaVu Sans files, from the first folder that has both."""
     for folder in folders:
         regular, bold = Path(folder) / REGULAR, Path(folder) / BOLD
         if regular.is_file() and bold.is_file():
             return regular, bold
-    raise FontMissing(
-        f"No DejaVu Sans font to print PDFs with ({REGULAR} and {BOLD} in none of "
-        f"{', '.join(folders)}): install the fonts-dejavu-core package or its equivalent.")
+    return None
 
 
 class Sheet(FPDF):
     """An A4 document whose pages carry who it is about and when it was printed."""
 
-    def __init__(self, *, lang: str, title: str, owner: str, details: str, foot: str) -> None:
+    def __init__(self, *, lang: str, title: str, owner: str, details: str, foot: str,
+                 fonts: tuple[Path, Path] | bool | None = True) -> None:
+        """``fonts``: the regular and bold font files, None for the core font, True (the
+        default) to look for DejaVu Sans in the system's folders."""
         super().__init__(orientation="P", unit="mm", format="A4")
-        regular, bold = font_files()
-        self.add_font(FAMILY, "", str(regular))
-        self.add_font(FAMILY, "B", str(bold))
+        files = font_files() if fonts is True else fonts
+        if isinstance(files, tuple):
+            regular, bold = files
+            self.family = FAMILY
+            self.add_font(FAMILY, "", str(regular))
+            self.add_font(FAMILY, "B", str(bold))
+        else:
+            self.family = CORE_FAMILY
+            self.core_fonts_encoding = CORE_ENCODING
         self.set_lang(lang)
         self.set_title(title)
         self.set_creator("Carnet")
@@ -74,10 +82,10 @@ class Sheet(FPDF):
     # --- On every page ---------------------------------------------------------------
 
     def header(self) -> None:
-        self.set_font(FAMILY, "B", BODY)
+        self.set_font(self.family, "B", BODY)
         self.cell(self.epw, LINE, self.fitted(self.owner), new_x=XPos.LMARGIN,
                   new_y=YPos.NEXT)
-        self.set_font(FAMILY, "", SMALL)
+        self.set_font(self.family, "", SMALL)
         self.cell(self.epw, 4, self.fitted(self.details), new_x=XPos.LMARGIN,
                   new_y=YPos.NEXT)
         self.rule(0.4)
@@ -85,7 +93,7 @@ class Sheet(FPDF):
 
     def footer(self) -> None:
         self.set_y(-MARGIN)
-        self.set_font(FAMILY, "", SMALL)
+        self.set_font(self.family, "", SMALL)
         self.cell(self.epw / 2, 4, self.foot)
         self.cell(self.epw / 2, 4, f"{self.page_no()} / {{nb}}", align="R")
 
@@ -96,9 +104,9 @@ class Sheet(FPDF):
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
 
     def title_block(self, title: str, subtitle: str) -> None:
-        self.set_font(FAMILY, "B", TITLE)
+        self.set_font(self.family, "B", TITLE)
         self.cell(self.epw, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font(FAMILY, "", SMALL)
+        self.set_font(self.family, "", SMALL)
         self.multi_cell(self.epw, 4, subtitle, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
@@ -107,19 +115,19 @@ class Sheet(FPDF):
         if self.get_y() + 8 + 2 * LINE > self.page_break_trigger:
             self.add_page()
         self.ln(2)
-        self.set_font(FAMILY, "B", HEADING)
+        self.set_font(self.family, "B", HEADING)
         self.cell(self.epw, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.rule()
         self.ln(1)
 
     def subheading(self, text: str) -> None:
-        self.set_font(FAMILY, "B", BODY)
+        self.set_font(self.family, "B", BODY)
         self.cell(self.epw, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def paragraph(self, text: str, *, size: float = BODY, max_lines: int | None = None) -> None:
         """Text wrapped to the page; with `max_lines`, the lines past it are left out and the
         last one kept ends with an ellipsis."""
-        self.set_font(FAMILY, "", size)
+        self.set_font(self.family, "", size)
         height = LINE if size >= BODY else 4
         if max_lines is None:
             self.multi_cell(self.epw, height, text, align="L", new_x=XPos.LMARGIN,
@@ -139,15 +147,15 @@ class Sheet(FPDF):
         on one line cut with an ellipsis (`one_line`), or wrapped."""
         indent = 4.0
         self.set_x(self.l_margin)
-        self.set_font(FAMILY, "", BODY)
+        self.set_font(self.family, "", BODY)
         self.cell(indent, LINE, "•")
         width = self.epw - indent
         if tag:
-            self.set_font(FAMILY, "B", BODY)
+            self.set_font(self.family, "B", BODY)
             tag_width = self.get_string_width(tag + " ") + 0.5
             self.cell(tag_width, LINE, tag + " ")
             width -= tag_width
-            self.set_font(FAMILY, "", BODY)
+            self.set_font(self.family, "", BODY)
         if one_line:
             self.cell(width, LINE, self.fitted(text, width), new_x=XPos.LMARGIN,
                       new_y=YPos.NEXT)
@@ -158,10 +166,10 @@ class Sheet(FPDF):
     def fact(self, label: str, value: str) -> None:
         """« Label: value », the label in bold, the value wrapped beside it."""
         self.set_x(self.l_margin)
-        self.set_font(FAMILY, "B", BODY)
+        self.set_font(self.family, "B", BODY)
         label_width = min(self.get_string_width(label) + 3, self.epw / 2)
         self.cell(label_width, LINE, label)
-        self.set_font(FAMILY, "", BODY)
+        self.set_font(self.family, "", BODY)
         self.multi_cell(self.epw - label_width, LINE, value, align="L", new_x=XPos.LMARGIN,
                         new_y=YPos.NEXT)
 
@@ -182,6 +190,12 @@ class Sheet(FPDF):
             else:
                 high = middle - 1
         return text[:low].rstrip() + ELLIPSIS
+
+    def normalize_text(self, text: str) -> str:
+        if self.is_ttf_font:
+            return super().normalize_text(text)
+        shown = text.translate(_CORE_SPACES).encode(CORE_ENCODING, errors="replace")
+        return shown.decode("latin-1")
 
     def pdf_bytes(self) -> bytes:
         return bytes(self.output())

@@ -1,5 +1,7 @@
 """The agenda as a field of the Patient type, read with the vaccinations section: whoever may
-read a record's vaccinations sees what is done and what is due."""
+read a record's vaccinations sees what is done and what is due. Its dates follow from the
+birth date, so the identity section must be readable too (else the agenda would tell a
+professional without it how old the patient is)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from datetime import date
 import strawberry
 
 from api import clock
-from api.consent.permissions import section_field
-from api.consent.sections import Section
+from api.consent.permissions import authorize, section_field
+from api.consent.sections import Action, Section
 from api.dates import PartialDate
 from api.graphql.context import Info
 from api.identity.models import Patient
@@ -63,8 +65,10 @@ class PatientAgendaFields:
 
     @section_field(Section.VACCINATIONS, description="The vaccination calendar and the child "
                    "check-ups: what is done, due, overdue and upcoming. Part of the "
-                   "vaccinations section.")
+                   "vaccinations section; needs the identity section too (its dates "
+                   "follow from the birth date).")
     async def agenda(self, info: Info) -> AgendaType | None:
+        await authorize(info, self.model, Section.IDENTITY, Action.READ)
         query = Vaccination.filter(patient_id=self.model.id)
         if not await sees_confidential_entries(info, self.model, Section.VACCINATIONS):
             query = query.filter(confidential_for_minor=False)

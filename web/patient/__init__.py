@@ -9,6 +9,7 @@ from web.patient import (
     directives,
     documents,
     entries,
+    fhir_import,
     frame,
     measurements,
     messages,
@@ -25,6 +26,6 @@ routes = [
     *access_history.routes,
     *entries.routes,
     *measurements.routes, *directives.routes, *summary.routes,
-    *documents.routes,
+    *documents.routes, *fhir_import.routes,
     *messages.routes,
 ]

@@ -15,17 +15,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from api.consent.sections import Section
-from api.exchange.fhir.importing import ImportReport, import_bundle, may_import
-from api.exchange.fhir.reading import MAX_BUNDLE_BYTES, REFUSALS, BundleRefused, Reason
+from api.exchange.fhir.importing import ImportReport, import_bundle, may_import, reason_words
+from api.exchange.fhir.reading import MAX_BUNDLE_BYTES, REFUSALS, BundleRefused
 from api.graphql.context import Context
 from api.graphql.errors import ConsentRequired, NotFound
 from api.graphql.viewer import Viewer
 from api.identity.ins import InsError, parse_ins
 from api.identity.models import Account, Patient
 from api.records.documents.storage import storage_for
-from api.records.entries.messages import user_errors as entry_errors
-from api.records.measurements.messages import user_errors as measurement_errors
 from api.settings import Settings
 from api.texts import text
 
@@ -33,24 +30,6 @@ Runner = Callable[[Settings, Callable[[], Awaitable[int]]], int]
 # Files with more resources than this show their progress.
 PROGRESS_FROM = 50
 LANGUAGE = "en"
-
-
-def reason_words(reason: Reason, language: str) -> str:
-    """Why a resource was left out, in `language`, with the section's own words for the
-    problems its rules found."""
-    words = text(language, reason.message_id, **reason.params)
-    if reason.problems:
-        problems = list(reason.problems)
-        errors = (measurement_errors(problems, language)
-                  if reason.section is Section.MEASUREMENTS
-                  else entry_errors(problems, language)
-                  if reason.section in (Section.HISTORY, Section.ALLERGIES,
-                                        Section.TREATMENTS, Section.VACCINATIONS)
-                  else [])
-        details = [f"{error.field}: {error.message}" if error.field else error.message
-                   for error in errors] or [problem.code for problem in problems]
-        words += " " + " ".join(details)
-    return words
 
 
 class ProgressLine:

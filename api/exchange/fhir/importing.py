@@ -44,17 +44,21 @@ from api.records.documents.models import Document
 from api.records.documents.services import DocumentDetails, add_document
 from api.records.documents.storage import Storage
 from api.records.entries import services as entries
+from api.records.entries.messages import user_errors as entry_errors
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
+from api.records.measurements.messages import user_errors as measurement_errors
 from api.records.measurements.models import Measurement
 from api.records.measurements.services import add_measurement, to_decimal
 from api.records.provenance import import_marks
+from api.texts import text
 
 Progress = Callable[[str, int, int], None]
 # The sections, in the order the report lists them.
 SECTIONS = (Section.HISTORY, Section.ALLERGIES, Section.TREATMENTS, Section.VACCINATIONS,
             Section.MEASUREMENTS, Section.DOCUMENTS, Section.DIRECTIVES)
-_ENTRY_SPECS: dict[str, entries.Writable[Any]] = {"history": entries.HISTORY, "allergy": entries.ALLERGIES,
-                "treatment": entries.TREATMENTS, "vaccination": entries.VACCINATIONS}
+_ENTRY_SPECS: dict[str, entries.Writable[Any]] = {
+    "history": entries.HISTORY, "allergy": entries.ALLERGIES, "treatment": entries.TREATMENTS,
+    "vaccination": entries.VACCINATIONS}
 _MODELS: dict[str, Any] = {"history": HistoryEntry, "allergy": Allergy, "treatment": Treatment,
                            "vaccination": Vaccination, "measurement": Measurement,
                            "document": Document, "directives": Directives}
@@ -164,6 +168,24 @@ def _keys(candidate: Candidate) -> list[tuple[Any, ...]]:
     else:
         keys.append((model, *_content_key(model, values)))
     return keys
+
+
+def reason_words(reason: Reason, language: str) -> str:
+    """Why a resource was left out, in `language`, with the section's own words for the
+    problems its rules found."""
+    words = text(language, reason.message_id, **reason.params)
+    if reason.problems:
+        problems = list(reason.problems)
+        errors = (measurement_errors(problems, language)
+                  if reason.section is Section.MEASUREMENTS
+                  else entry_errors(problems, language)
+                  if reason.section in (Section.HISTORY, Section.ALLERGIES,
+                                        Section.TREATMENTS, Section.VACCINATIONS)
+                  else [])
+        details = [f"{error.field}: {error.message}" if error.field else error.message
+                   for error in errors] or [problem.code for problem in problems]
+        words += " " + " ".join(details)
+    return words
 
 
 def _reason(key: str, **params: object) -> Reason:

@@ -63,3 +63,21 @@ async def test_a_second_import_adds_nothing(settings, db) -> None:
     assert len(second.left_out) == 10
     assert await HistoryEntry.filter(patient_id=patient.id).count() == 3
     assert await Document.filter(patient_id=patient.id).count() == 1
+
+
+async def test_organ_donation_completes_the_directives_of_the_same_file_only(settings, db) -> None:
+    patient = await make_patient(birth_date=date(1995, 10, 14))
+    donation = {"resourceType": "Consent", "id": "organ-donation-10",
+                "identifier": bundles.carnet_id("organ-donation", 10), "status": "active",
+                "scope": bundles.directives()["scope"],
+                "category": [{"coding": [{"system": bundles.LOINC, "code": "59284-0"}]}],
+                "patient": bundles.SUBJECT,
+                "provision": {"type": "permit", "code": [{"text": "sauf les cornées"}]}}
+    report = await run_import(settings, patient, bundles.bundle(bundles.directives(), donation))
+    assert report.added == {Section.DIRECTIVES: 2}
+    wishes = await Directives.get(patient_id=patient.id)
+    assert (wishes.organ_donation, wishes.organ_donation_limits) == ("limited",
+                                                                     "sauf les cornées")
+    assert wishes.advance_directives == "Pas d'acharnement thérapeutique."
+    again = await run_import(settings, patient, bundles.bundle(bundles.directives()))
+    assert again.total_added == 0

@@ -271,7 +271,9 @@ class _Import:
                             "duplicate")
                         self.skip(candidate, _reason(reason))
                     elif await self.write(candidate, connection):
-                        seen.update(keys)
+                        # The directives' resources of one file complete each other (the
+                        # wishes, then the organ donation): only those found before count.
+                        seen.update(key for key in keys if key != ("directives",))
                         self.report.added[candidate.section] += 1
                     if progress is not None:
                         progress("written", done, total)

@@ -27,6 +27,11 @@ class ProvenanceMixin(Model):
     updated_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "identity.Account", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    # Brought in from a FHIR file (api/exchange/fhir) by `created_by`, rather than typed;
+    # `imported_as` is the identifier it came with (system|value), so a second import of the
+    # same file adds nothing.
+    imported = fields.BooleanField(default=False, db_default=False)
+    imported_as = fields.CharField(max_length=200, null=True)
 
     class Meta:
         abstract = True
@@ -36,6 +41,11 @@ def stamp_created(values: dict[str, Any], account_id: int) -> dict[str, Any]:
     moment = clock.now()
     return {**values, "created_at": moment, "created_by_id": account_id,
             "updated_at": moment, "updated_by_id": account_id}
+
+
+def import_marks(identifier: str | None) -> dict[str, Any]:
+    """The columns of an entry brought in from a FHIR file with this identifier."""
+    return {"imported": True, "imported_as": identifier}
 
 
 def stamp_updated(entry: Any, account_id: int) -> list[str]:
@@ -84,6 +94,8 @@ class Provenance:
     updated_at: datetime
     created_by_id: strawberry.Private[int | None]
     updated_by_id: strawberry.Private[int | None]
+    imported: bool = strawberry.field(
+        default=False, description="Brought in from a FHIR file by `createdBy`, not typed.")
 
     @strawberry.field
     async def created_by(self, info: strawberry.Info[Context, None]) -> Author | None:
@@ -98,4 +110,5 @@ class Provenance:
     @classmethod
     def of(cls, entry: Any) -> Provenance:
         return cls(created_at=entry.created_at, updated_at=entry.updated_at,
-                   created_by_id=entry.created_by_id, updated_by_id=entry.updated_by_id)
+                   created_by_id=entry.created_by_id, updated_by_id=entry.updated_by_id,
+                   imported=bool(getattr(entry, "imported", False)))

@@ -8,6 +8,7 @@ from web.patient import (
     directives,
     documents,
     entries,
+    fhir_import,
     measurements,
     messages,
     overview,
@@ -22,6 +23,6 @@ routes = [
     *access_history.routes,
     *entries.routes,
     *measurements.routes, *directives.routes, *summary.routes, *agenda.routes,
-    *documents.routes,
+    *documents.routes, *fhir_import.routes,
     *messages.routes,
 ]

@@ -75,6 +75,7 @@ def present(document: dict[str, Any], language: str) -> dict[str, Any]:
         "size_text": file_size(document["sizeBytes"], language),
         "is_image": document["contentType"].startswith("image/"),
         "author": author,
+        "imported": (document.get("provenance") or {}).get("imported", False),
     }
 
 

@@ -97,8 +97,11 @@ def _by(author: dict[str, Any], viewer_name: str | None, lang: str) -> str:
 def provenance(record: dict[str, Any], viewer_name: str | None, lang: str) -> str:
     """"Added by you on 3 March 2026." (and who changed it last, when someone did)."""
     lines = []
+    added = ((N_("Imported %(by)s on %(date)s."), N_("Imported on %(date)s."))
+             if record.get("imported") else
+             (N_("Added %(by)s on %(date)s."), N_("Added on %(date)s.")))
     for moment, author, with_author, without_author in (
-        ("createdAt", "createdBy", N_("Added %(by)s on %(date)s."), N_("Added on %(date)s.")),
+        ("createdAt", "createdBy", *added),
         ("updatedAt", "updatedBy", N_("Changed %(by)s on %(date)s."), N_("Changed on %(date)s.")),
     ):
         if moment == "updatedAt" and record["updatedAt"] == record["createdAt"]:

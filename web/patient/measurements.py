@@ -196,7 +196,7 @@ def _rows(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
         rows.append({"id": item["id"], "value": item["displayValue"], "note": item["note"],
                      "when": date_time(item["measuredAt"], lang), "iso": item["measuredAt"],
                      "by": author["name"] if author and author["role"] == "professional"
-                     else None})
+                     else None, "imported": item["provenance"].get("imported", False)})
     return rows
 
 

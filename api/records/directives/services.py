@@ -165,9 +165,10 @@ def merge(current: Directives | None, given: dict[str, Any],
 
 async def save(patient_id: int, given: dict[str, Any], account_id: int,
                claim: Claim | None = None,
-               open_statements: frozenset[Statement] = frozenset(Statement)
-               ) -> Directives | list[Problem]:
-    """Create or change the directives; with `claim`, its idempotency key is stored too."""
+               open_statements: frozenset[Statement] = frozenset(Statement),
+               marks: dict[str, Any] | None = None) -> Directives | list[Problem]:
+    """Create or change the directives; with `claim`, its idempotency key is stored too;
+    `marks` (api.records.provenance.import_marks) apply to directives it creates."""
     for _attempt in range(2):
         current = await Directives.get_or_none(patient_id=patient_id)
         columns, problems = merge(current, given, open_statements)
@@ -185,7 +186,8 @@ async def save(patient_id: int, given: dict[str, Any], account_id: int,
             # A savepoint: inside the caller's transaction, a refused insert must not end it.
             async with in_transaction():
                 created = await Directives.create(
-                    **stamp_created({"patient_id": patient_id, **columns}, account_id))
+                    **stamp_created({"patient_id": patient_id, **columns, **(marks or {})},
+                                    account_id))
         except IntegrityError:
             continue  # saved at the same moment by another request: update that row instead
         await store_key(claim, None, "Directives", created.id)

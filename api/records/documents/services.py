@@ -110,10 +110,12 @@ async def add_document(
     transaction: Transaction = in_transaction,
     claim: Claim | None = None,
     held_back_until: datetime | None = None,
+    marks: dict[str, object] | None = None,
 ) -> Document:
     """Check, store and record a new document; raise DocumentProblems and keep nothing.
 
     ``held_back_until``: a professional's deposit the patient sees only from then on.
+    ``marks``: api.records.provenance.import_marks for a document brought in from a FHIR file.
 
     The row is written in ``transaction()`` (the caller's, to write the access event with it),
     with the idempotency key of ``claim`` if any (KeyTaken when it is already stored).
@@ -146,6 +148,7 @@ async def add_document(
                 "original_filename": shown_name,
                 "document_date": details.document_date or clock.now().date(),
                 "held_back_until": held_back_until,
+                **(marks or {}),
             }, author_account_id))
             await store_key(claim, connection, "Document", document.id)
             await _journal(connection, document, ChangeKind.CREATED)

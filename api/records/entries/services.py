@@ -123,11 +123,20 @@ async def add(info: Info, spec: Writable[M], raw_patient_id: Any,
         return None, problems
     author = info.context.require_viewer().account_id
     async with audited_transaction(info.context) as connection:
-        entry = await spec.model.create(
-            **stamp_created({**cleaned, "patient_id": patient.id}, author), using_db=connection)
+        entry = await insert(connection, spec, patient.id, cleaned, author)
         await store_key(claim, connection, spec.model.__name__, entry.id)
-        await _journal(connection, spec, entry, ChangeKind.CREATED)
     return entry, []
+
+
+async def insert(connection: Any, spec: Writable[M], patient_id: int, cleaned: Values,
+                 author_account_id: int, marks: Values | None = None) -> M:
+    """Write an entry whose values passed `spec.clean`, in the caller's transaction, after the
+    caller asked the policy; `marks`: api.records.provenance.import_marks for an import."""
+    entry = await spec.model.create(
+        **stamp_created({**cleaned, **(marks or {}), "patient_id": patient_id},
+                        author_account_id), using_db=connection)
+    await _journal(connection, spec, entry, ChangeKind.CREATED)
+    return entry
 
 
 async def update(info: Info, spec: Writable[M], raw_id: Any,

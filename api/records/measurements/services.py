@@ -128,10 +128,12 @@ def _columns(kind: KindSpec, reading: Reading) -> dict[str, object]:
 async def add_measurement(patient_id: int, kind: KindSpec, reading: Reading,
                           author_account_id: int,
                           connection: BaseDBAsyncClient | None = None,
-                          claim: Claim | None = None) -> Measurement:
-    """Store a reading that passed `check_reading` (and the idempotency key of `claim`)."""
+                          claim: Claim | None = None,
+                          marks: dict[str, object] | None = None) -> Measurement:
+    """Store a reading that passed `check_reading` (and the idempotency key of `claim`);
+    `marks`: api.records.provenance.import_marks for an import."""
     values = {"patient_id": patient_id, "kind": kind.key, "unit": kind.ucum,
-              **_columns(kind, reading)}
+              **_columns(kind, reading), **(marks or {})}
     entry = await Measurement.create(**stamp_created(values, author_account_id),
                                      using_db=connection)
     await store_key(claim, connection, "Measurement", entry.id)

@@ -1,0 +1,55 @@
+"""Entries brought in from a FHIR file carry `imported`, and the identifier they came with
+(`imported_as`, system|value) so that a second import of the same file adds nothing."""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise import fields
+
+
+class Migration(migrations.Migration):
+    dependencies = [('entries', '0002_add_date_precision')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='HistoryEntry',
+            name='imported',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='HistoryEntry',
+            name='imported_as',
+            field=fields.CharField(max_length=200, null=True),
+        ),
+        ops.AddField(
+            model_name='Allergy',
+            name='imported',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='Allergy',
+            name='imported_as',
+            field=fields.CharField(max_length=200, null=True),
+        ),
+        ops.AddField(
+            model_name='Treatment',
+            name='imported',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='Treatment',
+            name='imported_as',
+            field=fields.CharField(max_length=200, null=True),
+        ),
+        ops.AddField(
+            model_name='Vaccination',
+            name='imported',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='Vaccination',
+            name='imported_as',
+            field=fields.CharField(max_length=200, null=True),
+        ),
+    ]

@@ -34,8 +34,9 @@ def carnet_id(kind: str, value: int) -> list[dict[str, str]]:
     return [{"system": f"urn:carnet:{kind}", "value": str(value)}]
 
 
+# Another service's identifier, not an INS: the INS check has its own test.
 PATIENT = {"resourceType": "Patient", "id": "patient-1",
-           "identifier": [{"system": "urn:oid:1.2.250.1.213.1.4.8", "value": "295109912611199"}],
+           "identifier": [{"system": "https://hospital.example/patients", "value": "A-1234"}],
            "name": [{"use": "official", "family": "MARTIN", "given": ["Camille"]}],
            "birthDate": "1995-10-14", "gender": "female"}
 SUBJECT = {"reference": "Patient/patient-1"}

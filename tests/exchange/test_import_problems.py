@@ -112,3 +112,25 @@ async def test_a_failure_while_writing_leaves_no_row_and_no_stored_bytes(
     assert await Document.filter(patient_id=patient.id).count() == 0
     assert await StoredFile.all().count() == 0
     assert {path for path in folder.rglob("*") if path.is_file()} == files_before
+
+
+def _person(ins: str) -> dict[str, object]:
+    return {"resourceType": "Patient", "id": "patient",
+            "identifier": [{"system": "urn:oid:1.2.250.1.213.1.4.8", "value": ins}]}
+
+
+async def test_another_persons_file_is_refused_and_the_same_persons_is_taken(settings, db):
+    """A file whose Patient carries another INS is refused whole: one person's history must
+    never fill another person's record. The record's own INS, or none, is taken."""
+    patient = await make_patient(birth_date=date(1995, 10, 14))
+    other = "1" + patient.ins_nir[1:] if patient.ins_nir[0] != "1" else "2" + patient.ins_nir[1:]
+    with pytest.raises(BundleRefused) as refused:
+        await run_import(settings, patient, bundles.bundle(
+            _person(other + patient.ins_key), bundles.condition(1)))
+    assert refused.value.location == "entry[0].resource.identifier[0]"
+    assert "another person" in text("en", refused.value.message_id)
+    assert "autre personne" in text("fr", refused.value.message_id)
+    assert await HistoryEntry.filter(patient_id=patient.id).count() == 0
+    report = await run_import(settings, patient, bundles.bundle(
+        _person(patient.ins_nir + patient.ins_key), bundles.condition(1)))
+    assert report.total_added == 1

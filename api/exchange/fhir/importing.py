@@ -31,6 +31,7 @@ from api.exchange.fhir.reading import (
     Plan,
     Reason,
     Skipped,
+    check_same_person,
     plan_import,
     read_bundle,
 )
@@ -302,6 +303,7 @@ async def import_bundle(context: Context, patient: Patient, data: bytes, storage
     checked ``may_import``; ``authorize`` refuses the sections the viewer may not write."""
     bundle = read_bundle(data, None if progress is None else
                          (lambda done, total: progress("read", done, total)))
+    check_same_person(bundle, patient.ins_nir + patient.ins_key)
     plan = plan_import(bundle, patient.birth_date)
     work = _Import(context, patient, storage, context.language)
     return await work.run(plan, progress)

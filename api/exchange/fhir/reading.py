@@ -68,6 +68,8 @@ REFUSALS = {
                       "collection and document bundles can."),
     "no_resource_type": N_("This resource does not say its resourceType."),
     "invalid": N_("This does not follow FHIR R4B: {detail}."),
+    "other_person": N_("This file is about another person (its INS is not the one of this "
+                       "record): nothing was imported."),
 }
 
 
@@ -86,6 +88,20 @@ def _validation_refusal(error: ValidationError, prefix: str) -> BundleRefused:
     first = error.errors()[0]
     loc = [part for part in first["loc"] if not str(part).startswith("function-")]
     return BundleRefused(location_of(loc, prefix), REFUSALS["invalid"], detail=first["msg"])
+
+
+def check_same_person(bundle: ReadBundle, ins: str) -> None:
+    """BundleRefused when a Patient of the bundle carries an INS other than ``ins`` (the
+    record's NIR and key): one person's file must not fill another person's record. A
+    Patient without an INS (another service's export) is not refused."""
+    for entry in bundle.entries:
+        if entry.resource_type != "Patient":
+            continue
+        for index, identifier in enumerate(entry.resource.get("identifier") or ()):
+            value = str(identifier.get("value") or "").replace(" ", "")
+            if identifier.get("system") == systems.INS_NIR and value and value != ins:
+                raise BundleRefused(f"{entry.location}.resource.identifier[{index}]",
+                                    REFUSALS["other_person"])
 
 
 # --- the file, read -----------------------------------------------------------------------

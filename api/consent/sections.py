@@ -9,6 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+# The app scope that lets an app download the whole record as one FHIR file (beside the
+# ``<section>.<action>`` scopes, which still decide what the file holds).
+EXPORT_SCOPE = "fhir.export"
+
+
 class Section(StrEnum):
     """A section of the record; each one is a unit of consent."""
 

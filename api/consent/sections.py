@@ -76,6 +76,8 @@ class Basis(StrEnum):
     APP = "app"
     # The professional who started a conversation reads and writes in it (api/messaging).
     CONVERSATION = "conversation"
+    # Carnet's operator, on the command line (the FHIR export): outside the policy's routes.
+    OPERATOR = "operator"
 
 
 class Refusal(StrEnum):

@@ -1,6 +1,6 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
 sync purge, apps register|approve|list, directory import, documents move-storage, worker,
-jobs status|retry."""
+jobs status|retry, fhir export."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from api import clock
 from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
+from api.exchange.fhir.commands import add_export_command as add_fhir_export_command
 from api.messaging.models import Attachment as MessageAttachment
 from api.notify.cli import add_job_commands
 from api.oauth.cli import add_app_commands
@@ -299,6 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)),
         holders=STORED_BYTES_HOLDERS)
     add_job_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+    fhir_sub = sub.add_parser("fhir", help="the record in FHIR R4B").add_subparsers(
+        dest="fhir_command", required=True)
+    add_fhir_export_command(fhir_sub,
+                            lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
 # The app scope that lets an app download the whole record as one FHIR file (beside the
 # ``<section>.<action>`` scopes, which still decide what the file holds).
 EXPORT_SCOPE = "fhir.export"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import httpx
-import pytest
 
 from api import clock
 from api.audit.models import AccessEvent

@@ -56,7 +56,7 @@ from .resources import Author, Resource
 
 log = logging.getLogger(__name__)
 
-PAGE = 500
+PAGE = 200
 CONTENT_TYPE = "application/fhir+json"
 M = TypeVar("M", bound=Model)
 
@@ -188,7 +188,8 @@ async def count_rows(patient: Patient) -> int:
 
 
 async def _entries(patient: Patient, reader: Reader) -> AsyncIterator[tuple[int, list[_Entry]]]:
-    """(rows gone through, the entries they give), in the bundle's order."""
+    """(rows gone through, the entries they give), row by row, in the bundle's order: only
+    one page of rows and one row's resources are held at a time."""
     yield 1, ([resources.patient_resource(patient)] if reader.reads(Section.IDENTITY) else [])
     authors = _Authors(patient)
     for section, model, build, facts in _ENTRY_SECTIONS:
@@ -197,26 +198,26 @@ async def _entries(patient: Patient, reader: Reader) -> AsyncIterator[tuple[int,
             if not readable:
                 yield len(rows), []
                 continue
-            kept = [row for row in rows if reader.reads(section, facts(row))]
-            await authors.prime(kept)
-            found: list[_Entry] = []
-            for row in kept:
+            await authors.prime(rows)
+            for row in rows:
+                if not reader.reads(section, facts(row)):
+                    yield 1, []
+                    continue
                 resource = build(row)
-                found += [resource, resources.provenance_resource(resource, row.created_at,
+                yield 1, [resource, resources.provenance_resource(resource, row.created_at,
                                                                   authors.of(row))]
-            yield len(rows), found
     directives = await Directives.filter(patient_id=patient.id).first()
     if directives is not None:
         yield 1, (resources.directives_resources(directives)
                   if reader.reads(Section.DIRECTIVES) else [])
     readable = reader.reads(Section.DOCUMENTS)
     async for documents in _pages(Document, patient.id):
-        yield len(documents), [_StreamedDocument(document) for document in documents
-                               if readable and reader.reads(Section.DOCUMENTS,
-                                                            document_facts(document))]
+        for document in documents:
+            shown = readable and reader.reads(Section.DOCUMENTS, document_facts(document))
+            yield 1, [_StreamedDocument(document)] if shown else []
     manages = reader.manages
     async for grants in _pages(Grant, patient.id):
-        found = []
+        found: list[_Entry] = []
         if manages:
             by_id = {pro.id: pro for pro in await Professional.filter(
                 id__in=sorted({grant.professional_id for grant in grants}))}
@@ -224,8 +225,8 @@ async def _entries(patient: Patient, reader: Reader) -> AsyncIterator[tuple[int,
                                               reader.rights.now) for grant in grants]
         yield len(grants), found
     async for events in _pages(AccessEvent, patient.id):
-        yield len(events), ([resources.access_resource(event) for event in events]
-                            if manages else [])
+        for event in events:
+            yield 1, [resources.access_resource(event)] if manages else []
 
 
 # --- Writing the bundle -------------------------------------------------------------------
@@ -253,10 +254,11 @@ async def _base64(chunks: AsyncIterator[bytes], digest: Any) -> AsyncIterator[st
         yield base64.b64encode(rest).decode("ascii")
 
 
-async def _document(document: Document, storage: Storage) -> AsyncIterator[str]:
-    """The Binary (streamed) and then the DocumentReference, with the SHA-1 of the bytes."""
+async def _document(document: Document, storage: Storage, stored: bool) -> AsyncIterator[str]:
+    """The Binary (streamed) and then the DocumentReference, with the SHA-1 of the bytes;
+    the DocumentReference alone when the bytes are not ``stored``."""
     sha1: bytes | None = None
-    if await storage.exists(document.storage_key):
+    if stored:
         head = _json({"resourceType": "Binary", "id": resources.binary_id(document),
                       "contentType": document.content_type})
         yield '{"resource":' + head[:-1] + ',"data":"'
@@ -271,24 +273,27 @@ async def _document(document: Document, storage: Storage) -> AsyncIterator[str]:
 
 
 async def export_bundle(patient: Patient, reader: Reader, storage: Storage, *,
-                        progress: Callable[[int], None] | None = None) -> AsyncIterator[str]:
+                        progress: Callable[[int, int], None] | None = None
+                        ) -> AsyncIterator[str]:
     """The record as a Bundle's JSON text, in pieces; ``progress`` hears how many rows
-    have been gone through so far (towards ``count_rows``)."""
+    have been gone through so far (towards ``count_rows``) and how many entries written."""
     header = {"resourceType": "Bundle", "id": uuid.uuid4().hex, "type": "collection",
               "timestamp": resources.instant(clock.now())}
     yield _json(header)[:-1] + ',"entry":['
-    done, first = 0, True
+    done, written = 0, 0
     async for rows, entries in _entries(patient, reader):
         for entry in entries:
-            if not first:
+            if written:
                 yield ","
-            first = False
+            written += 1
             if isinstance(entry, _StreamedDocument):
-                async for piece in _document(entry.document, storage):
+                stored = await storage.exists(entry.document.storage_key)
+                async for piece in _document(entry.document, storage, stored):
                     yield piece
+                written += 1 if stored else 0
             else:
                 yield _entry(entry)
         done += rows
         if progress is not None:
-            progress(done)
+            progress(done, written)
     yield "]}"

@@ -50,6 +50,7 @@ from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccina
 from api.records.entries.services import item_facts as entry_facts
 from api.records.measurements.models import Measurement
 from api.records.measurements.services import item_facts as measurement_facts
+from api.records.provenance import ProvenanceMixin
 
 from . import resources
 from .resources import Author, Resource
@@ -167,7 +168,7 @@ class _StreamedDocument:
 
 _Entry = Resource | _StreamedDocument
 
-_ENTRY_SECTIONS: tuple[tuple[Section, type[Model], Callable[[Any], Resource],
+_ENTRY_SECTIONS: tuple[tuple[Section, type[ProvenanceMixin], Callable[[Any], Resource],
                              Callable[[Any], ItemFacts]], ...] = (
     (Section.HISTORY, HistoryEntry, resources.history_resource, entry_facts),
     (Section.ALLERGIES, Allergy, resources.allergy_resource, entry_facts),
@@ -179,12 +180,9 @@ _ENTRY_SECTIONS: tuple[tuple[Section, type[Model], Callable[[Any], Resource],
 
 async def count_rows(patient: Patient) -> int:
     """How many rows the export goes through (the total its progress counts towards)."""
-    total = 1
-    for _, model, _, _ in _ENTRY_SECTIONS:
-        total += await model.filter(patient_id=patient.id).count()
-    for model in (Directives, Document, Grant, AccessEvent):
-        total += await model.filter(patient_id=patient.id).count()
-    return total
+    models: list[type[Model]] = [model for _, model, _, _ in _ENTRY_SECTIONS]
+    models += [Directives, Document, Grant, AccessEvent]
+    return 1 + sum([await model.filter(patient_id=patient.id).count() for model in models])
 
 
 async def _entries(patient: Patient, reader: Reader) -> AsyncIterator[tuple[int, list[_Entry]]]:
@@ -208,13 +206,15 @@ async def _entries(patient: Patient, reader: Reader) -> AsyncIterator[tuple[int,
                                                                   authors.of(row))]
     directives = await Directives.filter(patient_id=patient.id).first()
     if directives is not None:
-        yield 1, (resources.directives_resources(directives)
-                  if reader.reads(Section.DIRECTIVES) else [])
+        shown: list[_Entry] = []
+        if reader.reads(Section.DIRECTIVES):
+            shown += resources.directives_resources(directives)
+        yield 1, shown
     readable = reader.reads(Section.DOCUMENTS)
     async for documents in _pages(Document, patient.id):
         for document in documents:
-            shown = readable and reader.reads(Section.DOCUMENTS, document_facts(document))
-            yield 1, [_StreamedDocument(document)] if shown else []
+            seen = readable and reader.reads(Section.DOCUMENTS, document_facts(document))
+            yield 1, [_StreamedDocument(document)] if seen else []
     manages = reader.manages
     async for grants in _pages(Grant, patient.id):
         found: list[_Entry] = []

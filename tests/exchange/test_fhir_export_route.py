@@ -12,10 +12,17 @@ from api.audit.models import AccessEvent
 from api.consent.models import Grant
 from api.dates import DatePrecision
 from api.identity.models import Account, Patient
-from api.records.entries.models import HistoryEntry, HistoryKind, HistoryStatus, Vaccination
+from api.records.entries.models import (
+    Allergy,
+    HistoryEntry,
+    HistoryKind,
+    HistoryStatus,
+    Vaccination,
+)
 from api.settings import Settings
 from tests.exchange.fhir_support import resources_of, validated
 from tests.factories import make_patient, make_professional, sign_in
+from tests.oauth.support import issue_token
 
 
 async def _signed(client: httpx.AsyncClient, account_id: int | None, settings: Settings
@@ -118,3 +125,27 @@ async def test_a_parent_exports_the_childs_record_without_what_the_child_keeps_p
     [event] = await AccessEvent.filter(patient_id=child.id, request_kind="fhir_export")
     assert event.basis.value == "representative"
     assert "history" in event.sections
+
+
+async def test_an_app_exports_with_the_export_scope_only_what_its_read_scopes_reach(
+        client: httpx.AsyncClient) -> None:
+    patient = await make_patient()
+    await _history(patient, patient.account_id, text="asthme")
+    now = clock.now()
+    await Allergy.create(patient=patient, substance="pollen", created_at=now, updated_at=now,
+                         created_by_id=patient.account_id)
+    account = await Account.get(id=patient.account_id)
+    token = await issue_token(account, "fhir.export allergies.read")
+    response = await client.get(f"/patients/{patient.id}/fhir",
+                                headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    bundle = validated(response.text)
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == [
+        "AllergyIntolerance", "Provenance"]
+    [event] = await AccessEvent.filter(patient_id=patient.id, request_kind="fhir_export")
+    assert (event.basis.value, event.detail, event.sections) == ("app", "Pollen Diary",
+                                                                 "allergies")
+    reading = await issue_token(account, "allergies.read history.read", name="Reader")
+    refused = await client.get(f"/patients/{patient.id}/fhir",
+                               headers={"Authorization": f"Bearer {reading}"})
+    assert refused.status_code == 404

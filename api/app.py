@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from tortoise import connections
 
 from api.db import close_database, open_database
+from api.exchange.fhir.routes import routes as fhir_routes
 from api.messaging.routes import routes as messaging_routes
 from api.oauth.routes import oauth_routes
 from api.oauth.server import CarnetAuthorizationServer
@@ -86,6 +87,7 @@ def build_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             *document_routes,
+            *fhir_routes,
             *messaging_routes,
             *oauth_routes(oauth_server),
             *routes,

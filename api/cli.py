@@ -1,6 +1,6 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
 sync purge, apps register|approve|list, directory import, documents move-storage, worker,
-jobs status|retry, fhir import."""
+jobs status|retry, fhir export|import."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from api import clock
 from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
+from api.exchange.fhir.commands import add_export_command as add_fhir_export_command
 from api.exchange.fhir.import_command import add_fhir_import_command
 from api.messaging.models import Attachment as MessageAttachment
 from api.notify.cli import add_job_commands
@@ -302,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_job_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     fhir = sub.add_parser("fhir", help="FHIR R4B bundles in and out of a record (docs/fhir.md)")
     fhir_sub = fhir.add_subparsers(dest="fhir_command", required=True)
+    add_fhir_export_command(
+        fhir_sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     add_fhir_import_command(
         fhir_sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     return parser

@@ -33,6 +33,7 @@ class RequestKind(StrEnum):
     EMERGENCY_REFUSED = "emergency_refused"  # break-glass refused: the patient opposed it
     DEPOSIT = "deposit"
     MESSAGES = "messages"  # a professional (or a parent) read messages of a conversation
+    FHIR_EXPORT = "fhir_export"  # the whole record downloaded as one FHIR file
 
 
 # One access to a patient's record by someone else than the patient: who, on what basis,

@@ -22,6 +22,7 @@ class AccessBasis(Enum):
     DEPOSIT = "deposit"
     APP = "app"
     CONVERSATION = "conversation"
+    OPERATOR = "operator"
 
 
 AccessRequestKind = strawberry.enum(RequestKind, name="AccessRequestKind",

@@ -63,9 +63,14 @@ class EmergencyFacts:
 
 @dataclass(frozen=True)
 class AppFacts:
-    """An OAuth app acting for the viewer; scopes are exact (a write scope gives no read)."""
+    """An OAuth app acting for the viewer; scopes are exact (a write scope gives no read).
+
+    ``export``: the app holds ``fhir.export``, the whole record as one file (what the file
+    holds is still what the section scopes let it read).
+    """
 
     scopes: frozenset[tuple[Section, Action]]
+    export: bool = False
 
 
 @dataclass(frozen=True)

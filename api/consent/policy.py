@@ -50,6 +50,7 @@ from api.consent.matrix import MATRIX
 from api.consent.relation import (
     SHARING_BASES,
     grant_expired_at,
+    may_export_record,
     may_manage_consent,
     may_open_emergency_access,
     patient_reach,
@@ -87,6 +88,7 @@ __all__ = [
     "grant_expired_at",
     "held_back_notice_due",
     "may_close_conversation",
+    "may_export_record",
     "may_file_attachment",
     "may_list_conversations",
     "may_manage_consent",

@@ -106,6 +106,30 @@ def may_manage_consent(viewer: ViewerFacts, rights: Rights) -> Decision:
     return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=managing[0])
 
 
+def may_export_record(viewer: ViewerFacts, rights: Rights) -> Decision:
+    """May the viewer take the whole record away as one file (the FHIR export)?
+
+    The patient and, until the 18th birthday, a parent: whoever manages the record. A
+    professional never does, whatever their relation: they read the record through the
+    sections the patient shares, and file what they need in their own software. An app
+    acting for the patient's side needs the ``fhir.export`` scope; each section of the
+    file is then decided as usual (``decide``), so the app's read scopes still apply.
+    """
+    if rights.is_blocked:
+        return refused(Refusal.BLOCKED)
+    routes, dormant = active_routes(viewer, rights)
+    managing = [route.basis for route in routes if route.basis in _MANAGING_BASES]
+    if not managing:
+        if Refusal.REPRESENTATIVE_ENDED in dormant:
+            return refused(Refusal.REPRESENTATIVE_ENDED)
+        return refused(Refusal.NOT_GRANTED if routes or dormant else Refusal.NO_RELATION)
+    if rights.app is None:
+        return Decision(allowed=True, basis=managing[0], reason=None)
+    if not rights.app.export:
+        return refused(Refusal.SCOPE_MISSING)
+    return Decision(allowed=True, basis=Basis.APP, reason=None, delegated_basis=managing[0])
+
+
 def _concealed(reason: Refusal) -> Decision:
     return Decision(allowed=False, basis=None, reason=reason, concealed=True)
 

@@ -16,7 +16,7 @@ from typing import Any
 from api import clock
 from api.consent.facts import AppFacts, EmergencyFacts, GrantFacts, Rights, ViewerFacts
 from api.consent.models import Grant, decode_sections
-from api.consent.sections import Action, Profession, Section
+from api.consent.sections import EXPORT_SCOPE, Action, Profession, Section
 from api.graphql.viewer import AppIdentity, Viewer
 from api.identity.models import Patient, Professional, Role
 
@@ -50,15 +50,17 @@ def grant_facts(grant: Grant) -> GrantFacts:
 
 
 def app_facts(app: AppIdentity) -> AppFacts:
-    """The app's scopes (``allergies.read``...) as the policy reads them."""
+    """The app's scopes (``allergies.read``..., ``fhir.export``) as the policy reads them."""
     scopes: set[tuple[Section, Action]] = set()
     for scope in app.scopes:
+        if scope == EXPORT_SCOPE:
+            continue
         section, _, action = scope.partition(".")
         try:
             scopes.add((Section(section), Action(action)))
         except ValueError:  # an unknown scope gives nothing
             continue
-    return AppFacts(frozenset(scopes))
+    return AppFacts(frozenset(scopes), export=EXPORT_SCOPE in app.scopes)
 
 
 async def load_rights(viewer: Viewer, patient: Patient) -> Rights:

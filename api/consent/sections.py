@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The app scope that lets an app download the whole record as one FHIR file (beside the
+# ``<section>.<action>`` scopes, which still decide what the file holds).
+EXPORT_SCOPE = "fhir.export"
+
 
 class Section(StrEnum):
     """A section of the record; each one is a unit of consent."""
@@ -71,6 +75,8 @@ class Basis(StrEnum):
     APP = "app"
     # The professional who started a conversation reads and writes in it (api/messaging).
     CONVERSATION = "conversation"
+    # Carnet's operator, on the command line (the FHIR export): outside the policy's routes.
+    OPERATOR = "operator"
 
 
 class Refusal(StrEnum):

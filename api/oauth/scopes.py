@@ -1,10 +1,11 @@
 """The scopes an app can ask for: ``<section>.read`` and ``<section>.write`` for every section,
-plus ``documents.deposit``. A scope is exact: a write scope gives no read.
+plus ``documents.deposit`` and ``fhir.export`` (the whole record as one FHIR file, holding
+what the read scopes reach). A scope is exact: a write scope gives no read.
 """
 
 from __future__ import annotations
 
-from api.consent.sections import Action, Section
+from api.consent.sections import EXPORT_SCOPE, Action, Section
 
 DEPOSIT_SCOPE = f"{Section.DOCUMENTS.value}.{Action.DEPOSIT.value}"
 
@@ -12,6 +13,7 @@ ALL_SCOPES: tuple[str, ...] = (
     *(f"{section.value}.{action.value}" for section in Section
       for action in (Action.READ, Action.WRITE)),
     DEPOSIT_SCOPE,
+    EXPORT_SCOPE,
 )
 _KNOWN = frozenset(ALL_SCOPES)
 

@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.audit.extension import AccessLogExtension
 from api.audit.queries import AuditQuery
+from api.exchange.fhir.queries import ExchangeQuery
 from api.graphql.cost_extension import CostExtension
 from api.graphql.errors import error_extensions, should_mask_error
 from api.graphql.introspection import ProductionIntrospectionGuard
@@ -51,7 +52,8 @@ _LIMIT_RULES: list[type[ASTValidationRule]] = [depth_and_alias_rule()]
 
 @strawberry.type
 class Query(IdentityQuery, TerminologyQuery, EntriesQuery, MeasurementsQuery, AuditQuery,
-            DocumentsQuery, ConsentQuery, MatrixQuery, SyncQuery, NotifyQuery, MessagingQuery):
+            DocumentsQuery, ConsentQuery, MatrixQuery, SyncQuery, NotifyQuery, MessagingQuery,
+            ExchangeQuery):
     pass
 
 

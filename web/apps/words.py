@@ -26,6 +26,8 @@ SCOPE_WORDS: dict[str, str] = {
     "documents.read": N_("See the documents: reports, prescriptions, results"),
     "documents.write": N_("Add, change and remove documents"),
     "documents.deposit": N_("Deposit documents into records (without reading them)"),
+    "fhir.export": N_("Download the whole record as one file (FHIR), holding what the "
+                      "permissions above let it see"),
 }
 
 

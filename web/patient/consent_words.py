@@ -50,6 +50,7 @@ BASES = {
     "APP": N_("application"),
     "DEPOSIT": N_("document deposit"),
     "CONVERSATION": N_("secure messaging"),
+    "OPERATOR": N_("Carnet's operator"),
 }
 
 

@@ -16,6 +16,8 @@ ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 LIST_EMPTY_REASON = "http://terminology.hl7.org/CodeSystem/list-empty-reason"
 IMPORTED_POLICY = "urn:carnet:imported"
+# meta.security of a document: hidden-from-professionals, held-back, confidential-for-minor.
+CARNET_SECURITY = "urn:carnet:security"
 
 
 def carnet_identifier(kind: str, row_id: int | str) -> dict[str, str]:

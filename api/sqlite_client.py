@@ -8,6 +8,10 @@ a transaction go to a reader connection with its own lock; statements inside a
 transaction, and every write, stay on the writer connection as before. An in-memory
 database is private to its connection, so it keeps the one connection.
 
+Writers in several processes: transactions begin with ``BEGIN IMMEDIATE``
+(``_ImmediateTransactionWrapper``), so a transaction that reads then writes waits for
+another process's write instead of being refused.
+
 Outages: tortoise-orm 1.1.9 takes the client's lock, then opens the connection if there
 is none; when opening fails (the file or its folder unreadable or gone) it never
 releases the lock, so every later query waits forever and the app does not come back
@@ -31,6 +35,7 @@ from tortoise.backends.sqlite.client import (
     translate_exceptions,
 )
 from tortoise.connection import get_connections
+from tortoise.exceptions import TransactionManagementError
 
 
 class _ReleasingConnection(ConnectionWrapper[Any]):
@@ -42,6 +47,23 @@ class _ReleasingConnection(ConnectionWrapper[Any]):
             self._lock.release()
             raise
         return self.connection
+
+
+class _ImmediateTransactionWrapper(SqliteTransactionWrapper):
+    """A transaction that takes the file's write lock when it begins (``BEGIN IMMEDIATE``).
+
+    Carnet's transactions read, then write (the access history reads where a chain ends,
+    then appends). In a deferred transaction, another process's commit between the two
+    makes SQLite refuse the write at once, without the busy timeout ("database is
+    locked"). Taken at the start, the lock makes the other writer wait its turn instead.
+    """
+
+    async def begin(self) -> None:
+        try:
+            await self._connection.commit()
+            await self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise TransactionManagementError(exc) from exc
 
 
 class _ReleasingTransaction(SqliteTransactionContext):
@@ -134,7 +156,7 @@ class CarnetSqliteClient(SqliteClient):
             return list(map(dict, await connection.execute_fetchall(query, values)))
 
     def _in_transaction(self) -> TransactionContext:
-        return _ReleasingTransaction(SqliteTransactionWrapper(self), self._lock)
+        return _ReleasingTransaction(_ImmediateTransactionWrapper(self), self._lock)
 
 
 client_class = CarnetSqliteClient

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 
 import pytest
 from tortoise import connections
@@ -75,4 +77,39 @@ async def test_writes_outside_a_transaction_are_read_back_at_once(db, settings):
         assert (await _read_names(client))[-1] == name
     await client.execute_query("UPDATE carnet_reader_probe SET name = 'z' WHERE name = 'a'")
     assert await _read_names(client) == ["b", "c", "z"]
+    await client.execute_script("DROP TABLE carnet_reader_probe")
+
+
+async def test_a_transaction_that_reads_then_writes_is_not_refused_when_another_process_writes(
+        db, settings):
+    """Two processes on one SQLite file (two `carnet serve` workers, or a command beside the
+    server): appending an access event reads the chain's end, then inserts. In a deferred
+    transaction, a commit by the other process between the read and the insert made SQLite
+    refuse the insert at once ("database is locked", no waiting): the request failed.
+    Transactions now take the write lock when they begin, so the other process waits."""
+    if not settings.is_sqlite:
+        pytest.skip("SQLite's client only")
+    client = connections.get("default")
+    await client.execute_script("CREATE TABLE IF NOT EXISTS carnet_reader_probe (name TEXT);"
+                                "DELETE FROM carnet_reader_probe;")
+    read_done = threading.Event()
+
+    def other_process() -> None:
+        read_done.wait(5)
+        other = sqlite3.connect(client.filename, timeout=5, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO carnet_reader_probe VALUES ('other')")
+            other.execute("COMMIT")
+        finally:
+            other.close()
+
+    writer = asyncio.get_running_loop().run_in_executor(None, other_process)
+    async with in_transaction() as connection:
+        await connection.execute_query("SELECT COUNT(*) FROM carnet_reader_probe")
+        read_done.set()
+        await asyncio.sleep(0.3)  # the other process commits now, if it can
+        await connection.execute_query("INSERT INTO carnet_reader_probe VALUES ('mine')")
+    await asyncio.wait_for(writer, timeout=10)
+    assert sorted(await _read_names(client)) == ["mine", "other"]
     await client.execute_script("DROP TABLE carnet_reader_probe")

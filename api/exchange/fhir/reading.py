@@ -733,7 +733,11 @@ def _document(mapping: _Mapping) -> None:
         mapping.skip("bad_content")
         return
     type_code = _code_in(resource.get("type"), systems.LOINC)
-    when = _day(resource.get("date"))
+    # The document's own date: its clinical period, else the file's creation, else the day
+    # the reference was written (what other software may give alone).
+    period = (resource.get("context") or {}).get("period") or {}
+    when = (_day(period.get("start")) or _day(attachment.get("creation"))
+            or _day(resource.get("date")))
     values = {"title": resource.get("description") or attachment.get("title"),
               "type_code": type_code if type_code and document_type(type_code) else None,
               "document_date": when}

@@ -49,6 +49,13 @@ async def test_the_patient_imports_a_file_and_reads_the_report(
     assert await HistoryEntry.filter(patient_id=patient.id, imported=True).count() == 1
     history = await client.get(f"/records/{patient.id}/history")
     assert "importé" in text_of(history).lower()
+    # The same file again: nothing added, and what was left out is said once per reason,
+    # with a count, the items behind a disclosure rather than a line each.
+    again = text_of(await _send(client, csrf, patient.id, content))
+    assert "Rien de nouveau" in again or "0 entrée" in again
+    # Left out: the two already there, the unknown code; read but not imported: the Patient.
+    assert again.count("Voir lesquels") == 3
+    assert "(2) Voir lesquels" in again
 
 
 async def test_a_refused_file_shows_where_and_adds_nothing(

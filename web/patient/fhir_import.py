@@ -57,11 +57,22 @@ def _report(report: ImportReport, language: str) -> dict[str, Any]:
         return [{"location": item.location, "label": item.label,
                  "reason": reason_words(item.reason, language)} for item in items]
 
+    def grouped(items: list[Any]) -> list[dict[str, Any]]:
+        """One line per reason (« already in the record: 58 »), its items listed below it:
+        a second import of a whole record must not read as a page of 58 lines."""
+        groups: dict[str, list[dict[str, str]]] = {}
+        for item in listed(items):
+            groups.setdefault(item["reason"], []).append(item)
+        return [{"reason": reason, "count": len(found), "items": found}
+                for reason, found in groups.items()]
+
     return {"total": report.total_added,
             "added": [{"key": section.value, "label": SECTION_LABELS[section.value],
                        "count": report.added[section]}
                       for section in SECTIONS if report.added[section]],
-            "left_out": listed(report.left_out), "not_imported": listed(report.not_imported)}
+            "left_out": grouped(report.left_out), "not_imported": grouped(report.not_imported),
+            "left_out_count": len(report.left_out),
+            "not_imported_count": len(report.not_imported)}
 
 
 async def _page(request: Request, frame: dict[str, Any], *, error: str | None = None,

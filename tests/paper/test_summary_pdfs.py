@@ -57,6 +57,7 @@ async def test_the_emergency_summary_is_one_page_with_allergies_first(client, se
     # Allergies come before treatments, the severe one marked in words.
     assert text.index("Allergies") < text.index("Traitements en cours")
     assert "GRAVE Pénicillines" in text
+    assert "œdème de Quincke" in text  # a severe allergy's reaction is never cut short
     assert "Salbutamol" in text and "Symbicort" in text
     assert "Azithromycine" not in text  # a past treatment is not current
     assert "Asthm" in text.split("Maladies actuelles", 1)[1]

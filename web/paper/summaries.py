@@ -115,7 +115,8 @@ class Paper:
 
     def section_list(self, sheet: Sheet, heading: str, items: list[Any] | None, empty: str,
                      line: Any, cap: int | None = None) -> None:
-        """A heading and its entries (at most `cap`, each on one line, when capped)."""
+        """A heading and its entries (at most `cap`, each on one line, when capped; an entry
+        marked in words, a severe allergy, is never cut: its reaction matters most)."""
         sheet.heading(heading)
         if items is None:
             self.not_shared(sheet)
@@ -125,7 +126,7 @@ class Paper:
             for item in items[:cap] if cap is not None else items:
                 shown = line(item)
                 tag, text = shown if isinstance(shown, tuple) else ("", shown)
-                sheet.item(text, tag=tag, one_line=cap is not None)
+                sheet.item(text, tag=tag, one_line=cap is not None and not tag)
             if cap is not None and len(items) > cap:
                 self.more(sheet, len(items) - cap)
 

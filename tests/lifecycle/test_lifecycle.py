@@ -11,6 +11,7 @@ import pytest
 
 from api import clock
 from api.audit.models import AccessEvent
+from api.dates import years_after
 from api.identity.models import Account, AccountStatus, Patient
 from api.lifecycle.services import (
     LifecycleError,
@@ -19,11 +20,10 @@ from api.lifecycle.services import (
     reopen_account,
 )
 from api.mail.models import OutboxMail
+from api.records.documents.models import Document
 from api.records.documents.storage import storage_for
 from api.records.entries.models import Allergy, HistoryEntry, HistoryKind, HistoryStatus
-from api.records.documents.models import Document
 from api.settings import Settings
-from api.dates import years_after
 from tests.consent.support import DESIGNATE, GRANT, OPEN_EMERGENCY, codes, pid, session, traits
 from tests.factories import PASSWORD, make_patient, make_professional, sign_in
 from tests.records.documents.helpers import make_document
@@ -183,7 +183,7 @@ async def test_the_pages_close_and_reopen(client, settings, db):
 
 
 async def test_the_command_line_asks_yes_before_deleting(settings, db, capsys):
-    from api.lifecycle.cli import _step  # noqa: PLC0415 - the command's own entry point
+    from api.lifecycle.cli import _step
     patient = await make_patient(birth_date=date(1980, 1, 1))
     ins = patient.ins_nir + patient.ins_key
 

@@ -99,6 +99,9 @@ PAGES: list[CheckedPage] = [
     at("/records/1/measurements/weight", PATIENT),
     at("/records/1/directives", PATIENT),
     at("/records/1/summary", PATIENT),
+    at("/records/1/agenda", PATIENT),
+    at("/records/2/agenda", PATIENT),  # the son's calendar: check-ups and first doses
+    at("/records/1/fhir-import", PATIENT),
     at("/records/1/history", PATIENT),
     at("/records/1/allergies", PATIENT),
     at("/records/1/treatments", PATIENT),

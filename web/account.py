@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from babel.lists import format_list
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from api.consent.models import NotificationKind
+from api.dates import long_date
 from api.identity import accounts, second_factor, sessions
 from api.identity.models import AccountStatus, Role
 from api.identity.passwords import PasswordPolicyError
 from api.ids import id_or_none
-from api.lifecycle.services import ARCHIVE_YEARS, LifecycleError, archive_ends
+from api.lifecycle.services import ARCHIVE_YEARS, LifecycleError, archive_ends, sole_guardian_of
 from api.lifecycle.services import close_account as close_the_account
 from api.lifecycle.services import delete_account as delete_the_account
 from api.lifecycle.services import reopen_account as reopen_the_account
@@ -59,6 +61,10 @@ async def _page(request: Request, errors: dict[str, str] | None = None,
         "alerts_chosen": {kind.value for kind in await mail_kinds(account.id)},
         "archive_years": ARCHIVE_YEARS,
         "confirm_word": translations(language).gettext(CONFIRM_WORD),
+        # Children's records only this account manages: it cannot be deleted meanwhile.
+        "sole_guardian_of": format_list(
+            [child.display_name for child in await sole_guardian_of(account.id)],
+            locale=language) if account.role is Role.PATIENT else "",
     }
     if enrol:
         secret = await accounts.begin_totp_enrolment(account)
@@ -166,6 +172,9 @@ async def signout_everywhere(request: Request, form: FormData) -> Response:
 # The word typed to confirm a deletion, in the page's language.
 CONFIRM_WORD = N_("DELETE")
 NOT_PATIENT = N_("Only a patient's account can be closed or deleted here.")
+SOLE_GUARDIAN = N_("Your account cannot be deleted while you are the only parent managing a "
+                   "child's record: the record would be left with nobody. Ask Carnet's support "
+                   "to add another parent first.")
 WRONG_WORD = N_("Type the word %(word)s, in capitals, to confirm the deletion.")
 ARCHIVE_ENDED = N_("This account was closed more than %(years)s years ago: it can no longer "
                    "be reopened, and its archive is being deleted.")
@@ -187,7 +196,8 @@ async def closed_page(request: Request) -> Response:
     account = request.state.viewer.account
     if account.status is not AccountStatus.CLOSED:
         return see_other("/account")
-    ends = archive_ends(account.closed_at) if account.closed_at else None
+    ends = (long_date(archive_ends(account.closed_at).date(), language_of(request))
+            if account.closed_at else None)
     return render(request, "account_closed.html",
                   {"account": account, "ends": ends, "errors": {}, "archive_years": ARCHIVE_YEARS})
 
@@ -233,8 +243,9 @@ async def delete_account(request: Request, form: FormData) -> Response:
         return response
     try:
         await delete_the_account(request.app.state.settings, account)
-    except LifecycleError:
-        return await _page(request, {"confirm_word": translate(NOT_PATIENT)}, 400)
+    except LifecycleError as error:
+        problem = SOLE_GUARDIAN if error.code == "sole_guardian" else NOT_PATIENT
+        return await _page(request, {"confirm_word": translate(problem)}, 409)
     return see_other("/signin?notice=account_deleted")
 
 

@@ -25,6 +25,8 @@ _PROBLEMS = {
     "not_a_patient": "no patient account with this INS",
     "not_active": "the account is not active (closed accounts can be reopened or deleted)",
     "not_closed": "the account is not closed",
+    "sole_guardian": "the account is the only guardian of a child's record: add another "
+                     "guardian first, or the child's record would be left with nobody",
     "archive_ended": f"the archive is over {ARCHIVE_YEARS} years old: it is due for deletion",
 }
 

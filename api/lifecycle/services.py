@@ -16,6 +16,11 @@
 * ``purge_archives``: the scheduled job (api/notify/queue.py) and ``carnet accounts
   purge-archives``: every archive closed more than ``ARCHIVE_YEARS`` ago, deleted as above.
 
+A parent's account that is the only guardian of a child's record (a record with no account
+of its own) is not deleted, on request or by the purge (which logs it and keeps it): the
+child's record would stay with nobody able to read it, or be lost. Another guardian is
+added first. Deleting a parent who shares a child's record removes only their link.
+
 Closing and reopening are written in the record's access history (basis ``owner`` when the
 patient acts, ``operator`` on the command line). A deletion leaves no history: the history
 is part of the record and goes with it; the register of chains keeps that a chain with the
@@ -39,7 +44,7 @@ from api.audit.models import RequestKind
 from api.consent.models import Grant, GrantEndReason
 from api.consent.sections import Basis
 from api.dates import years_after
-from api.identity.models import Account, AccountStatus, Patient, Role, Session
+from api.identity.models import Account, AccountStatus, Guardianship, Patient, Role, Session
 from api.lifecycle import messages
 from api.mail.models import OutboxMail
 from api.mail.sender import MailError, send_mail
@@ -147,6 +152,8 @@ async def delete_account(settings: Settings, account: Account) -> Deletion:
     account, patient = await patient_account(account.id)
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.CLOSED):
         raise LifecycleError("not_active")
+    if await sole_guardian_of(account.id):
+        raise LifecycleError("sole_guardian")
     return await _delete(settings, account, patient,
                          messages.DELETED_SUBJECT, messages.DELETED_BODY)
 
@@ -155,9 +162,11 @@ async def _delete(settings: Settings, account: Account, patient: Patient,
                   subject: str, body: str) -> Deletion:
     email, language = account.email, account.language
     await _destroy_key(patient.id)
-    keys = [*await Document.filter(patient_id=patient.id).values_list("storage_key", flat=True),
-            *await Attachment.filter(patient_id=patient.id).values_list("storage_key",
-                                                                         flat=True)]
+    stored = [*await Document.filter(patient_id=patient.id).values_list("storage_key",
+                                                                         flat=True),
+              *await Attachment.filter(patient_id=patient.id).values_list("storage_key",
+                                                                           flat=True)]
+    keys = [str(key) for key in stored]
     async with in_transaction() as connection:
         # Everything of the record cascades from the patient (entries, measurements,
         # directives, documents, conversations, grants, notifications, the access history
@@ -171,6 +180,19 @@ async def _delete(settings: Settings, account: Account, patient: Patient,
     await _truncate_log(settings)
     await _tell(settings, email, language, subject, body)
     return Deletion(files=len(keys), files_left=left)
+
+
+async def sole_guardian_of(account_id: int) -> list[Patient]:
+    """The children's records (records with no account of their own) that this account is
+    the only one to manage. Deleting the account would delete the link and leave such a
+    record with nobody to read it, so a deletion is refused while there is one: another
+    guardian is added first (by Carnet's operator)."""
+    managed = await Guardianship.filter(guardian_id=account_id).values_list("patient_id",
+                                                                           flat=True)
+    children = await Patient.filter(id__in=managed, account_id=None).order_by("id")
+    others = set(await Guardianship.filter(patient_id__in=[c.id for c in children]).exclude(
+        guardian_id=account_id).values_list("patient_id", flat=True))
+    return [child for child in children if child.id not in others]
 
 
 async def purge_archives(settings: Settings,
@@ -188,6 +210,11 @@ async def purge_archives(settings: Settings,
         if patient is None or account.closed_at is None:
             continue
         if clock.now() < archive_ends(account.closed_at):  # a 29 February, a year apart
+            continue
+        if await sole_guardian_of(account.id):
+            # Never lose a child's record silently: the archive waits for an operator.
+            log.warning("archive of account %s kept: it is the only guardian of a child's "
+                        "record", account.id)
             continue
         await _delete(settings, account, patient, messages.PURGED_SUBJECT,
                       messages.PURGED_BODY)

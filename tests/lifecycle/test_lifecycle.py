@@ -4,7 +4,10 @@ that nothing of a deleted record is left in the database file, its WAL or the do
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,10 +15,11 @@ import pytest
 from api import clock
 from api.audit.models import AccessEvent
 from api.dates import years_after
-from api.identity.models import Account, AccountStatus, Patient
+from api.identity.models import Account, AccountStatus, Guardianship, Patient
 from api.lifecycle.services import (
     LifecycleError,
     close_account,
+    delete_account,
     purge_archives,
     reopen_account,
 )
@@ -79,14 +83,14 @@ async def test_each_step_is_in_the_history_and_mailed(client, settings, db):
     assert [(e.request_kind, e.basis.value) for e in events] == [
         ("record_closed", "owner"), ("record_reopened", "operator")]
     history = await (await session(client, settings, patient))(
-        "query($id: ID!) { patient(id: $id) { accessHistory { items { basis requestKind } } } }",
+        "query($id: ID!) { accessHistory(patientId: $id) { items { basis requestKind } } }",
         id=pid(patient))
-    items = history["data"]["patient"]["accessHistory"]["items"]
+    items = history["data"]["accessHistory"]["items"]
     assert {(i["basis"], i["requestKind"]) for i in items} == {
         ("OWNER", "RECORD_CLOSED"), ("OPERATOR", "RECORD_REOPENED")}
     mails = await OutboxMail.filter(recipient="closing@test.invalid").order_by("id")
-    assert [m.subject for m in mails] == ["Carnet : votre compte est fermé",
-                                          "Carnet : votre compte est de nouveau ouvert"]
+    assert [m.subject for m in mails] == ["Carnet\u202f: votre compte est fermé",
+                                          "Carnet\u202f: votre compte est de nouveau ouvert"]
     assert "TESTON" not in mails[0].body
 
 
@@ -117,6 +121,16 @@ def _files(settings: Settings) -> list[Path]:
     return [*found, *(p for p in documents.rglob("*") if p.is_file())]
 
 
+def _read(path: Path) -> bytes:
+    """The file's bytes, read by another process: closing a descriptor of the SQLite file in
+    this process would drop the POSIX locks the open database connection holds on it."""
+    if not path.exists():
+        return b""
+    return subprocess.run([sys.executable, "-c", "import sys; sys.stdout.buffer.write("
+                           "open(sys.argv[1], 'rb').read())", str(path)],
+                          capture_output=True, check=True, timeout=60).stdout
+
+
 async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):
     if not settings.is_sqlite:
         pytest.skip("the byte search reads the SQLite file and its WAL; PostgreSQL keeps "
@@ -138,7 +152,7 @@ async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):
     key = await storage_for(settings).put(chunks())
     document = await make_document(patient, size_bytes=len(content))
     await Document.filter(id=document.id).update(storage_key=key)
-    with_data = b"".join(path.read_bytes() for path in _files(settings))
+    with_data = b"".join(_read(path) for path in _files(settings))
     assert b"Zyxwvut-Allergy-7" in with_data  # the search does see the rows while they exist
 
     csrf = await sign_in(client, await Account.get(id=patient.account_id), settings.secret_key)
@@ -156,11 +170,11 @@ async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):
     assert not await Patient.filter(id=patient.id).exists()
     assert not await Account.filter(email="leaving@test.invalid").exists()
     for path in _files(settings):
-        data = path.read_bytes()
+        data = _read(path)
         for needle in PATIENT_STRINGS:
             assert needle.encode() not in data, (needle, path.name)
     [last] = await OutboxMail.filter(recipient="leaving@test.invalid")
-    assert last.subject == "Carnet : votre dossier a été supprimé"
+    assert last.subject == "Carnet\u202f: votre dossier a été supprimé"
 
 
 async def test_the_pages_close_and_reopen(client, settings, db):
@@ -182,21 +196,92 @@ async def test_the_pages_close_and_reopen(client, settings, db):
     assert (await client.get("/patient")).status_code == 200
 
 
-async def test_the_command_line_asks_yes_before_deleting(settings, db, capsys):
-    from api.lifecycle.cli import _step
-    patient = await make_patient(birth_date=date(1980, 1, 1))
+def _carnet(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": settings.database_url,
+           "SECRET_KEY": settings.secret_key, "CARNET_VAR_DIR": str(settings.var_dir)}
+    return subprocess.run([sys.executable, "-m", "api.cli", "accounts", *args], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+async def test_the_command_line_closes_reopens_and_deletes(settings, db):
+    patient = await make_patient(email="operated@test.invalid")
     ins = patient.ins_nir + patient.ins_key
 
-    class Args:
-        yes = False
+    closed = _carnet(settings, "close", "--ins", ins)
+    assert closed.returncode == 0, closed.stderr
+    assert "closed" in closed.stdout
+    assert (await Account.get(id=patient.account_id)).status is AccountStatus.CLOSED
+    twice = _carnet(settings, "close", "--ins", ins)
+    assert twice.returncode == 1 and "not active" in twice.stderr
 
-    Args.ins = ins  # type: ignore[attr-defined]
-    results: list[int] = []
+    reopened = _carnet(settings, "reopen", "--ins", ins)
+    assert reopened.returncode == 0, reopened.stderr
+    assert (await Account.get(id=patient.account_id)).status is AccountStatus.ACTIVE
+    events = await AccessEvent.filter(patient_id=patient.id).order_by("sequence")
+    assert [(e.request_kind, e.basis.value) for e in events] == [
+        ("record_closed", "operator"), ("record_reopened", "operator")]
 
-    def run(_settings, work):  # type: ignore[no-untyped-def]
-        raise AssertionError("nothing runs without --yes")
-
-    assert _step(Args(), settings, run, "delete") == 2  # type: ignore[arg-type]
-    assert "--yes" in capsys.readouterr().err
-    assert results == []
+    unconfirmed = _carnet(settings, "delete", "--ins", ins)
+    assert unconfirmed.returncode == 2 and "--yes" in unconfirmed.stderr
     assert await Patient.filter(id=patient.id).exists()
+    deleted = _carnet(settings, "delete", "--ins", ins, "--yes")
+    assert deleted.returncode == 0, deleted.stderr
+    assert "deleted" in deleted.stdout
+    assert not await Patient.filter(id=patient.id).exists()
+    assert not await Account.filter(id=patient.account_id).exists()
+    subjects = [m.subject for m in await OutboxMail.filter(
+        recipient="operated@test.invalid").order_by("id")]
+    assert subjects[-1] == "Carnet\u202f: votre dossier a été supprimé"
+
+    unknown = _carnet(settings, "reopen", "--ins", ins)
+    assert unknown.returncode == 1 and "no patient account with this INS" in unknown.stderr
+    malformed = _carnet(settings, "close", "--ins", "123")
+    assert malformed.returncode == 2 and "error:" in malformed.stderr
+
+
+async def test_the_only_parent_of_a_child_cannot_be_deleted(client, settings, db):
+    parent = await make_patient(email="parent@test.invalid")
+    parent_account = await Account.get(id=parent.account_id)
+    child = await make_patient(account=False, first_names="Zoé", birth_name="ENFANT",
+                               guardian=parent_account)
+    csrf = await sign_in(client, parent_account, settings.secret_key)
+    page = await client.get("/account")
+    assert "Zoé ENFANT" in page.text and 'id="delete-blocked"' in page.text
+    assert 'action="/account/delete"' not in page.text
+    refused = await client.post("/account/delete", data={
+        "csrf_token": csrf, "confirm_word": "SUPPRIMER", "delete_password": PASSWORD})
+    assert refused.status_code == 409
+    assert "seul parent" in refused.text
+    assert await Patient.filter(id=parent.id).exists()
+    command = _carnet(settings, "delete", "--ins", parent.ins_nir + parent.ins_key, "--yes")
+    assert command.returncode == 1 and "only guardian" in command.stderr
+    assert await Patient.filter(id=parent.id).exists()
+
+    # Nor does the purge delete it: the archive waits for an operator.
+    with clock.frozen_at(NOW):
+        await close_account(settings, parent_account)
+    with clock.frozen_at(years_after(NOW, 10) + timedelta(days=1)):
+        assert await purge_archives(settings) == 0
+    assert await Patient.filter(id=parent.id).exists()
+
+    # With a second parent the first can go: the child's record stays with the other.
+    other = await make_patient()
+    await Guardianship.create(guardian_id=other.account_id, patient_id=child.id)
+    await delete_account(settings, await Account.get(id=parent.account_id))
+    assert not await Patient.filter(id=parent.id).exists()
+    assert await Patient.filter(id=child.id).exists()
+    assert await Guardianship.filter(patient_id=child.id).values_list(
+        "guardian_id", flat=True) == [other.account_id]
+
+
+async def test_the_history_page_words_closing_and_reopening(client, settings, db):
+    patient = await make_patient()
+    account = await Account.get(id=patient.account_id)
+    await close_account(settings, account)
+    await reopen_account(settings, await Account.get(id=account.id), operator=True)
+    await sign_in(client, account, settings.secret_key)
+    page = await client.get(f"/records/{patient.id}/access-history")
+    assert page.status_code == 200
+    assert "a fermé le compte\u202f: le dossier a été archivé" in page.text
+    assert "a rouvert le compte\u202f: le dossier est de nouveau utilisé" in page.text
+    assert "votre propre compte" in page.text

@@ -229,6 +229,12 @@ async def test_the_command_line_closes_reopens_and_deletes(settings, db):
     assert "deleted" in deleted.stdout
     assert not await Patient.filter(id=patient.id).exists()
     assert not await Account.filter(id=patient.account_id).exists()
+    # The register of chains tells a deleted record from an erased history: all is well.
+    env = {**os.environ, "DATABASE_URL": settings.database_url,
+           "SECRET_KEY": settings.secret_key, "CARNET_VAR_DIR": str(settings.var_dir)}
+    verified = subprocess.run([sys.executable, "-m", "api.cli", "audit", "verify"], env=env,
+                              capture_output=True, text=True, timeout=60)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     subjects = [m.subject for m in await OutboxMail.filter(
         recipient="operated@test.invalid").order_by("id")]
     assert subjects[-1] == "Carnet\u202f: votre dossier a été supprimé"

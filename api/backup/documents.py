@@ -1,0 +1,89 @@
+"""The document files of the local storage (CARNET_VAR_DIR/documents), into and out of an
+archive. (On the database storage the bytes are rows, and come with the database.)
+
+Files are copied after the database: a document the copied database names was written
+before its row, so it is there; one deleted meanwhile is skipped with a note, and one
+written after the database copy began may or may not be taken (nothing names it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+from api.backup.archive import ArchiveWriter
+from api.backup.progress import Progress
+
+MEMBER_FOLDER = "documents"
+PARTIAL_PREFIX = ".partial-"  # a file LocalStorage is still writing
+
+
+def documents_root(var_dir: Path) -> Path:
+    return var_dir / "documents"
+
+
+def _files(root: Path) -> list[tuple[Path, int]]:
+    found: list[tuple[Path, int]] = []
+    if not root.is_dir():
+        return found
+    for folder, _, names in os.walk(root):
+        for name in sorted(names):
+            if name.startswith(PARTIAL_PREFIX):
+                continue
+            path = Path(folder) / name
+            with contextlib.suppress(FileNotFoundError):
+                found.append((path, path.stat().st_size))
+    return sorted(found)
+
+
+def add_documents(writer: ArchiveWriter, var_dir: Path, referenced: Iterable[str],
+                  progress: Progress) -> tuple[int, list[str]]:
+    """Add every document file; the number added and the notes (files gone meanwhile,
+    referenced keys without a file)."""
+    root = documents_root(var_dir)
+    files = _files(root)
+    total = sum(size for _, size in files)
+    done = 0
+    added: set[str] = set()
+    notes: list[str] = []
+
+    def moved(count: int) -> None:
+        nonlocal done
+        done += count
+        progress.step("documents", done, total, "bytes")
+
+    for path, _ in files:
+        name = f"{MEMBER_FOLDER}/{path.relative_to(root).as_posix()}"
+        try:
+            writer.add_file(name, path, moved)
+        except FileNotFoundError:
+            notes.append(f"document file {path.name} was deleted during the backup: skipped")
+            continue
+        added.add(path.name)
+    progress.step("documents", done, total, "bytes", final=True)
+    missing = sorted(set(referenced) - added)
+    notes += [f"document file {key} is named by the database but was not found: the "
+              "restored record will lack its bytes" for key in missing]
+    return len(added), notes
+
+
+def swap_in_documents(extracted: Path | None, var_dir: Path) -> None:
+    """Put the extracted documents folder (or an empty one) in place of the current one."""
+    root = documents_root(var_dir)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    old = var_dir / f".documents-replaced-{uuid.uuid4().hex[:8]}"
+    if root.exists():
+        root.rename(old)
+    if extracted is not None and extracted.is_dir():
+        extracted.rename(root)
+    else:
+        root.mkdir()
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def has_documents(var_dir: Path) -> bool:
+    return bool(_files(documents_root(var_dir)))

@@ -12,14 +12,23 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.backup.archive import ArchiveWriter
 from api.backup.progress import Progress
 
 MEMBER_FOLDER = "documents"
+STORED_FILES = "stored_file"  # the bytes kept as rows (the database storage), by key
 PARTIAL_PREFIX = ".partial-"  # a file LocalStorage is still writing
+
+
+@dataclass
+class StorageKeys:
+    """What the copied database says of stored bytes."""
+
+    named: list[str] = field(default_factory=list)  # the keys its rows name
+    in_database: list[str] = field(default_factory=list)  # the keys whose bytes are rows
 
 
 def documents_root(var_dir: Path) -> Path:
@@ -40,7 +49,7 @@ def _files(root: Path) -> list[tuple[Path, int]]:
     return sorted(found)
 
 
-def add_documents(writer: ArchiveWriter, var_dir: Path, referenced: Iterable[str],
+def add_documents(writer: ArchiveWriter, var_dir: Path, keys: StorageKeys,
                   progress: Progress) -> tuple[int, list[str]]:
     """Add every document file; the number added and the notes (files gone meanwhile,
     referenced keys without a file)."""
@@ -65,7 +74,7 @@ def add_documents(writer: ArchiveWriter, var_dir: Path, referenced: Iterable[str
             continue
         added.add(path.name)
     progress.step("documents", done, total, "bytes", final=True)
-    missing = sorted(set(referenced) - added)
+    missing = sorted(set(keys.named) - added - set(keys.in_database))
     notes += [f"document file {key} is named by the database but was not found: the "
               "restored record will lack its bytes" for key in missing]
     return len(added), notes

@@ -23,9 +23,11 @@ from typing import Any, cast
 import asyncpg
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+from tortoise.migrations.schema_editor import AsyncpgSchemaEditor
 from tortoise.transactions import in_transaction
 
 from api.backup.archive import ArchiveWriter, Manifest
+from api.backup.documents import STORED_FILES, StorageKeys
 from api.backup.migrations import MIGRATIONS_TABLE, applied_from_rows, latest_targets
 from api.backup.progress import Progress
 from api.settings import tortoise_config
@@ -79,18 +81,22 @@ async def _applied(raw: asyncpg.Connection, tables: list[str]) -> dict[str, list
     return applied_from_rows([(row["app"], row["name"]) for row in rows])
 
 
-async def _storage_keys(raw: asyncpg.Connection, tables: list[str]) -> list[str]:
-    """The keys of stored bytes the rows name (any table with a storage_key column)."""
-    keys: list[str] = []
+async def _storage_keys(raw: asyncpg.Connection, tables: list[str]) -> StorageKeys:
+    """The keys of stored bytes the rows name (any table with a storage_key column), and
+    those whose bytes are rows too."""
+    keys = StorageKeys()
     for table in tables:
         if "storage_key" in await _columns(raw, table):
-            keys += [row[0] for row in
-                     await raw.fetch(f"SELECT storage_key FROM {_quoted(table)}")]
+            keys.named += [row[0] for row in
+                           await raw.fetch(f"SELECT storage_key FROM {_quoted(table)}")]
+    if STORED_FILES in tables:
+        keys.in_database += [row[0] for row in
+                             await raw.fetch(f"SELECT key FROM {_quoted(STORED_FILES)}")]
     return keys
 
 
 async def backup(writer: ArchiveWriter, manifest: Manifest, workdir: Path,
-                 progress: Progress) -> list[str]:
+                 progress: Progress) -> StorageKeys:
     """Copy every table into the archive, filling the manifest; the storage keys named."""
     async with in_transaction() as connection:
         await connection.execute_script(
@@ -135,6 +141,9 @@ async def _migrate(connection: BaseDBAsyncClient, database_url: str,
                    report: Callable[[str], None]) -> None:
     apps = cast(dict[str, dict[str, Any]], tortoise_config(database_url)["apps"])
     executor = MigrationExecutor(connection, apps)
+    # The executor reads its table before creating it; in a transaction, that failed read
+    # would abort everything after it. So the table is there first.
+    await executor.recorder.ensure_schema(AsyncpgSchemaEditor(connection, atomic=False))
 
     def applied(event: str, app_label: str, name: str) -> None:
         if event == "apply_done":

@@ -7,7 +7,7 @@ import time
 from typing import TextIO
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
     if count < 1024:
         return f"{count} B"
     value = count / 1024
@@ -27,6 +27,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.every = every_seconds
         self._last: dict[str, float] = {}
+        self._said: dict[str, str] = {}
 
     def say(self, line: str) -> None:
         if self.enabled:
@@ -42,8 +43,11 @@ class Progress:
             return
         self._last[stage] = now
         if unit == "bytes":
-            amount = f"{_size(done)} of {_size(total)}"
+            amount = f"{size_text(done)} of {size_text(total)}"
         else:
             amount = f"{done}/{total} {unit}"
         share = f" ({100 * done // total}%)" if total else ""
-        self.say(f"{stage}: {amount}{share}")
+        line = f"{stage}: {amount}{share}"
+        if self._said.get(stage) != line:
+            self._said[stage] = line
+            self.say(line)

@@ -16,7 +16,7 @@ from api.backup import postgres, sqlite
 from api.backup.archive import ArchiveWriter, Manifest, extract_checked, read_manifest
 from api.backup.documents import add_documents, has_documents, swap_in_documents
 from api.backup.migrations import compare
-from api.backup.progress import Progress
+from api.backup.progress import Progress, size_text
 from api.db import apply_migrations, close_database, open_database
 from api.settings import Settings
 
@@ -44,7 +44,7 @@ class BackupSummary:
 
     def line(self, path: Path) -> str:
         rows = sum(self.manifest.tables.values())
-        return (f"Backup written to {path}: {self.size / 1024 / 1024:.1f} MiB, {rows} rows in "
+        return (f"Backup written to {path}: {size_text(self.size)}, {rows} rows in "
                 f"{len(self.manifest.tables)} tables, {self.manifest.documents} document "
                 f"files, in {self.seconds:.1f} s.")
 
@@ -73,6 +73,7 @@ async def backup(settings: Settings, path: Path, progress: Progress) -> BackupSu
                     progress.step("archive", done, size, "bytes")
 
                 writer.add_file(sqlite.MEMBER, copy, copied)
+                progress.step("archive", done, size, "bytes", final=True)
             else:
                 await open_database(settings)
                 try:

@@ -18,6 +18,7 @@ from pathlib import Path
 from tortoise.backends.base.config_generator import expand_db_url
 
 from api.backup.archive import Manifest
+from api.backup.documents import STORED_FILES, StorageKeys
 from api.backup.migrations import MIGRATIONS_TABLE, applied_from_rows
 from api.backup.progress import Progress
 
@@ -61,7 +62,7 @@ def snapshot(live: Path, copy: Path, progress: Progress) -> None:
         source.close()
 
 
-def describe(copy: Path, manifest: Manifest) -> list[str]:
+def describe(copy: Path, manifest: Manifest) -> StorageKeys:
     """Fill the manifest from the copy (migrations, rows per table); the storage keys named."""
     connection = sqlite3.connect(copy)
     try:
@@ -69,15 +70,18 @@ def describe(copy: Path, manifest: Manifest) -> list[str]:
         if MIGRATIONS_TABLE in tables:
             manifest.migrations = applied_from_rows(connection.execute(
                 f"SELECT app, name FROM {MIGRATIONS_TABLE}").fetchall())
-        keys: list[str] = []
+        keys = StorageKeys()
         for table in tables:
             manifest.tables[table] = connection.execute(
                 f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]
             columns = {row[1] for row in connection.execute(
                 f"PRAGMA table_info({_quoted(table)})")}
             if "storage_key" in columns:
-                keys += [row[0] for row in connection.execute(
+                keys.named += [row[0] for row in connection.execute(
                     f"SELECT storage_key FROM {_quoted(table)}")]
+        if STORED_FILES in tables:
+            keys.in_database += [row[0] for row in connection.execute(
+                f"SELECT key FROM {STORED_FILES}")]
         return keys
     finally:
         connection.close()

@@ -1,9 +1,11 @@
 """The document files of the local storage (CARNET_VAR_DIR/documents), into and out of an
 archive. (On the database storage the bytes are rows, and come with the database.)
 
-Files are copied after the database: a document the copied database names was written
-before its row, so it is there; one deleted meanwhile is skipped with a note, and one
-written after the database copy began may or may not be taken (nothing names it).
+On SQLite the files the copied database names are hard-linked aside at the instant of the
+copy, while writes wait (api/backup/sqlite.py), so none can be missing. Otherwise (local
+files beside PostgreSQL) they are copied after the database: a file the copied database
+names was written before its row, so it is there, unless deleted meanwhile (skipped with a
+note); one written after the copy began may be taken too (nothing names it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from api.backup.archive import ArchiveWriter
 from api.backup.progress import Progress
+from api.records.documents.storage_local import LocalStorage
 
 MEMBER_FOLDER = "documents"
 STORED_FILES = "stored_file"  # the bytes kept as rows (the database storage), by key
@@ -49,11 +52,24 @@ def _files(root: Path) -> list[tuple[Path, int]]:
     return sorted(found)
 
 
-def add_documents(writer: ArchiveWriter, var_dir: Path, keys: StorageKeys,
+def link_documents(var_dir: Path, keys: list[str], staging: Path) -> None:
+    """Hard-link the file of each key into `staging` (same layout, same file system): a
+    link keeps the bytes even if the server deletes the file afterwards. A key without a
+    file is left to `add_documents` to report (its bytes may be rows)."""
+    storage = LocalStorage(documents_root(var_dir))
+    staging.mkdir(parents=True, exist_ok=True)
+    for key in sorted(set(keys)):
+        source = storage.path_of(key)
+        target = staging / source.relative_to(storage.root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.link(source, target)
+
+
+def add_documents(writer: ArchiveWriter, root: Path, keys: StorageKeys,
                   progress: Progress) -> tuple[int, list[str]]:
-    """Add every document file; the number added and the notes (files gone meanwhile,
-    referenced keys without a file)."""
-    root = documents_root(var_dir)
+    """Add every document file under `root` (the documents folder, or the links taken
+    aside); the number added and the notes (files gone meanwhile, keys without bytes)."""
     files = _files(root)
     total = sum(size for _, size in files)
     done = 0

@@ -14,7 +14,13 @@ from api.audit.verify import verify_chains
 from api.audit.verify_report import VerifyReport
 from api.backup import postgres, sqlite
 from api.backup.archive import ArchiveWriter, Manifest, extract_checked, read_manifest
-from api.backup.documents import add_documents, has_documents, swap_in_documents
+from api.backup.documents import (
+    add_documents,
+    documents_root,
+    has_documents,
+    link_documents,
+    swap_in_documents,
+)
 from api.backup.migrations import compare
 from api.backup.progress import Progress, size_text
 from api.db import apply_migrations, close_database, open_database
@@ -59,11 +65,20 @@ async def backup(settings: Settings, path: Path, progress: Progress) -> BackupSu
     try:
         work = path.parent / f".{path.name}.work-{uuid.uuid4().hex[:8]}"
         work.mkdir()
+        # Beside the documents, on their file system, for hard links (SQLite).
+        staging = settings.var_dir / f".backup-{uuid.uuid4().hex[:8]}"
         try:
             if settings.is_sqlite:
                 copy = work / "carnet.sqlite3"
-                sqlite.snapshot(sqlite.sqlite_path(settings.database_url), copy, progress)
+                snapshot = sqlite.Snapshot(sqlite.sqlite_path(settings.database_url))
+                try:
+                    link_documents(settings.var_dir, snapshot.storage_keys(), staging)
+                    snapshot.let_writes_go()
+                    snapshot.copy_pages(copy, progress)
+                finally:
+                    snapshot.close()
                 keys = sqlite.describe(copy, manifest)
+                files = staging
                 size = copy.stat().st_size
                 done = 0
 
@@ -80,10 +95,11 @@ async def backup(settings: Settings, path: Path, progress: Progress) -> BackupSu
                     keys = await postgres.backup(writer, manifest, work, progress)
                 finally:
                     await close_database()
+                files = documents_root(settings.var_dir)
+            manifest.documents, manifest.notes = add_documents(writer, files, keys, progress)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        manifest.documents, manifest.notes = add_documents(writer, settings.var_dir, keys,
-                                                           progress)
+            shutil.rmtree(staging, ignore_errors=True)
         writer.finish(manifest)
     except BaseException:
         writer.abort()

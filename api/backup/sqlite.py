@@ -3,7 +3,8 @@ by putting a checked, migrated copy in place of the file.
 
 The copy holds one read transaction on the live file for its whole length: in WAL mode (the
 app's) writers go on meanwhile, and every page copied, in steps of PAGES, comes from the
-same instant, so the copy never starts over however busy the server is.
+same instant, so the copy never starts over however busy the server is. Writes wait only
+while the document files the snapshot names are linked aside (see `Snapshot`).
 """
 
 from __future__ import annotations
@@ -40,26 +41,59 @@ def _tables(connection: sqlite3.Connection) -> list[str]:
     return [row[0] for row in rows]
 
 
-def snapshot(live: Path, copy: Path, progress: Progress) -> None:
-    """Copy the live database into the new file `copy`, page by page, from one instant."""
-    if not live.is_file():
-        raise FileNotFoundError(f"no database at {live}")
-    source = sqlite3.connect(live, isolation_level=None)
-    target = sqlite3.connect(copy)
-    try:
-        source.execute("BEGIN")
-        source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the instant copied
+class Snapshot:
+    """One instant of the live database: a read transaction held until `close`.
 
-        def step(status: int, remaining: int, total: int) -> None:
-            progress.step("database", total - remaining, total, "pages")
+    While `writes_held` is true, a second connection also holds the write lock, so no
+    write commits: the files the snapshot's rows name cannot be deleted meanwhile (a
+    document's row goes before its file), and the caller takes them then; `let_writes_go`
+    releases the lock and the pages are copied from the same instant while writers go on.
+    """
 
-        source.backup(target, pages=PAGES, progress=step, sleep=0)
-        source.execute("COMMIT")
-        pages = target.execute("PRAGMA page_count").fetchone()[0]
-        progress.step("database", pages, pages, "pages", final=True)
-    finally:
-        target.close()
-        source.close()
+    def __init__(self, live: Path) -> None:
+        if not live.is_file():
+            raise FileNotFoundError(f"no database at {live}")
+        self._writer = sqlite3.connect(live, isolation_level=None, timeout=60)
+        self._writer.execute("BEGIN IMMEDIATE")  # waits for the server's writes in progress
+        self.writes_held = True
+        self._source = sqlite3.connect(live, isolation_level=None)
+        self._source.execute("BEGIN")
+        self._source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the instant
+
+    def storage_keys(self) -> list[str]:
+        """The keys of stored bytes the snapshot's rows name."""
+        keys: list[str] = []
+        for table in _tables(self._source):
+            columns = {row[1] for row in self._source.execute(
+                f"PRAGMA table_info({_quoted(table)})")}
+            if "storage_key" in columns:
+                keys += [row[0] for row in self._source.execute(
+                    f"SELECT storage_key FROM {_quoted(table)}")]
+        return keys
+
+    def let_writes_go(self) -> None:
+        if self.writes_held:
+            self._writer.execute("ROLLBACK")
+            self._writer.close()
+            self.writes_held = False
+
+    def copy_pages(self, copy: Path, progress: Progress) -> None:
+        """Copy the snapshot into the new file `copy`, PAGES at a time."""
+        target = sqlite3.connect(copy)
+        try:
+            def step(status: int, remaining: int, total: int) -> None:
+                progress.step("database", total - remaining, total, "pages")
+
+            self._source.backup(target, pages=PAGES, progress=step, sleep=0)
+            pages = target.execute("PRAGMA page_count").fetchone()[0]
+            progress.step("database", pages, pages, "pages", final=True)
+        finally:
+            target.close()
+
+    def close(self) -> None:
+        self.let_writes_go()
+        self._source.execute("COMMIT")
+        self._source.close()
 
 
 def describe(copy: Path, manifest: Manifest) -> StorageKeys:

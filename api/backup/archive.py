@@ -97,8 +97,11 @@ class ArchiveWriter:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
         self._temporary = Path(name)
         self._file = os.fdopen(fd, "wb")
-        mode = "w:gz" if _compression(path) else "w"
-        self._tar = tarfile.open(fileobj=self._file, mode=mode)  # type: ignore[call-overload]
+        # Closed by finish() or abort(), not by a `with` block.
+        if _compression(path):
+            self._tar = tarfile.open(fileobj=self._file, mode="w:gz")  # noqa: SIM115
+        else:
+            self._tar = tarfile.open(fileobj=self._file, mode="w")  # noqa: SIM115
         self.members: dict[str, dict[str, Any]] = {}
 
     def add(self, name: str, source: BinaryIO, size: int,
@@ -108,7 +111,7 @@ class ArchiveWriter:
         info.size = size
         info.mode = 0o600
         hashing = _Hashing(source, progress)
-        self._tar.addfile(info, hashing)  # type: ignore[arg-type]
+        self._tar.addfile(info, hashing)
         self.members[name] = {"size": size, "sha256": hashing.digest.hexdigest()}
 
     def add_file(self, name: str, path: Path, progress: ProgressCallback | None = None) -> None:
@@ -121,7 +124,7 @@ class ArchiveWriter:
         info = tarfile.TarInfo(MANIFEST)
         info.size = len(data)
         info.mode = 0o600
-        self._tar.addfile(info, _Hashing(io.BytesIO(data), None))  # type: ignore[arg-type]
+        self._tar.addfile(info, _Hashing(io.BytesIO(data), None))
         self._tar.close()
         self._file.flush()
         os.fsync(self._file.fileno())

@@ -104,7 +104,7 @@ async def backup(settings: Settings, path: Path, progress: Progress) -> BackupSu
     except BaseException:
         writer.abort()
         raise
-    return BackupSummary(manifest, path.stat().st_size, time.monotonic() - started)
+    return BackupSummary(manifest, path.stat().st_size, time.monotonic() - started)  # noqa: ASYNC240
 
 
 async def _rows_in_target(settings: Settings) -> int:

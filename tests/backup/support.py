@@ -61,7 +61,7 @@ async def wipe(settings: Settings) -> None:
         await Tortoise.close_connections()
         live = sqlite_path(settings.database_url)
         for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(f"{live}{suffix}"):
+            if os.path.exists(f"{live}{suffix}"):  # noqa: ASYNC240
                 os.unlink(f"{live}{suffix}")
         copy_migrated_sqlite(live)
     else:

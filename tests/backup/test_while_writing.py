@@ -69,7 +69,7 @@ async def test_a_backup_taken_while_writing_restores_consistently(
     await asyncio.sleep(0.2)
     events_before = await AccessEvent.all().count()
     archive = tmp_path / "busy.tar"
-    code, out, err = await carnet_async(settings, "backup", str(archive))
+    code, _, err = await carnet_async(settings, "backup", str(archive))
     stop.set()
     await writer
     events_after = await AccessEvent.all().count()

@@ -1,6 +1,7 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
 sync purge, apps register|approve|list, directory import, documents move-storage, worker,
-jobs status|retry, fhir export|import, accounts close|reopen|delete|purge-archives."""
+jobs status|retry, fhir export|import, backup, restore,
+accounts close|reopen|delete|purge-archives."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from api import clock
+from api.backup.commands import add_backup_commands
 from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
 from api.exchange.fhir.commands import add_export_command as add_fhir_export_command
@@ -302,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)),
         holders=STORED_BYTES_HOLDERS)
     add_job_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+    add_backup_commands(sub)
     add_account_commands(
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     fhir = sub.add_parser("fhir", help="FHIR R4B bundles in and out of a record (docs/fhir.md)")

@@ -6,10 +6,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from graphql import OperationDefinitionNode, parse, validate
+from graphql import OperationDefinitionNode, OperationType, parse, validate
 from starlette.requests import Request
 
-from api.graphql.context import Context
+from api.graphql.context import Context, Loaders
 from api.identity.viewer import viewer_from_request
 from api.outage import UNAVAILABLE, DatabaseUnavailable
 from api.texts import request_language
@@ -62,20 +62,47 @@ def _problems(sdl: str, schema: Any) -> tuple[str, ...]:
     return _checked[sdl]
 
 
+@cache
+def _is_mutation(operation: str) -> bool:
+    """Whether the named operation writes (its file may hold fragments and other operations)."""
+    for definition in parse(operations()[operation]).definitions:
+        if (isinstance(definition, OperationDefinitionNode) and definition.name is not None
+                and definition.name.value == operation):
+            return definition.operation is OperationType.MUTATION
+    return True  # unknown: treated as a write, which shares nothing
+
+
+def _page_loaders(request: Request) -> Loaders:
+    """The loaders shared by the queries one page runs (its frame, its content, the
+    record switcher): the viewer's facts, the record and its rows are read once per page,
+    not once per operation. Each operation keeps its own context, so each one still asks
+    the policy and notes its own reads for the access history; a mutation gets fresh
+    loaders and ends the sharing, so nothing read before a change is served after it."""
+    loaders: Loaders | None = getattr(request.state, "graphql_loaders", None)
+    if loaders is None:
+        loaders = Loaders()
+        request.state.graphql_loaders = loaders
+    return loaders
+
+
 async def run(
     request: Request, operation: str, variables: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Execute a named operation as the signed-in viewer; returns (data, errors)."""
     settings = request.app.state.settings
     viewer = await viewer_from_request(request, settings.secret_key)
+    text = operations()[operation]
+    writes = _is_mutation(operation)
     context = Context(
         settings=settings, viewer=viewer,
         language=request_language(request, viewer.account.language if viewer else None),
+        loaders=Loaders() if writes else _page_loaders(request),
     )
     result = await request.app.state.schema.execute(
-        operations()[operation], variable_values=variables or {}, context_value=context,
-        operation_name=operation,
+        text, variable_values=variables or {}, context_value=context, operation_name=operation,
     )
+    if writes:  # what the page reads next is read again, after the change
+        request.state.graphql_loaders = None
     errors = [e.formatted for e in result.errors or []]
     for error in errors:
         if (error.get("extensions") or {}).get("code") == UNAVAILABLE:

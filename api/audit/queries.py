@@ -34,7 +34,7 @@ async def _patient_whose_history_viewer_reads(info: Info, patient_id: int) -> Pa
     accessed the record adds nothing to the history (``noted=False``).
     """
     info.context.require_viewer()
-    patient = await patient_by_id(patient_id)
+    patient = await patient_by_id(patient_id, context=info.context)
     await authorize(info, patient, Section.IDENTITY, Action.READ, question=may_manage_consent,
                     noted=False)
     return patient

@@ -40,14 +40,14 @@ async def managed_patient(
     info: Info, raw_id: strawberry.ID | str, action: Action = Action.WRITE
 ) -> Patient:
     """The patient whose consent the viewer manages, or a NOT_FOUND / CONSENT_REQUIRED error."""
-    patient = await patient_by_id(raw_id)
+    patient = await patient_by_id(raw_id, context=info.context)
     await require_manager(info, patient, action)
     return patient
 
 
 async def reachable_patient(info: Info, raw_id: strawberry.ID | str) -> Patient:
     """A patient the viewer has (or had) a relation to; strangers and blocked get NOT_FOUND."""
-    patient = await patient_by_id(raw_id, "id")
+    patient = await patient_by_id(raw_id, "id", context=info.context)
     if (await reach(info, patient)).not_found:
         raise NotFound(OUT_OF_REACH)
     return patient

@@ -25,4 +25,10 @@ async def viewer_from_request(conn: HTTPConnection, secret_key: str) -> Viewer |
     session = await session_from_request(conn, secret_key)
     if session is None or session.stage is not SessionStage.ACTIVE:
         return None
-    return Viewer(account=session.account, session=session)
+    # One Viewer per request, like its session: the loaders of a page's operations know
+    # their viewer by identity, so every operation of the page shares their answers.
+    viewer: Viewer | None = getattr(conn.state, "viewer", None)
+    if viewer is None or viewer.session is not session:
+        viewer = Viewer(account=session.account, session=session)
+        conn.state.viewer = viewer
+    return viewer

@@ -69,7 +69,7 @@ class MessagingQuery:
     async def conversations(self, info: Info, patient_id: strawberry.ID,
                             first: int | None = None, after: str | None = None
                             ) -> Page[ConversationType]:
-        patient = await patient_by_id(patient_id)
+        patient = await patient_by_id(patient_id, context=info.context)
         viewer, rights = await facts_for(info.context, patient)
         decision = may_list_conversations(viewer, rights)
         if not decision.allowed:
@@ -91,7 +91,8 @@ class MessagingQuery:
             patient_id__in=Subquery(Block.filter(professional__account_id=account)
                                     .values("patient_id")))
         if patient_id is not None:
-            query = query.filter(patient_id=(await patient_by_id(patient_id)).id)
+            patient = await patient_by_id(patient_id, context=info.context)
+            query = query.filter(patient_id=patient.id)
         with_unread = Subquery(ReadState.filter(account_id=account, unread__gt=0)
                                .values("conversation_id"))
         if unread is True:
@@ -115,7 +116,7 @@ class MessagingQuery:
     async def conversation_recipient(self, info: Info, patient_id: strawberry.ID
                                      ) -> ConversationPatientType:
         account = info.context.require_viewer().account_id
-        patient = await patient_by_id(patient_id)
+        patient = await patient_by_id(patient_id, context=info.context)
         viewer, rights = await facts_for(info.context, patient)
         deposited = viewer.professional is not None and await has_deposited(account, patient.id)
         decision = may_start_conversation(viewer, rights, deposited=deposited)
@@ -136,7 +137,7 @@ class MessagingQuery:
                 patient_id__in=Subquery(Block.filter(professional__account_id=account)
                                         .values("patient_id")))
         else:
-            patient = await patient_by_id(patient_id)
+            patient = await patient_by_id(patient_id, context=info.context)
             viewer, rights = await facts_for(info.context, patient)
             decision = may_list_conversations(viewer, rights)
             if not decision.allowed:

@@ -116,36 +116,43 @@ async def import_form(request: Request) -> Response:
 
 @signed_in()
 async def import_file(request: Request) -> Response:
-    allowed = await _allowed(request)
-    if allowed is None:
-        return _not_found(request)
-    frame, patient, context = allowed
+    """The form's CSRF token is checked before anything about the record is looked up, so a
+    forged post learns nothing (403 whatever the record); then the policy decides."""
     language = language_of(request)
-    gettext_limit = text(language, REFUSALS["too_large"], limit=MAX_BUNDLE_BYTES // 2**20)
+    too_large = text(language, REFUSALS["too_large"], limit=MAX_BUNDLE_BYTES // 2**20)
     if announced_too_large(request.scope, MAX_BODY):
-        return await _page(request, frame, error=gettext_limit, status_code=413)
+        return await _problem_page(request, too_large, 413)
     try:
         form = await request.form(max_files=1, max_fields=4)
     except BodyTooLarge:
-        return await _page(request, frame, error=gettext_limit, status_code=413)
+        return await _problem_page(request, too_large, 413)
     except (MultiPartException, ClientDisconnect):
-        return await _page(request, frame, error=text(language, PROBLEMS["bad_form"]),
-                           status_code=400)
+        return await _problem_page(request, text(language, PROBLEMS["bad_form"]), 400)
     try:
-        return await _accept(request, form, frame, patient, context)
+        submitted = form.get(csrf.FIELD)
+        if not csrf.token_matches(request, submitted if isinstance(submitted, str) else None):
+            return PlainTextResponse(
+                "The form expired or did not come from Carnet. Go back, reload the page and "
+                "try again. / Le formulaire a expiré : revenez en arrière, rechargez la page.",
+                status_code=403)
+        allowed = await _allowed(request)
+        if allowed is None:
+            return _not_found(request)
+        return await _accept(request, form, *allowed)
     finally:
         await form.close()
+
+
+async def _problem_page(request: Request, error: str, status_code: int) -> Response:
+    allowed = await _allowed(request)
+    if allowed is None:
+        return _not_found(request)
+    return await _page(request, allowed[0], error=error, status_code=status_code)
 
 
 async def _accept(request: Request, form: FormData, frame: dict[str, Any], patient: Patient,
                   context: Context) -> Response:
     language = language_of(request)
-    submitted = form.get(csrf.FIELD)
-    if not csrf.token_matches(request, submitted if isinstance(submitted, str) else None):
-        return PlainTextResponse(
-            "The form expired or did not come from Carnet. Go back, reload the page and "
-            "try again. / Le formulaire a expiré : revenez en arrière, rechargez la page.",
-            status_code=403)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
         return await _page(request, frame, error=text(language, PROBLEMS["missing"]),

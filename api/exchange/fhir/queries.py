@@ -31,7 +31,7 @@ class ExchangeQuery:
     async def international_patient_summary(self, info: Info,
                                             patient_id: strawberry.ID) -> JSON:
         info.context.require_viewer()
-        patient = await patient_by_id(patient_id)
+        patient = await patient_by_id(patient_id, context=info.context)
         decision = await reach(info, patient)
         if not decision.allowed:
             raise refuse(decision, Section.IDENTITY, Action.READ)

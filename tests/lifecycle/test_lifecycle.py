@@ -196,10 +196,11 @@ async def test_the_pages_close_and_reopen(client, settings, db):
     assert (await client.get("/patient")).status_code == 200
 
 
-def _carnet(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+def _carnet(settings: Settings, *args: str,
+            command: str = "accounts") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": settings.database_url,
            "SECRET_KEY": settings.secret_key, "CARNET_VAR_DIR": str(settings.var_dir)}
-    return subprocess.run([sys.executable, "-m", "api.cli", "accounts", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "api.cli", command, *args], env=env,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -230,10 +231,7 @@ async def test_the_command_line_closes_reopens_and_deletes(settings, db):
     assert not await Patient.filter(id=patient.id).exists()
     assert not await Account.filter(id=patient.account_id).exists()
     # The register of chains tells a deleted record from an erased history: all is well.
-    env = {**os.environ, "DATABASE_URL": settings.database_url,
-           "SECRET_KEY": settings.secret_key, "CARNET_VAR_DIR": str(settings.var_dir)}
-    verified = subprocess.run([sys.executable, "-m", "api.cli", "audit", "verify"], env=env,
-                              capture_output=True, text=True, timeout=60)
+    verified = _carnet(settings, "verify", command="audit")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     subjects = [m.subject for m in await OutboxMail.filter(
         recipient="operated@test.invalid").order_by("id")]

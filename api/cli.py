@@ -1,6 +1,7 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
 sync purge, apps register|approve|list, directory import, documents move-storage, worker,
-jobs status|retry, fhir export|import, backup, restore."""
+jobs status|retry, fhir export|import, backup, restore,
+accounts close|reopen|delete|purge-archives."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from api.consent.directory_cli import add_directory_commands
 from api.db import apply_migrations, close_database, open_database
 from api.exchange.fhir.commands import add_export_command as add_fhir_export_command
 from api.exchange.fhir.import_command import add_fhir_import_command
+from api.lifecycle.cli import add_account_commands
 from api.messaging.models import Attachment as MessageAttachment
 from api.notify.cli import add_job_commands
 from api.oauth.cli import add_app_commands
@@ -303,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
         holders=STORED_BYTES_HOLDERS)
     add_job_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     add_backup_commands(sub)
+    add_account_commands(
+        sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     fhir = sub.add_parser("fhir", help="FHIR R4B bundles in and out of a record (docs/fhir.md)")
     fhir_sub = fhir.add_subparsers(dest="fhir_command", required=True)
     add_fhir_export_command(

@@ -183,7 +183,10 @@ POSTGRES_ENGINE = "api.postgres_client"
 def _connection_config(database_url: str) -> str | dict[str, Any]:
     config = expand_db_url(database_url)
     if database_url.startswith("sqlite://"):
-        return {**config, "engine": SQLITE_ENGINE}
+        # secure_delete: deleted rows are overwritten with zeros, not left in free pages.
+        pragmas = {"secure_delete": "on"}
+        return {**config, "engine": SQLITE_ENGINE,
+                "credentials": {**config["credentials"], **pragmas}}
     if config["engine"] == "tortoise.backends.asyncpg":
         return {**config, "engine": POSTGRES_ENGINE}
     return database_url

@@ -9,12 +9,14 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.identity.models import Professional, Role
+from api.identity.models import AccountStatus, Professional, Role
 from api.identity.viewer import viewer_from_request
 from web.forms import see_other
 from web.templating import render
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+# What a signed-in person whose account is closed may open (web/account.py).
+CLOSED_ACCOUNT_PATHS = frozenset({"/account/closed", "/account/reopen"})
 
 
 def signed_in(role: Role | None = None) -> Callable[[Endpoint], Endpoint]:
@@ -28,6 +30,10 @@ def signed_in(role: Role | None = None) -> Callable[[Endpoint], Endpoint]:
                     target += "?" + request.url.query
                 return see_other(f"/signin?next={quote(target)}")
             request.state.viewer = viewer
+            if (viewer.account.status is AccountStatus.CLOSED
+                    and request.url.path not in CLOSED_ACCOUNT_PATHS):
+                # A closed account sees only the page that offers to reopen it.
+                return see_other("/account/closed")
             if role is not None and viewer.account.role is not role:
                 return render(request, "error.html", {"status": 403}, status_code=403)
             if viewer.account.role is Role.PROFESSIONAL:

@@ -34,6 +34,8 @@ class RequestKind(StrEnum):
     DEPOSIT = "deposit"
     MESSAGES = "messages"  # a professional (or a parent) read messages of a conversation
     FHIR_EXPORT = "fhir_export"  # the whole record downloaded as one FHIR file
+    RECORD_CLOSED = "record_closed"  # the account was closed: the record archived
+    RECORD_REOPENED = "record_reopened"  # the account was reopened from its archive
 
 
 # One access to a patient's record by someone else than the patient: who, on what basis,

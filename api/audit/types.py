@@ -13,8 +13,10 @@ from api.consent.sections import Action, Section
 
 
 @strawberry.enum(name="AccessBasis", description="Why someone other than the patient could see "
-                 "or change the record.")
+                 "or change the record; OWNER for the patient's own account steps (closing, "
+                 "reopening).")
 class AccessBasis(Enum):
+    OWNER = "owner"
     REPRESENTATIVE = "representative"
     GRANT = "grant"
     TREATING_DOCTOR = "treating_doctor"

@@ -21,6 +21,7 @@ CONCEALING_REFUSALS = frozenset(
         Refusal.HELD_BACK,
         Refusal.CONFIDENTIAL_FOR_MINOR,
         Refusal.DOCUMENT_TYPE_FORBIDDEN,
+        Refusal.RECORD_ARCHIVED,
     }
 )
 
@@ -90,6 +91,8 @@ class Rights:
     emergency: EmergencyFacts | None = None
     emergency_opposed: bool = False
     app: AppFacts | None = None
+    # The patient closed their account: the record is archived (api.consent.routes).
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,8 @@ class RelationFilter:
 
     In SQL (``api.consent.relation_sql``), over the viewer's own professional rows: a grant live
     at ``grants_live_at`` (``GrantFacts.live_at``) when that is set, OR a treating-doctor
-    designation when ``treating_doctor``; AND never a patient who blocked the viewer.
+    designation when ``treating_doctor``; AND never a patient who blocked the viewer, nor an
+    archived record.
     ``account_id`` None (not a professional) lists nothing.
     """
 
@@ -200,7 +204,7 @@ class RelationFilter:
     treating_doctor: bool = False
 
     def admits(self, rights: Rights) -> bool:
-        if self.account_id is None or rights.is_blocked:
+        if self.account_id is None or rights.is_blocked or rights.archived:
             return False
         at = self.grants_live_at
         if at is not None and any(grant.live_at(at) for grant in rights.grants):

@@ -23,7 +23,9 @@ messaging (at the end of this module).
 an organ-donation stance (``api.consent.ages``, by French law), whoever writes them.
 
 Refusals: a block beats everything and answers *not found*: a blocked professional must not
-learn that the record exists. A viewer with no relation at all is *not found* too. A viewer
+learn that the record exists. An archived record (its owner closed the account) is *not
+found* to everyone but its owner, who reads it and changes nothing (``routes.active_routes``).
+A viewer with no relation at all is *not found* too. A viewer
 with some relation (even an expired or revoked grant, an ended representation, a closed
 break-glass) is *forbidden* with a reason, because the patient is already known to them.
 """
@@ -58,7 +60,12 @@ from api.consent.relation import (
     shared_records_filter,
     shares_record,
 )
-from api.consent.routes import EMERGENCY_PROFESSIONS, active_routes, refused
+from api.consent.routes import (
+    EMERGENCY_PROFESSIONS,
+    active_routes,
+    archived_refusal,
+    refused,
+)
 from api.consent.sections import Action, Basis, Refusal, Section
 from api.dates import months_after
 
@@ -123,7 +130,10 @@ def _decide_for_person(
     if rights.is_blocked:
         return refused(Refusal.BLOCKED)
     if action is Action.DEPOSIT:
-        # A deposit adds a new document and reads nothing: no relation needed, no item rule.
+        # A deposit adds a new document and reads nothing: no relation needed, no item rule;
+        # but nothing enters an archived record.
+        if rights.archived:
+            return refused(Refusal.RECORD_ARCHIVED)
         return _deposit(viewer, section)
     routes, dormant = active_routes(viewer, rights)
     section_refusals: list[Refusal] = []
@@ -228,6 +238,8 @@ def may_start_conversation(viewer: ViewerFacts, rights: Rights, *, deposited: bo
         return refused(Refusal.BLOCKED)
     if viewer.professional is None:
         return refused(Refusal.NOT_A_PROFESSIONAL)
+    if rights.archived:
+        return refused(Refusal.RECORD_ARCHIVED)
     if rights.app is not None:
         return refused(Refusal.SCOPE_MISSING)
     routes, dormant = active_routes(viewer, rights)
@@ -253,6 +265,8 @@ def may_read_conversation(
         return refused(Refusal.BLOCKED)
     its_professional = viewer.account_id == conversation.professional_account_id
     if viewer.professional is not None and its_professional:
+        if rights.archived:
+            return refused(Refusal.RECORD_ARCHIVED)
         if rights.app is not None:
             return refused(Refusal.SCOPE_MISSING)
         return Decision(allowed=True, basis=Basis.CONVERSATION, reason=None)
@@ -280,6 +294,9 @@ def may_write_in_conversation(
 ) -> Decision:
     """Whoever reads it, while it is open."""
     decision = may_read_conversation(viewer, rights, conversation)
+    archived = archived_refusal(rights)
+    if decision.allowed and archived is not None:
+        return refused(archived)
     if decision.allowed and conversation.closed:
         return refused(Refusal.CONVERSATION_CLOSED)
     return decision
@@ -291,6 +308,9 @@ def may_file_attachment(
     """Filing an attachment into the record's documents is the patient's side's act: the
     document is theirs, as if they had added it themselves."""
     decision = may_read_conversation(viewer, rights, conversation)
+    archived = archived_refusal(rights)
+    if decision.allowed and archived is not None:
+        return refused(archived)
     if decision.allowed and decision.basis is Basis.CONVERSATION:
         return refused(Refusal.NOT_GRANTED)
     return decision

@@ -10,7 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from api.consent.facts import Decision, RelationFilter, Rights, ViewerFacts
-from api.consent.routes import EMERGENCY_PROFESSIONS, active_routes, refused
+from api.consent.routes import (
+    EMERGENCY_PROFESSIONS,
+    active_routes,
+    archived_refusal,
+    refused,
+)
 from api.consent.sections import Action, Basis, Refusal, Section
 
 _MANAGING_BASES = frozenset({Basis.OWNER, Basis.REPRESENTATIVE})
@@ -25,7 +30,8 @@ def patient_reach(viewer: ViewerFacts, rights: Rights) -> Decision:
 
     Allowed on any active basis; refused but not concealed for an ended relation (the
     patient is already known to the viewer); *not found* for a stranger or a blocked viewer.
-    A deposit is no relation: depositing a document does not open the record.
+    A deposit is no relation: depositing a document does not open the record. An archived
+    record reaches its owner only (read only); anyone else gets *not found*.
     """
     if rights.is_blocked:
         return refused(Refusal.BLOCKED)
@@ -87,12 +93,16 @@ def grant_expired_at(rights: Rights, section: Section) -> datetime | None:
 def may_manage_consent(viewer: ViewerFacts, rights: Rights) -> Decision:
     """May the viewer grant and revoke access, designate, block, hide, or change settings?
 
-    Only the patient and, until the 18th birthday, a parent. A professional never manages
+    Only the patient and, until the 18th birthday, a parent; nobody while the record is
+    archived (the owner gets ``READ_ONLY``: reopening comes first). A professional never manages
     someone else's consent, even as treating doctor or with a write grant on identity. An
     app acting for the patient needs the identity write scope.
     """
     if rights.is_blocked:
         return refused(Refusal.BLOCKED)
+    archived = archived_refusal(rights)
+    if archived is not None:  # an archived record's consent stays as it was closed
+        return refused(archived)
     routes, dormant = active_routes(viewer, rights)
     managing = [route.basis for route in routes if route.basis in _MANAGING_BASES]
     if not managing:
@@ -113,10 +123,13 @@ def may_export_record(viewer: ViewerFacts, rights: Rights) -> Decision:
     professional never does, whatever their relation: they read the record through the
     sections the patient shares, and file what they need in their own software. An app
     acting for the patient's side needs the ``fhir.export`` scope; each section of the
-    file is then decided as usual (``decide``), so the app's read scopes still apply.
+    file is then decided as usual (``decide``), so the app's read scopes still apply. An
+    archived record is taken away by its owner only (a read: allowed).
     """
     if rights.is_blocked:
         return refused(Refusal.BLOCKED)
+    if archived_refusal(rights) is Refusal.RECORD_ARCHIVED:
+        return refused(Refusal.RECORD_ARCHIVED)
     routes, dormant = active_routes(viewer, rights)
     managing = [route.basis for route in routes if route.basis in _MANAGING_BASES]
     if not managing:
@@ -144,6 +157,8 @@ def may_open_emergency_access(viewer: ViewerFacts, rights: Rights) -> Decision:
     """
     if rights.is_blocked:
         return refused(Refusal.BLOCKED)
+    if rights.archived:
+        return _concealed(Refusal.RECORD_ARCHIVED)
     if viewer.professional is None or viewer.professional not in EMERGENCY_PROFESSIONS:
         return _concealed(Refusal.NOT_EMERGENCY_PROFESSION)
     if rights.emergency_opposed:

@@ -18,6 +18,7 @@ from tortoise.queryset import QuerySet
 
 from api.consent.facts import RelationFilter
 from api.consent.models import Block, Grant, TreatingDoctor
+from api.identity.models import AccountStatus, Patient
 
 
 def live_grants(moment: datetime) -> Q:
@@ -27,12 +28,13 @@ def live_grants(moment: datetime) -> Q:
 
 def shared_grants(rule: RelationFilter) -> QuerySet[Grant]:
     """The viewer's grants that put a record in their list (none unless the rule counts
-    grants), blocked patients left out."""
+    grants), blocked patients and archived records left out."""
     if rule.account_id is None or rule.grants_live_at is None:
         return Grant.filter(id__in=[])
     mine = Grant.filter(live_grants(rule.grants_live_at),
                         professional__account_id=rule.account_id)
-    return mine.exclude(patient_id__in=_blocked(rule.account_id))
+    return mine.exclude(patient_id__in=_blocked(rule.account_id)).exclude(
+        patient_id__in=_archived())
 
 
 def shared_designations(rule: RelationFilter) -> QuerySet[TreatingDoctor]:
@@ -40,7 +42,8 @@ def shared_designations(rule: RelationFilter) -> QuerySet[TreatingDoctor]:
     if rule.account_id is None or not rule.treating_doctor:
         return TreatingDoctor.filter(id__in=[])
     mine = TreatingDoctor.filter(professional__account_id=rule.account_id)
-    return mine.exclude(patient_id__in=_blocked(rule.account_id))
+    return mine.exclude(patient_id__in=_blocked(rule.account_id)).exclude(
+        patient_id__in=_archived())
 
 
 def shared_condition(rule: RelationFilter, field: str = "id") -> Q:
@@ -53,3 +56,8 @@ def shared_condition(rule: RelationFilter, field: str = "id") -> Q:
 
 def _blocked(account_id: int) -> Subquery:
     return Subquery(Block.filter(professional__account_id=account_id).values("patient_id"))
+
+
+def _archived() -> Subquery:
+    """The archived records: their owner closed the account (``Rights.archived``)."""
+    return Subquery(Patient.filter(account__status=AccountStatus.CLOSED).values("id"))

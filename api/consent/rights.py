@@ -100,6 +100,10 @@ _FACTS_BRANCHES = (
     ('SELECT \'opposed\',"s"."patient_id",NULL,NULL,NULL,NULL,"s"."id",NULL,NULL '
      'FROM "consent_settings" "s" '
      'WHERE "s"."emergency_opposed" AND "s"."patient_id" {ids}'),
+    # The owner closed the account: the record is archived (api/lifecycle).
+    ('SELECT \'archived\',"r"."id",NULL,NULL,NULL,NULL,"r"."id",NULL,NULL FROM "patient" "r" '
+     'JOIN "account" "a" ON "a"."id"="r"."account_id" '
+     'WHERE "a"."status"=\'closed\' AND "r"."id" {ids}'),
 )
 
 
@@ -155,6 +159,7 @@ class _Relations:
     blocked: set[int] = field(default_factory=set)
     emergencies: dict[int, EmergencyFacts] = field(default_factory=dict)
     opposed: set[int] = field(default_factory=set)
+    archived: set[int] = field(default_factory=set)
 
 
 async def _relations(account_id: int, ids: list[int]) -> _Relations:
@@ -191,6 +196,8 @@ async def _relations(account_id: int, ids: list[int]) -> _Relations:
                              EmergencyFacts(opened_at, expires_at)))
         elif kind == "opposed":
             found.opposed.add(patient_id)
+        elif kind == "archived":
+            found.archived.add(patient_id)
     for _, patient_id, grant in sorted(grants, key=lambda g: g[0]):
         found.grants.setdefault(patient_id, []).append(grant)
     # Oldest first, so the latest access of each patient is the one kept.
@@ -214,7 +221,8 @@ async def load_rights_many(viewer: Viewer, patients: Sequence[Patient]) -> dict[
 
     Guardianships, and for a professional every kind of relation: grants (all of them,
     expired and revoked included: the policy tells them apart), the treating-doctor
-    designation, blocks, break-glass accesses, and emergency oppositions.
+    designation, blocks, break-glass accesses, and emergency oppositions; and whether the
+    record is archived (its owner closed the account).
     """
     return (await load_facts(viewer, patients))[1]
 
@@ -233,7 +241,8 @@ def _rights(viewer: Viewer, patients: Sequence[Patient], relations: _Relations
     for patient in patients:
         if app is not None and app.patient_id is not None and patient.id != app.patient_id:
             # The app was connected to another record: it has no relation to this one.
-            rights[patient.id] = Rights(patient_id=patient.id, now=now, app=scoped)
+            rights[patient.id] = Rights(patient_id=patient.id, now=now, app=scoped,
+                                        archived=patient.id in relations.archived)
             continue
         owner = owner_account_id(patient)
         rights[patient.id] = Rights(
@@ -250,5 +259,6 @@ def _rights(viewer: Viewer, patients: Sequence[Patient], relations: _Relations
             emergency=mine.emergencies.get(patient.id),
             emergency_opposed=patient.id in mine.opposed,
             app=scoped,
+            archived=patient.id in relations.archived,
         )
     return rights

@@ -50,11 +50,29 @@ def refused(reason: Refusal) -> Decision:
     return Decision(allowed=False, basis=None, reason=reason)
 
 
+def archived_refusal(rights: Rights) -> Refusal | None:
+    """Why a change to an archived record is refused: the owner reads it but changes nothing
+    (``READ_ONLY``), anyone else meets an unknown record (``RECORD_ARCHIVED``, concealed)."""
+    if not rights.archived:
+        return None
+    return Refusal.READ_ONLY if rights.is_owner else Refusal.RECORD_ARCHIVED
+
+
 def active_routes(viewer: ViewerFacts, rights: Rights) -> tuple[list[Route], list[Refusal]]:
-    """The viewer's active bases, and the reasons of relations that are no longer active."""
+    """The viewer's active bases, and the reasons of relations that are no longer active.
+
+    An archived record (its owner closed the account) keeps one route: the owner's, read
+    only, so that the person who closed it can still see what reopening gives back. No
+    parent, grant, treating doctor or break-glass opens it; they all end as
+    ``RECORD_ARCHIVED``, which answers like an unknown record.
+    """
     routes: list[Route] = []
     dormant: list[Refusal] = []
     patient_side = DocumentFilter(exclude_held_back_after=rights.now)
+    if rights.archived:
+        if rights.is_owner:
+            routes.append(Route(Basis.OWNER, _ALL_SECTIONS, frozenset(), patient_side))
+        return routes, [Refusal.RECORD_ARCHIVED]
     if rights.is_owner:
         routes.append(Route(Basis.OWNER, _ALL_SECTIONS, _ALL_SECTIONS, patient_side))
     if rights.representative_until is not None:

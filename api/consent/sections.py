@@ -117,3 +117,5 @@ class Refusal(StrEnum):
     NOT_A_PROFESSIONAL = "not_a_professional"
     # The professional closed the conversation: nobody writes in it any more.
     CONVERSATION_CLOSED = "conversation_closed"
+    # The patient closed their account: the record is archived, no relation opens it.
+    RECORD_ARCHIVED = "record_archived"

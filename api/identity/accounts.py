@@ -19,6 +19,19 @@ class AccountError(Exception):
 
 async def change_password(secret_key: str, account: Account, current: str, new: str) -> None:
     """Guesses at the current password count on the same throttle as sign-in attempts."""
+    await check_current_password(secret_key, account, current)
+    if current == new:
+        raise AccountError("password_unchanged")
+    try:
+        account.password_hash = await hash_password(new)
+    except HashingBusy as error:
+        raise AccountError("busy", retry_after=BUSY_RETRY_SECONDS) from error
+    await account.save(update_fields=["password_hash"])
+
+
+async def check_current_password(secret_key: str, account: Account, current: str) -> None:
+    """AccountError ``bad_current_password`` unless ``current`` is the account's password
+    (for a step that asks it again); guesses count on the sign-in throttle."""
     try:
         attempt = await throttle.claim(password_key(secret_key, account.email or ""))
     except throttle.Throttled as error:
@@ -31,13 +44,6 @@ async def change_password(secret_key: str, account: Account, current: str, new: 
     if not matches:
         raise AccountError("bad_current_password")
     await throttle.release(attempt)
-    if current == new:
-        raise AccountError("password_unchanged")
-    try:
-        account.password_hash = await hash_password(new)
-    except HashingBusy as error:
-        raise AccountError("busy", retry_after=BUSY_RETRY_SECONDS) from error
-    await account.save(update_fields=["password_hash"])
 
 
 async def begin_totp_enrolment(account: Account) -> str:

@@ -112,7 +112,9 @@ async def check_password(secret_key: str, email: str, password: str,
     # The right password is no failure, but only the second factor clears the count:
     # knowing the password must not buy unlimited guesses at the code.
     await _release(claims)
-    if account.status is not AccountStatus.ACTIVE:
+    # A patient who closed their account signs in to reopen it (nothing else is offered).
+    closed_patient = account.status is AccountStatus.CLOSED and account.role is Role.PATIENT
+    if account.status is not AccountStatus.ACTIVE and not closed_patient:
         raise SignInError(f"account_{account.status.value}")
     if account.password_hash and needs_rehash(account.password_hash):
         try:

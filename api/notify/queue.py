@@ -22,6 +22,7 @@ from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.testing import InMemoryConnector
 
+from api.lifecycle.services import purge_archives
 from api.notify import delivery, events
 from api.records.documents.held_back import send_due_held_back_notices
 from api.settings import Settings
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 SWEEP_CRON = "* * * * * */10"
 NOTICES_CRON = "* * * * *"
 HELD_BACK_NOTICE_CRON = "*/15 * * * *"
+# Archives over 10 years old are deleted once a day, at night.
+PURGE_ARCHIVES_CRON = "17 3 * * *"
 
 
 class MailNotSent(Exception):
@@ -113,6 +116,12 @@ def build_queue(settings: Settings, connector: BaseConnector | None = None) -> p
     @app.task(name="carnet.held_back_notices", queueing_lock="carnet.held_back_notice")
     async def held_back_notices(timestamp: int) -> int:
         return await send_due_held_back_notices()
+
+    @app.periodic(cron=PURGE_ARCHIVES_CRON, periodic_id="purge_archives")
+    @app.task(name="carnet.purge_archives", queueing_lock="carnet.purge_archives")
+    async def purge_old_archives(timestamp: int) -> int:
+        """Delete the records archived (closed) over 10 years ago (api/lifecycle)."""
+        return await purge_archives(settings)
 
     return app
 

@@ -36,6 +36,7 @@ def test_every_periodic_notice_is_scheduled(settings: Settings) -> None:
         "carnet.grant_ending_notices": queue.NOTICES_CRON,
         "carnet.held_back_releases": queue.NOTICES_CRON,
         "carnet.held_back_notices": queue.HELD_BACK_NOTICE_CRON,
+        "carnet.purge_archives": queue.PURGE_ARCHIVES_CRON,
     }
     assert "carnet.deliver_mail" in app.tasks
 

@@ -51,6 +51,7 @@ BASES = {
     "DEPOSIT": N_("document deposit"),
     "CONVERSATION": N_("secure messaging"),
     "OPERATOR": N_("Carnet's operator"),
+    "OWNER": N_("your own account"),
 }
 
 

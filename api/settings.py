@@ -194,13 +194,13 @@ class Settings:
             raise SettingsError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
+        if self.mail_backend != "smtp":
+            raise SettingsError("SMTP_HOST must be set in production: sign-in codes go by e-mail")
         if not self.master_key:
             raise SettingsError(
                 "CARNET_MASTER_KEY or CARNET_MASTER_KEY_FILE must be set in production: the "
                 "master key protects every patient's data key (carnet keys generate makes one)"
             )
-        if self.mail_backend != "smtp":
-            raise SettingsError("SMTP_HOST must be set in production: sign-in codes go by e-mail")
         if self.api_limits.storage.startswith("memory"):
             log.warning("Rate limits are kept in memory: with several server processes, "
                         "set RATE_LIMIT_STORAGE=redis://… so that they hold across them")

@@ -38,6 +38,11 @@ def new_seal_id() -> str:
     return uuid.uuid4().hex
 
 
+def sealing_aad(table: str, column: str, patient_id: int, seal_id: str) -> bytes:
+    """Where a sealed value belongs: it opens nowhere else."""
+    return f"{table}|{column}|{patient_id}|{seal_id}".encode()
+
+
 class SealedText(fields.TextField):
     """Free text stored sealed; `max_length` limits the clear text, as a CharField would."""
 
@@ -94,7 +99,7 @@ class SealedModel(Model):
     def sealing_aad(self, column: str) -> bytes:
         if self.seal_id is None:
             raise SealedColumnError("a sealed row needs its seal id")
-        return f"{self._meta.db_table}|{column}|{self.patient_id}|{self.seal_id}".encode()
+        return sealing_aad(self._meta.db_table, column, self.patient_id, self.seal_id)
 
     def data_key_for_writing(self) -> bytes:
         key: bytes | None = self.__dict__.get("_data_key")

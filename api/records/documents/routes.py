@@ -80,7 +80,12 @@ async def download(request: Request) -> Response:
     document_id = _id_of(request.path_params["document_id"])
     if viewer is None or document_id is None:
         raise HTTPException(404)
-    document = await Document.filter(id=document_id).select_related("patient").first()
+    try:
+        document = await Document.filter(id=document_id).select_related("patient").first()
+    except RecordUnreadable:
+        # An erased record (its key destroyed) or an altered row: nothing the policy could
+        # be asked about, so not found, as for anything else out of reach.
+        document = None
     if document is None:
         raise HTTPException(404)
     decision = await decide_on_documents(viewer, document.patient, Action.READ,

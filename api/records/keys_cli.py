@@ -80,7 +80,7 @@ def _new_master_key(args: argparse.Namespace) -> bytes:
     return decode_master_key(text, args.new_key_env)
 
 
-def add_keys_commands(sub: argparse._SubParsersAction, run: Runner) -> None:  # type: ignore[type-arg]
+def add_keys_commands(sub: argparse._SubParsersAction, run: Runner) -> None:
     keys = sub.add_parser("keys", help="the master key and the patients' data keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
 

@@ -14,8 +14,8 @@ from tortoise import connections
 
 from api import clock
 from api.identity import patient_keys
-from api.identity.patient_keys import RecordUnreadable
 from api.identity.models import Account
+from api.identity.patient_keys import RecordUnreadable
 from api.records.documents.models import Document
 from api.records.documents.storage import DatabaseStorage, LocalStorage
 from api.records.entries.models import Allergy
@@ -47,13 +47,13 @@ def _mark(position: int) -> str:
 async def _stored(table: str, column: str, row_id: int) -> Any:
     """What the database holds, as it holds it."""
     rows = await connections.get("default").execute_query_dict(
-        f'SELECT "{column}" FROM "{table}" WHERE "id" = {_mark(1)}', [row_id])  # noqa: S608
+        f'SELECT "{column}" FROM "{table}" WHERE "id" = {_mark(1)}', [row_id])
     return rows[0][column]
 
 
 async def _store(table: str, column: str, row_id: int, value: Any) -> None:
     await connections.get("default").execute_query(
-        f'UPDATE "{table}" SET "{column}" = {_mark(1)} WHERE "id" = {_mark(2)}',  # noqa: S608
+        f'UPDATE "{table}" SET "{column}" = {_mark(1)} WHERE "id" = {_mark(2)}',
         [value, row_id])
 
 
@@ -118,13 +118,14 @@ async def test_an_altered_entry_is_a_clear_error_on_the_record_page_not_garbage(
     assert "Latex" not in str(body["data"])
 
 
-RECORD = "query { me { patient { %s } } }" % " ".join([
+SECTIONS_READ = " ".join([
     "allergies { items { substance reaction note } }",
     "treatments { items { medication dose route prescriber note } }",
     "history { items { text note } }",
     "vaccinations { items { lotNumber performer note } }",
     "documents { items { title } }",
 ])
+RECORD = "query { me { patient { " + SECTIONS_READ + " } } }"
 
 
 async def _fill(owner: Signed) -> None:

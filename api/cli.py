@@ -1,7 +1,7 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
 sync purge, apps register|approve|list, directory import, documents move-storage, worker,
 jobs status|retry, fhir export|import, backup, restore,
-accounts close|reopen|delete|purge-archives."""
+accounts close|reopen|delete|purge-archives, keys status|generate|rotate|seal-existing."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from api.messaging.models import Attachment as MessageAttachment
 from api.notify.cli import add_job_commands
 from api.oauth.cli import add_app_commands
 from api.records.documents.storage_move import DOCUMENTS, add_document_commands
+from api.records.keys_cli import add_keys_commands, seal_everything
 from api.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -64,6 +65,14 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.run(apply_migrations(settings))
     if asyncio.run(apply_queue_schema(settings)):
         print("  created the job queue's tables")
+
+    async def seal() -> int:
+        sealed = sum((await seal_everything(settings, quiet=True)).values())
+        if sealed:
+            print(f"  sealed {sealed} rows written before encryption at rest")
+        return 0
+
+    asyncio.run(_with_database(settings, seal))
     print("Database is up to date.")
     return 0
 
@@ -307,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_commands(sub)
     add_account_commands(
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+    add_keys_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
     fhir = sub.add_parser("fhir", help="FHIR R4B bundles in and out of a record (docs/fhir.md)")
     fhir_sub = fhir.add_subparsers(dest="fhir_command", required=True)
     add_fhir_export_command(

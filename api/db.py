@@ -8,6 +8,7 @@ from tortoise import Tortoise
 from tortoise.migrations.api import migrate as migrate_api
 
 from api.audit import seal
+from api.identity import patient_keys
 from api.settings import Settings, tortoise_config
 
 
@@ -22,6 +23,7 @@ async def open_database(settings: Settings) -> None:
     """Open the connections; also give the access history its key to seal chain heads."""
     _ensure_sqlite_folder(settings.database_url)
     seal.configure(settings.secret_key)
+    patient_keys.configure(settings.data_master_key)
     await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
 
 
@@ -33,6 +35,7 @@ async def apply_migrations(settings: Settings, *, quiet: bool = False) -> None:
     """Bring the schema up to date; the same migration files serve SQLite and PostgreSQL."""
     _ensure_sqlite_folder(settings.database_url)
     seal.configure(settings.secret_key)  # audit 0003 seals the heads of existing chains
+    patient_keys.configure(settings.data_master_key)
 
     def report(event: str, app_label: str, name: str) -> None:
         if not quiet and event == "apply_done":

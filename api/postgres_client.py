@@ -16,14 +16,35 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from tortoise.backends.asyncpg.client import AsyncpgDBClient
+from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
+from tortoise.backends.base.client import (
+    NestedTransactionContext,
+    TransactionContext,
+    TransactionContextPooled,
+)
+
+from api.row_hooks import HookedAsyncpgExecutor
 
 
 async def _keep_session(connection: asyncpg.Connection) -> None:
     """Nothing to reset: see the module's docstring (the rollback already happened)."""
 
 
+class _Transaction(TransactionWrapper):
+    """asyncpg's transaction, with the executor that runs the models' row hooks."""
+
+    executor_class = HookedAsyncpgExecutor
+
+    def _in_transaction(self) -> TransactionContext:
+        return NestedTransactionContext(_Transaction(self))
+
+
 class CarnetAsyncpgClient(AsyncpgDBClient):
+    executor_class = HookedAsyncpgExecutor
+
+    def _in_transaction(self) -> TransactionContext:
+        return TransactionContextPooled(_Transaction(self), self._pool_init_lock)
+
     async def create_pool(self, **kwargs: Any) -> asyncpg.Pool:
         return await asyncpg.create_pool(None, reset=_keep_session, **kwargs)
 

@@ -8,6 +8,9 @@ are passed down; so a bad configuration is reported as such, not as a traceback.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import logging
 import os
 from collections.abc import Mapping
@@ -75,6 +78,41 @@ class ApiLimits:
                 raise SettingsError(f"{name} must read like 300/minute, not {value!r}") from None
 
 
+MASTER_KEY_BYTES = 32
+
+
+def decode_master_key(text: str, origin: str) -> bytes:
+    """32 bytes written in base64url (padding optional), or a SettingsError naming `origin`."""
+    cleaned = text.strip()
+    try:
+        key = base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
+    except (binascii.Error, ValueError):
+        raise SettingsError(f"{origin} must be 32 bytes written in base64url") from None
+    if len(key) != MASTER_KEY_BYTES:
+        raise SettingsError(f"{origin} must be 32 bytes written in base64url, not {len(key)} "
+                            "bytes")
+    return key
+
+
+def encode_master_key(key: bytes) -> str:
+    return base64.urlsafe_b64encode(key).decode().rstrip("=")
+
+
+def read_master_key(env: Mapping[str, str]) -> bytes:
+    """The master key from CARNET_MASTER_KEY, or the file CARNET_MASTER_KEY_FILE names."""
+    given = env.get("CARNET_MASTER_KEY", "")
+    path = env.get("CARNET_MASTER_KEY_FILE", "")
+    if given and path:
+        raise SettingsError("Set CARNET_MASTER_KEY or CARNET_MASTER_KEY_FILE, not both")
+    if path:
+        try:
+            given = Path(path).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as error:
+            raise SettingsError(f"CARNET_MASTER_KEY_FILE cannot be read: {error}") from None
+        return decode_master_key(given, "CARNET_MASTER_KEY_FILE")
+    return decode_master_key(given, "CARNET_MASTER_KEY") if given else b""
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
@@ -93,6 +131,19 @@ class Settings:
     # From the environment: `database` on PostgreSQL, `local` on SQLite, unless
     # CARNET_DOCUMENT_STORAGE says otherwise.
     document_storage: str = "local"
+    # The master key that wraps every patient's data key (api/identity/patient_keys.py):
+    # 32 bytes, from CARNET_MASTER_KEY or CARNET_MASTER_KEY_FILE. Empty in development means
+    # one derived from the secret key; production refuses to start without one.
+    master_key: bytes = field(default=b"", repr=False)
+
+    @property
+    def data_master_key(self) -> bytes:
+        """The master key in use: the one given, or in development one derived from the
+        secret key, so a developer's machine and the tests need nothing set."""
+        if self.master_key:
+            return self.master_key
+        return hashlib.sha256(b"carnet:development-master-key:" + self.secret_key.encode()
+                              ).digest()
 
     @property
     def production(self) -> bool:
@@ -126,6 +177,7 @@ class Settings:
             mail_backend="smtp" if smtp_host else "outbox",
             api_limits=ApiLimits.from_env(env),
             document_storage=env.get("CARNET_DOCUMENT_STORAGE", "").strip() or automatic_storage,
+            master_key=read_master_key(env),
         )
         settings.check()
         return settings
@@ -144,6 +196,11 @@ class Settings:
             )
         if self.mail_backend != "smtp":
             raise SettingsError("SMTP_HOST must be set in production: sign-in codes go by e-mail")
+        if not self.master_key:
+            raise SettingsError(
+                "CARNET_MASTER_KEY or CARNET_MASTER_KEY_FILE must be set in production: the "
+                "master key protects every patient's data key (carnet keys generate makes one)"
+            )
         if self.api_limits.storage.startswith("memory"):
             log.warning("Rate limits are kept in memory: with several server processes, "
                         "set RATE_LIMIT_STORAGE=redis://… so that they hold across them")
@@ -183,10 +240,10 @@ POSTGRES_ENGINE = "api.postgres_client"
 def _connection_config(database_url: str) -> str | dict[str, Any]:
     config = expand_db_url(database_url)
     if database_url.startswith("sqlite://"):
-        # secure_delete: deleted rows are overwritten with zeros, not left in free pages.
-        pragmas = {"secure_delete": "on"}
-        return {**config, "engine": SQLITE_ENGINE,
-                "credentials": {**config["credentials"], **pragmas}}
+        # Deleted rows are overwritten with zeros, not left in free pages: a patient's
+        # erased data (and their destroyed key) does not linger in the file.
+        credentials = {**config["credentials"], "secure_delete": "ON"}
+        return {**config, "credentials": credentials, "engine": SQLITE_ENGINE}
     if config["engine"] == "tortoise.backends.asyncpg":
         return {**config, "engine": POSTGRES_ENGINE}
     return database_url

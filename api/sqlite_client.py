@@ -27,7 +27,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
-from tortoise.backends.base.client import ConnectionWrapper, TransactionContext
+from tortoise.backends.base.client import (
+    ConnectionWrapper,
+    NestedTransactionContext,
+    TransactionContext,
+)
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
@@ -36,6 +40,8 @@ from tortoise.backends.sqlite.client import (
 )
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
+
+from api.row_hooks import HookedSqliteExecutor
 
 
 class _ReleasingConnection(ConnectionWrapper[Any]):
@@ -49,7 +55,16 @@ class _ReleasingConnection(ConnectionWrapper[Any]):
         return self.connection
 
 
-class _ImmediateTransactionWrapper(SqliteTransactionWrapper):
+class _NestedTransactionWrapper(SqliteTransactionWrapper):
+    """A savepoint inside a transaction, with the executor that runs the models' row hooks."""
+
+    executor_class = HookedSqliteExecutor
+
+    def _in_transaction(self) -> TransactionContext:
+        return NestedTransactionContext(_NestedTransactionWrapper(self))
+
+
+class _ImmediateTransactionWrapper(_NestedTransactionWrapper):
     """A transaction that takes the file's write lock when it begins (``BEGIN IMMEDIATE``).
 
     Carnet's transactions read, then write (the access history reads where a chain ends,
@@ -57,6 +72,8 @@ class _ImmediateTransactionWrapper(SqliteTransactionWrapper):
     makes SQLite refuse the write at once, without the busy timeout ("database is
     locked"). Taken at the start, the lock makes the other writer wait its turn instead.
     """
+
+    executor_class = HookedSqliteExecutor
 
     async def begin(self) -> None:
         try:
@@ -106,6 +123,8 @@ def _is_plain_read(query: str) -> bool:
 
 
 class CarnetSqliteClient(SqliteClient):
+    executor_class = HookedSqliteExecutor
+
     def __init__(self, file_path: str, **kwargs: Any) -> None:
         super().__init__(file_path, **kwargs)
         self._reader: aiosqlite.Connection | None = None

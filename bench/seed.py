@@ -25,7 +25,13 @@ from api.db import apply_migrations, open_database
 from api.demo import load_demo, load_directory, load_records
 from api.identity.ins import nir_key
 from api.identity.models import Account, Patient, SessionStage
+from api.identity.patient_keys import master, wrap
+from api.identity.sealed import SealedModel, new_seal_id, sealing_aad
+from api.identity.sealing import new_data_key, seal
 from api.identity.sessions import start_session
+from api.records.directives.models import Directives
+from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
+from api.records.measurements.models import Measurement
 from api.settings import Settings
 
 CAMILLE_NIR = "2951099126111"
@@ -34,6 +40,11 @@ BERNARD = "dr.bernard@demo.carnet.invalid"
 # The sections copied to every synthetic patient (Camille's rows, patient id replaced).
 ENTRY_TABLES = ("allergy", "treatment", "history_entry", "vaccination", "measurement",
                 "directives")
+# Their free text is sealed under each patient's own key (api/identity/sealed.py): each copy
+# is sealed again, for its patient and its own seal id.
+SEALED_MODELS: dict[str, type[SealedModel]] = {
+    model._meta.db_table: model
+    for model in (Allergy, Treatment, HistoryEntry, Vaccination, Measurement, Directives)}
 BATCH = 5000
 # Professionals who sign in during the sign-in scenario (one account each: the throttle
 # rightly refuses many attempts at one account at once). Their e-mail is SIGNIN_EMAIL % n.
@@ -118,6 +129,8 @@ async def add_patients(extra: int, template_id: int,
     patient_columns = ["id", "ins_nir", "ins_key", "birth_name", "first_names", "birth_date",
                        "sex", "birthplace_insee", "created_at"]
     templates: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+    clear: dict[str, dict[str | None, SealedModel]] = {}
+    wrapping = master()
     for table in ENTRY_TABLES:
         columns = [c for c in await _columns(client, table) if c != "id"]
         names = ",".join(f'"{c}"' for c in columns)
@@ -126,6 +139,8 @@ async def add_patients(extra: int, template_id: int,
             f'SELECT {names} FROM "{table}" WHERE "patient_id" = {mark}',  # noqa: S608
             [template_id])
         templates[table] = (columns, [tuple(row[c] for c in columns) for row in found])
+        clear[table] = {row.seal_id: row for row in
+                        await SEALED_MODELS[table].filter(patient_id=template_id)}
     per_patient = sum(len(rows) for _, rows in templates.values())
     started = time.monotonic()
     added = 0
@@ -140,9 +155,14 @@ async def add_patients(extra: int, template_id: int,
                              date(1930 + patient_id % 70, 1 + patient_id % 12, 1),
                              "MF"[patient_id % 2], "75056", now))
         await _bulk_insert(client, "patient", patient_columns, patients)
+        keys = {patient_id: new_data_key() for patient_id in ids}
+        await _bulk_insert(client, "patient_key",
+                           ["patient_id", "wrapped", "master_id", "created_at"],
+                           [(patient_id, wrap(wrapping.key, patient_id, key), wrapping.id, now)
+                            for patient_id, key in keys.items()])
         for table, (columns, rows) in templates.items():
-            at = columns.index("patient_id")
-            copies = [(*row[:at], patient_id, *row[at + 1:]) for patient_id in ids for row in rows]
+            copies = [_copy(table, columns, row, clear[table], patient_id, keys[patient_id])
+                      for patient_id in ids for row in rows]
             await _bulk_insert(client, table, columns, copies)
             added += len(copies)
         progress("patients", start + len(ids), extra, started)
@@ -151,6 +171,20 @@ async def add_patients(extra: int, template_id: int,
             "SELECT setval(pg_get_serial_sequence('patient', 'id'), "
             "(SELECT MAX(id) FROM patient)); ANALYZE;")
     return added if per_patient else 0
+
+
+def _copy(table: str, columns: list[str], row: tuple[Any, ...],
+          clear: dict[str | None, SealedModel], patient_id: int, key: bytes) -> tuple[Any, ...]:
+    """A template row for another patient: its free text sealed for them, a new seal id."""
+    values = dict(zip(columns, row, strict=True))
+    original = clear[values["seal_id"]]
+    seal_id = new_seal_id()
+    values.update(patient_id=patient_id, seal_id=seal_id)
+    for column in SEALED_MODELS[table]._columns():
+        text = getattr(original, column)
+        values[column] = None if text is None else seal(
+            key, text, sealing_aad(table, column, patient_id, seal_id))
+    return tuple(values[column] for column in columns)
 
 
 async def _signin_accounts() -> None:

@@ -191,8 +191,8 @@ async def test_no_acknowledged_write_is_lost_when_connections_are_killed_under_w
     assert statuses[-1] == 200, statuses
     acknowledged = {substance for substance, status in outcomes if status == 200}
     rows = await _when_reachable(
-        lambda: Allergy.filter(patient_id=patient.id).values_list("substance", flat=True))
-    saved = [substance for substance in rows if substance.startswith("During")]
+        lambda: Allergy.filter(patient_id=patient.id))
+    saved = [row.substance for row in rows if row.substance.startswith("During")]
     assert len(saved) == len(set(saved))  # no write saved twice
     assert acknowledged <= set(saved) <= {substance for substance, _ in outcomes}
 

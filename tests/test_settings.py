@@ -2,6 +2,8 @@ import pytest
 
 from api.settings import DEV_SECRET_KEY, Settings, SettingsError
 
+MASTER = "A" * 43  # 32 bytes in base64url
+
 
 def test_development_defaults_to_sqlite_and_the_outbox():
     settings = Settings.from_env({})
@@ -26,7 +28,7 @@ def test_production_needs_a_mail_server_for_sign_in_codes():
 
 def test_production_on_sqlite_starts_with_a_warning(caplog):
     settings = Settings.from_env({"CARNET_ENV": "production", "SECRET_KEY": "x" * 40,
-                                  "SMTP_HOST": "mail.example"})
+                                  "SMTP_HOST": "mail.example", "CARNET_MASTER_KEY": MASTER})
     assert settings.production and settings.secret_key != DEV_SECRET_KEY
     assert "PostgreSQL" in caplog.text
 
@@ -54,5 +56,5 @@ def test_a_rate_that_cannot_be_read_is_refused_at_start(variable):
 
 def test_production_with_limits_in_memory_starts_with_a_warning(caplog):
     Settings.from_env({"CARNET_ENV": "production", "SECRET_KEY": "x" * 40,
-                       "SMTP_HOST": "mail.example"})
+                       "SMTP_HOST": "mail.example", "CARNET_MASTER_KEY": MASTER})
     assert "RATE_LIMIT_STORAGE" in caplog.text

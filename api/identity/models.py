@@ -190,3 +190,21 @@ class AttemptThrottle(Model):
 
     class Meta:
         table = "attempt_throttle"
+
+
+# The data key of one patient's record (api/identity/patient_keys.py), wrapped (AES-GCM)
+# under the master key named by `master_id`. Destroying it overwrites `wrapped`: every
+# ciphertext of the record becomes unreadable.
+class PatientKey(Model):
+    id = fields.IntField(primary_key=True)
+    patient: fields.OneToOneRelation[Patient] = fields.OneToOneField(
+        "identity.Patient", related_name=False, on_delete=fields.CASCADE
+    )
+    patient_id: int
+    wrapped = fields.BinaryField()
+    master_id = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField()
+    destroyed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "patient_key"

@@ -45,6 +45,7 @@ from api.consent.models import Grant, GrantEndReason
 from api.consent.sections import Basis
 from api.dates import years_after
 from api.identity.models import Account, AccountStatus, Guardianship, Patient, Role, Session
+from api.identity.patient_keys import destroy_patient_key
 from api.lifecycle import messages
 from api.mail.models import OutboxMail
 from api.mail.sender import MailError, send_mail
@@ -137,9 +138,10 @@ async def _destroy_key(patient_id: int) -> None:
     """Destroy the patient's data key, first of all (crypto-shredding): once it is gone no
     copy of the record's ciphertext (a backup, a WAL kept elsewhere, a replica) can be read.
 
-    Wired to ``api.identity.patient_keys.destroy_patient_key`` when encryption at rest lands;
-    until then the record is stored in plain text and this does nothing.
+    Should the deletion of the rows fail after this, the request is still honoured: what is
+    left can no longer be read, and deleting again removes it.
     """
+    await destroy_patient_key(patient_id)
 
 
 async def delete_account(settings: Settings, account: Account) -> Deletion:

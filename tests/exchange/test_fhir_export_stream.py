@@ -20,6 +20,7 @@ from api.audit.models import AccessEvent
 from api.exchange.fhir.commands import run_export
 from api.exchange.fhir.export import export_bundle, operator_reader
 from api.identity.models import Patient
+from api.records.documents.sealed_files import put_sealed
 from api.records.documents.storage import storage_for
 from api.records.measurements.models import Measurement
 from api.settings import Settings
@@ -47,7 +48,7 @@ async def _large_record(settings: Settings, entries: int = ENTRIES) -> tuple[Pat
         for at in range(0, len(content), 256 * 1024):
             yield content[at:at + 256 * 1024]
 
-    key = await storage_for(settings).put(chunks())
+    key = await put_sealed(storage_for(settings), patient.id, chunks())
     document = await make_document(patient, size_bytes=len(content),
                                    sha256=hashlib.sha256(content).hexdigest())
     document.storage_key = key

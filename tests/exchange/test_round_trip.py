@@ -20,6 +20,7 @@ from api.exchange.fhir.export import export_bundle, operator_reader
 from api.identity.models import Patient, Role
 from api.records.directives.models import Directives
 from api.records.documents.models import Document
+from api.records.documents.sealed_files import open_sealed
 from api.records.documents.storage import storage_for
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.measurements.models import Measurement
@@ -49,7 +50,9 @@ async def snapshot(patient_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the record as the person's data, sorted, so two records compare."""
     found = {}
     for model, fields in FIELDS.items():
-        rows = await model.filter(patient_id=patient_id).values_list(*fields)
+        # Instances, not values_list: the free text is sealed in the database.
+        rows = [tuple(getattr(row, name) for name in fields)
+                for row in await model.filter(patient_id=patient_id)]
         found[model.__name__] = sorted(rows, key=repr)
     return found
 
@@ -58,8 +61,8 @@ async def _bytes_of(settings: Settings, patient_id: int) -> dict[str, bytes]:
     storage = storage_for(settings)
     out = {}
     for document in await Document.filter(patient_id=patient_id):
-        out[document.sha256] = b"".join([chunk async for chunk in
-                                         storage.open(document.storage_key)])
+        out[document.sha256] = b"".join([chunk async for chunk in await open_sealed(
+            storage, patient_id, document.storage_key)])
     return out
 
 

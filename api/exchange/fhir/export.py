@@ -45,6 +45,7 @@ from api.identity.models import Patient, Professional
 from api.records.directives.models import Directives
 from api.records.documents.loaders import item_facts as document_facts
 from api.records.documents.models import Document
+from api.records.documents.sealed_files import open_sealed
 from api.records.documents.storage_base import Storage
 from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
 from api.records.entries.services import item_facts as entry_facts
@@ -263,7 +264,8 @@ async def _document(document: Document, storage: Storage, stored: bool) -> Async
                       "contentType": document.content_type})
         yield '{"resource":' + head[:-1] + ',"data":"'
         digest = hashlib.sha1(usedforsecurity=False)
-        async for piece in _base64(storage.open(document.storage_key), digest):
+        async for piece in _base64(await open_sealed(storage, document.patient_id,
+                                                     document.storage_key), digest):
             yield piece
         yield '"}},'
         sha1 = digest.digest()

@@ -328,7 +328,7 @@ def _text_attachment(text: str) -> dict[str, str]:
 def directives_resources(directives: Directives) -> list[Resource]:
     """The advance directives (with the trusted person), and the organ-donation stance when
     the patient stated one."""
-    patient = patient_reference(directives.patient_id)  # type: ignore[attr-defined]
+    patient = patient_reference(directives.patient_id)
     found: list[Resource] = []
     contained, performer = [], []
     if directives.trusted_person_name:

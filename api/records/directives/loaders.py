@@ -16,7 +16,7 @@ class DirectivesByPatientIdLoader(DataLoader[int, Directives | None]):
 
     async def _load(self, patient_ids: Sequence[int]) -> list[Directives | None]:
         rows = await Directives.filter(patient_id__in=list(patient_ids))
-        by_patient = {row.patient_id: row for row in rows}  # type: ignore[attr-defined]
+        by_patient = {row.patient_id: row for row in rows}
         return [by_patient.get(patient_id) for patient_id in patient_ids]
 
 

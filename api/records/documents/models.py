@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from api.identity.sealed import SealedModel, SealedText
 from api.records.provenance import ProvenanceMixin
 
 if TYPE_CHECKING:
@@ -15,12 +16,12 @@ if TYPE_CHECKING:
 
 # One file of a patient's record (PDF, JPEG or PNG). `created_by` is its author.
 # `category` is derived from `type_code` and kept so lists filter on it in SQL.
-class Document(ProvenanceMixin):
+class Document(ProvenanceMixin, SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
     )
-    title = fields.CharField(max_length=200)
+    title = SealedText(max_length=200)
     type_code = fields.CharField(max_length=16)
     category = fields.CharField(max_length=32)
     content_type = fields.CharField(max_length=32)
@@ -28,7 +29,7 @@ class Document(ProvenanceMixin):
     sha256 = fields.CharField(max_length=64)
     storage_key = fields.CharField(max_length=64, unique=True)
     # Shown to people only; never used to build a path.
-    original_filename = fields.CharField(max_length=255, default="")
+    original_filename = SealedText(max_length=255, default="")
     document_date = fields.DateField()
     hidden_from_professionals = fields.BooleanField(default=False)
     held_back_until = fields.DatetimeField(null=True)

@@ -32,6 +32,7 @@ from api.graphql.scalars import parse_date
 from api.graphql.text_input import text_fault
 from api.graphql.viewer import Viewer
 from api.identity.models import Patient
+from api.identity.patient_keys import RecordUnreadable
 from api.identity.viewer import viewer_from_request
 from api.oauth.bearer import bearer_token, invalid_token_response, viewer_for_token
 from api.records.documents.access import decide_on_documents, record_access, recorded_transaction
@@ -49,6 +50,7 @@ from api.records.documents.limits import (
 from api.records.documents.loaders import item_facts
 from api.records.documents.messages import DocumentProblems, upload_text
 from api.records.documents.models import Document
+from api.records.documents.sealed_files import open_sealed
 from api.records.documents.services import DocumentDetails, add_document
 from api.records.documents.storage import storage_for
 from api.security import csrf
@@ -78,7 +80,12 @@ async def download(request: Request) -> Response:
     document_id = _id_of(request.path_params["document_id"])
     if viewer is None or document_id is None:
         raise HTTPException(404)
-    document = await Document.filter(id=document_id).select_related("patient").first()
+    try:
+        document = await Document.filter(id=document_id).select_related("patient").first()
+    except RecordUnreadable:
+        # An erased record (its key destroyed) or an altered row: nothing the policy could
+        # be asked about, so not found, as for anything else out of reach.
+        document = None
     if document is None:
         raise HTTPException(404)
     decision = await decide_on_documents(viewer, document.patient, Action.READ,
@@ -91,8 +98,13 @@ async def download(request: Request) -> Response:
         raise HTTPException(404)
     await record_access(viewer, document.patient_id, Action.READ, decision, RequestKind.DOWNLOAD)
     name = download_filename(document.original_filename, document.title, document.content_type)
+    try:
+        content = await open_sealed(storage, document.patient_id, document.storage_key)
+    except RecordUnreadable:
+        log.error("the file of document %s does not open with its patient's key", document.id)
+        raise HTTPException(410, "This document can no longer be read.") from None
     return StreamingResponse(
-        storage.open(document.storage_key),
+        content,
         media_type=document.content_type,
         headers={
             "Content-Length": str(document.size_bytes),

@@ -30,6 +30,7 @@ from api.records.documents.messages import (
     upload_problem,
 )
 from api.records.documents.models import Document
+from api.records.documents.sealed_files import put_sealed
 from api.records.documents.storage import Storage
 from api.records.documents.visibility import visibility_condition
 from api.records.provenance import stamp_created, stamp_updated
@@ -131,7 +132,7 @@ async def add_document(
     title = " ".join((details.title or "").split()) or PurePosixPath(shown_name).stem
     try:
         checked, stream = await check_stream(content)
-        key = await storage.put(stream)
+        key = await put_sealed(storage, patient_id, stream)
     except DocumentProblem as problem:
         raise DocumentProblems([problem]) from None
     try:

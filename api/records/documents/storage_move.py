@@ -24,7 +24,9 @@ from typing import Any
 
 from tortoise.models import Model
 
+from api.identity.patient_keys import RecordUnreadable
 from api.records.documents.models import Document
+from api.records.documents.sealed_files import open_sealed
 from api.records.documents.storage import Storage, storage_named
 from api.settings import DOCUMENT_STORAGES, Settings
 
@@ -79,6 +81,16 @@ async def _verified(source: AsyncIterator[bytes], size: int, sha256: str
         raise DamagedCopy(f"{seen} bytes, not the {size} bytes recorded at upload")
 
 
+async def _check_sealed(source: Storage, patient_id: int, key: str, size: int, sha256: str
+                        ) -> None:
+    """DamagedCopy unless the stored bytes open to what was recorded at upload."""
+    try:
+        async for _ in _verified(await open_sealed(source, patient_id, key), size, sha256):
+            pass
+    except RecordUnreadable:
+        raise DamagedCopy("its sealed bytes do not open with the patient's key") from None
+
+
 async def _copy_one(word: str, row: dict[str, Any], source: Storage, target: Storage,
                     summary: MoveSummary) -> None:
     key = row["storage_key"]
@@ -88,8 +100,15 @@ async def _copy_one(word: str, row: dict[str, Any], source: Storage, target: Sto
         summary.problems.append(f"{word} {row['id']}: its bytes are missing from the source")
     else:
         try:
-            await target.put_under(key, _verified(source.open(key), row["size_bytes"],
-                                                  row["sha256"]))
+            if "patient_id" in row:
+                # A document's bytes are sealed (api/records/documents/sealed_files.py): the
+                # clear bytes are checked first, then the sealed ones copied as they are.
+                await _check_sealed(source, row["patient_id"], key, row["size_bytes"],
+                                    row["sha256"])
+                await target.put_under(key, source.open(key))
+            else:
+                await target.put_under(key, _verified(source.open(key), row["size_bytes"],
+                                                      row["sha256"]))
         except DamagedCopy as damage:
             summary.problems.append(
                 f"{word} {row['id']}: not copied, the source does not match ({damage})")
@@ -106,8 +125,11 @@ async def move_documents(source: Storage, target: Storage,
     for word, model in holders:
         last_id = 0
         while True:
+            columns = ["id", "storage_key", "size_bytes", "sha256"]
+            if model is Document:
+                columns.append("patient_id")
             rows = await (model.filter(id__gt=last_id).order_by("id").limit(BATCH_SIZE)
-                          .values("id", "storage_key", "size_bytes", "sha256"))
+                          .values(*columns))
             if not rows:
                 break
             for row in rows:

@@ -12,6 +12,7 @@ from tortoise import fields
 
 from api.dates import DatePrecision
 from api.identity.models import Patient
+from api.identity.sealed import SealedModel, SealedText
 from api.records.provenance import ProvenanceMixin
 
 
@@ -51,7 +52,7 @@ class Criticality(StrEnum):
 
 
 # A condition or past illness, a surgery, or an illness in the family; ICD-10 coded or free text.
-class HistoryEntry(ProvenanceMixin):
+class HistoryEntry(ProvenanceMixin, SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
@@ -59,7 +60,7 @@ class HistoryEntry(ProvenanceMixin):
     kind = fields.CharEnumField(HistoryKind, max_length=16)
     # The ICD-10 code (canonical spelling) when one fits; `text` holds the person's own words.
     code = fields.CharField(max_length=8, null=True)
-    text = fields.CharField(max_length=300, null=True)
+    text = SealedText(max_length=300, null=True)
     # « depuis 2005 », « mai 2019 »: the onset as precisely as the person gave it, stored as
     # its first day (so it sorts by it) and its precision (api.dates.PartialDate).
     onset_date = fields.DateField(null=True)
@@ -68,7 +69,7 @@ class HistoryEntry(ProvenanceMixin):
     resolution_date = fields.DateField(null=True)
     status = fields.CharEnumField(HistoryStatus, max_length=16)
     relative = fields.CharEnumField(Relative, max_length=16, null=True)
-    note = fields.TextField(null=True)
+    note = SealedText(null=True)
     confidential_for_minor = fields.BooleanField(default=False)
 
     patient_id: int
@@ -82,17 +83,17 @@ class HistoryEntry(ProvenanceMixin):
         return self.code is not None
 
 
-class Allergy(ProvenanceMixin):
+class Allergy(ProvenanceMixin, SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
     )
-    substance = fields.CharField(max_length=200)
-    reaction = fields.CharField(max_length=500, null=True)
+    substance = SealedText(max_length=200)
+    reaction = SealedText(max_length=500, null=True)
     severity = fields.CharEnumField(Severity, max_length=16, null=True)
     criticality = fields.CharEnumField(Criticality, max_length=16, null=True)
     onset_date = fields.DateField(null=True)
-    note = fields.TextField(null=True)
+    note = SealedText(null=True)
     confidential_for_minor = fields.BooleanField(default=False)
 
     patient_id: int
@@ -103,18 +104,18 @@ class Allergy(ProvenanceMixin):
 
 
 # A medication the person takes or took; whether it is current follows from its dates.
-class Treatment(ProvenanceMixin):
+class Treatment(ProvenanceMixin, SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
     )
-    medication = fields.CharField(max_length=200)
-    dose = fields.CharField(max_length=200, null=True)
-    route = fields.CharField(max_length=100, null=True)
+    medication = SealedText(max_length=200)
+    dose = SealedText(max_length=200, null=True)
+    route = SealedText(max_length=100, null=True)
     start_date = fields.DateField(null=True)
     end_date = fields.DateField(null=True)
-    prescriber = fields.CharField(max_length=200, null=True)
-    note = fields.TextField(null=True)
+    prescriber = SealedText(max_length=200, null=True)
+    note = SealedText(null=True)
     confidential_for_minor = fields.BooleanField(default=False)
 
     patient_id: int
@@ -124,7 +125,7 @@ class Treatment(ProvenanceMixin):
         indexes = (("patient_id", "start_date"),)
 
 
-class Vaccination(ProvenanceMixin):
+class Vaccination(ProvenanceMixin, SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
@@ -136,10 +137,10 @@ class Vaccination(ProvenanceMixin):
     # The database default keeps the rows written before precisions existed full dates.
     date_precision = fields.CharEnumField(DatePrecision, max_length=8, default=DatePrecision.DAY,
                                           db_default=DatePrecision.DAY)
-    lot_number = fields.CharField(max_length=50, null=True)
-    performer = fields.CharField(max_length=200, null=True)
+    lot_number = SealedText(max_length=50, null=True)
+    performer = SealedText(max_length=200, null=True)
     dose_number = fields.IntField(null=True)
-    note = fields.TextField(null=True)
+    note = SealedText(null=True)
     confidential_for_minor = fields.BooleanField(default=False)
 
     patient_id: int

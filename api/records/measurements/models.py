@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 
 from api.identity.models import Patient
+from api.identity.sealed import SealedModel, SealedText
 from api.records.provenance import ProvenanceMixin
 
 # Values are exact decimals: each kind has a fixed precision (grams for a newborn's
@@ -17,7 +18,7 @@ VALUE_DECIMALS = 3
 # One measured value. The kind is a key of api.records.measurements.kinds (a plain string
 # column, so a new kind needs no migration); the unit is copied from the kind when the
 # row is written, so a row keeps its meaning even if a kind's unit ever changes.
-class Measurement(ProvenanceMixin):
+class Measurement(ProvenanceMixin, SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
@@ -29,7 +30,7 @@ class Measurement(ProvenanceMixin):
                                  null=True)
     unit = fields.CharField(max_length=16)
     measured_at = fields.DatetimeField()
-    note = fields.TextField(null=True)
+    note = SealedText(null=True)
 
     patient_id: int
 

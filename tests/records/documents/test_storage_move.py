@@ -15,6 +15,7 @@ import pytest
 
 from api.identity.models import Patient
 from api.records.documents.models import Document, StoredChunk
+from api.records.documents.sealed_files import open_sealed
 from api.records.documents.services import DocumentDetails, add_document
 from api.records.documents.storage import DatabaseStorage, LocalStorage, Storage
 from api.records.documents.storage_move import run_move
@@ -37,6 +38,12 @@ async def _upload(storage: Storage, patient: Patient, content: bytes) -> Documen
 
 async def _read(storage: Storage, key: str) -> bytes:
     return b"".join([chunk async for chunk in storage.open(key)])
+
+
+async def _opened(storage: Storage, document: Document) -> bytes:
+    """A document's clear bytes: they are stored sealed under the patient's key."""
+    return b"".join([chunk async for chunk in await open_sealed(
+        storage, document.patient_id, document.storage_key)])
 
 
 async def _carnet(environment: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -117,7 +124,9 @@ async def test_documents_move_back_from_the_database_to_local_files(
     assert await run_move(on_database, "local", show_progress=True) == 0
     assert "1 copied" in capsys.readouterr().out
     local = LocalStorage(tmp_path / "documents")
-    assert local.path_of(document.storage_key).read_bytes() == BIG_PDF
+    stored = local.path_of(document.storage_key).read_bytes()
+    assert BIG_PDF[:64] not in stored  # sealed in either storage
+    assert await _opened(local, document) == BIG_PDF
 
 
 async def test_the_command_copies_with_the_deployment_settings(
@@ -158,4 +167,4 @@ async def test_message_attachments_move_with_the_documents(
     assert status == 0
     assert "2 stored files" in capsys.readouterr().out
     assert await _read(DatabaseStorage(), attachment.storage_key) == BIG_PDF
-    assert await _read(DatabaseStorage(), document.storage_key) == PDF_BYTES
+    assert await _opened(DatabaseStorage(), document) == PDF_BYTES

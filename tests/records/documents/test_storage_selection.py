@@ -46,5 +46,5 @@ def test_production_on_postgresql_with_local_files_is_warned_about(
         caplog: pytest.LogCaptureFixture):
     Settings.from_env({"DATABASE_URL": POSTGRES, "CARNET_DOCUMENT_STORAGE": "local",
                        "CARNET_ENV": "production", "SECRET_KEY": "k" * 40,
-                       "SMTP_HOST": "smtp.example.org"})
+                       "SMTP_HOST": "smtp.example.org", "CARNET_MASTER_KEY": "A" * 43})
     assert "a second app machine cannot serve them" in caplog.text

@@ -58,7 +58,8 @@ async def test_a_professionals_entries_are_theirs_written_at_their_visit(db):
     patient, jean = (await demo_people())["Jean"]
     await demo.load(patient, jean)
     bernard = await Professional.get(last_name="BERNARD")
-    statin = await Treatment.get(patient_id=patient.id, medication__startswith="Atorvastatine")
+    statin, = [treatment for treatment in await Treatment.filter(patient_id=patient.id)
+               if treatment.medication.startswith("Atorvastatine")]
     assert statin.created_by_id == bernard.account_id
     assert timedelta(days=3) < clock.now() - statin.created_at < timedelta(days=5)
     theirs = [e for model in MODELS for e in await model.filter(patient_id=patient.id)

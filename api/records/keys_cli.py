@@ -1,0 +1,158 @@
+"""`carnet keys status|generate|rotate|seal-existing`: the master key and the patients' data
+keys (api/identity/patient_keys.py), and sealing what was written before encryption existed
+(run by `carnet migrate` too)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from tortoise.transactions import in_transaction
+
+from api.identity import patient_keys
+from api.identity.sealed import SealedModel, seal_existing
+from api.records.directives.models import Directives
+from api.records.documents.models import Document
+from api.records.documents.sealed_files import put_sealed
+from api.records.documents.storage import Storage, storage_for
+from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
+from api.records.measurements.models import Measurement
+from api.settings import Settings, SettingsError, decode_master_key, encode_master_key
+
+Runner = Callable[[Settings, Callable[[], Awaitable[int]]], int]
+# Every table whose free text is sealed, but documents (their bytes are sealed too).
+SEALED_ROWS: tuple[type[SealedModel], ...] = (
+    HistoryEntry, Allergy, Treatment, Vaccination, Measurement, Directives)
+
+
+def _progress(table: str, done: int) -> None:
+    print(f"  sealed {done} rows of {table}", file=sys.stderr, flush=True)
+
+
+async def seal_stored_documents(storage: Storage,
+                                progress: Callable[[str, int], None] | None = None) -> int:
+    """Seal the documents stored before encryption: their bytes under a new storage key,
+    their title and file name; the clear file is deleted once the row points to the sealed
+    one. One document at a time; a failure leaves that document as it was."""
+    done = 0
+    while True:
+        document = await Document.filter(seal_id__isnull=True).order_by("id").first()
+        if document is None:
+            return done
+        old_key = document.storage_key
+        new_key = await put_sealed(storage, document.patient_id, storage.open(old_key))
+        try:
+            async with in_transaction() as connection:
+                document.storage_key = new_key
+                await document.save(update_fields=["storage_key"], using_db=connection)
+        except BaseException:
+            await asyncio.shield(storage.delete(new_key))
+            raise
+        await storage.delete(old_key)
+        done += 1
+        if progress:
+            progress("document", done)
+
+
+async def seal_everything(settings: Settings, *, quiet: bool = False) -> dict[str, int]:
+    """Seal every row (and document file) written before encryption; how many of each."""
+    progress = None if quiet else _progress
+    sealed = await seal_existing(SEALED_ROWS, progress=progress)
+    sealed["document"] = await seal_stored_documents(storage_for(settings), progress)
+    return sealed
+
+
+def _new_master_key(args: argparse.Namespace) -> bytes:
+    if args.new_key_file:
+        try:
+            text = Path(args.new_key_file).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as error:
+            raise SettingsError(f"--new-key-file cannot be read: {error}") from None
+        return decode_master_key(text, "--new-key-file")
+    text = os.environ.get(args.new_key_env, "")
+    if not text:
+        raise SettingsError(f"{args.new_key_env} is not set")
+    return decode_master_key(text, args.new_key_env)
+
+
+def add_keys_commands(sub: argparse._SubParsersAction, run: Runner) -> None:
+    keys = sub.add_parser("keys", help="the master key and the patients' data keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+
+    def status(args: argparse.Namespace, settings: Settings) -> int:
+        async def work() -> int:
+            live, destroyed, by_master = await patient_keys.key_count()
+            current = patient_keys.master().id
+            print(f"Master key {current}"
+                  f"{'' if settings.master_key else ' (development: derived from SECRET_KEY)'}.")
+            print(f"{live} patient keys, {destroyed} destroyed.")
+            others = {name: count for name, count in by_master.items() if name != current}
+            for name, count in sorted(others.items()):
+                print(f"{count} keys wrapped under another master key, {name}: they do not "
+                      "open with this one.")
+            return 1 if others else 0
+        return run(settings, work)
+
+    keys_sub.add_parser(
+        "status", help="how many patient keys, and the master key's fingerprint (exit 1 if "
+        "some keys are wrapped under another master key)").set_defaults(run=status)
+
+    def generate(args: argparse.Namespace, settings: Settings) -> int:
+        print(encode_master_key(secrets.token_bytes(32)))
+        print("A new master key (base64url): keep it in a file readable by the server only "
+              "(CARNET_MASTER_KEY_FILE), and a copy apart from the database's backups.",
+              file=sys.stderr)
+        return 0
+
+    keys_sub.add_parser("generate", help="print a new random master key").set_defaults(
+        run=generate)
+
+    def rotate(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            new_key = _new_master_key(args)
+        except SettingsError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 1000 == 0:
+                print(f"  re-wrapped {done}/{total} patient keys", file=sys.stderr, flush=True)
+
+        async def work() -> int:
+            try:
+                summary = await patient_keys.rotate(new_key, progress)
+            except patient_keys.MasterKeyMismatch as error:
+                print(f"error: {error}; nothing changed", file=sys.stderr)
+                return 1
+            print(f"Re-wrapped {summary.rewrapped} patient keys under master key "
+                  f"{patient_keys.fingerprint(new_key)} ({summary.destroyed} destroyed keys "
+                  "left destroyed). The data was not touched. From now on start Carnet with "
+                  "the new master key: the old one no longer opens anything.")
+            return 0
+        return run(settings, work)
+
+    rot = keys_sub.add_parser(
+        "rotate", help="re-wrap every patient key under a new master key, in one transaction "
+        "(the data is not re-encrypted); run with the current master key configured")
+    given = rot.add_mutually_exclusive_group(required=True)
+    given.add_argument("--new-key-file", metavar="FILE", help="a file holding the new key")
+    given.add_argument("--new-key-env", metavar="VARIABLE",
+                       help="an environment variable holding the new key")
+    rot.set_defaults(run=rotate)
+
+    def seal_existing_command(args: argparse.Namespace, settings: Settings) -> int:
+        async def work() -> int:
+            sealed = await seal_everything(settings)
+            print(f"Sealed {sum(sealed.values())} rows written before encryption.")
+            return 0
+        return run(settings, work)
+
+    keys_sub.add_parser(
+        "seal-existing", help="seal the free text and document files written before "
+        "encryption at rest (carnet migrate does it too)").set_defaults(
+        run=seal_existing_command)

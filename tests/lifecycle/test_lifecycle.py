@@ -153,7 +153,10 @@ async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):
     document = await make_document(patient, size_bytes=len(content))
     await Document.filter(id=document.id).update(storage_key=key)
     with_data = b"".join(_read(path) for path in _files(settings))
-    assert b"Zyxwvut-Allergy-7" in with_data  # the search does see the rows while they exist
+    # The search does see the rows while they exist: the names stay in clear (the directory
+    # of patients finds people by them); the record's text is sealed from the start.
+    assert b"Zyxwvut-Birthname" in with_data
+    assert b"Zyxwvut-Allergy-7" not in with_data
 
     csrf = await sign_in(client, await Account.get(id=patient.account_id), settings.secret_key)
     page = await client.get("/account")

@@ -17,7 +17,7 @@ from api.app import build_app
 from api.outage import OUTAGE_EXCEPTION_TYPES, is_database_outage, retry_after_headers
 from api.settings import Settings
 from web import account, apps, auth, dev, home, notifications, paper, patient, pro
-from web.graphql_client import validate_operations
+from web.graphql_client import RecordUnreadable, validate_operations
 from web.templating import render
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -53,6 +53,12 @@ async def database_outage(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def record_unreadable(request: Request, exc: Exception) -> Response:
+    """A record whose key was destroyed (erased) or whose data was altered: nothing shown."""
+    log.warning("unreadable record on %s: %s", request.url.path, exc)
+    return render(request, "error.html", {"status": 410}, status_code=410)
+
+
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
     app = build_app(
@@ -65,6 +71,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         manage_database=manage_database,
         exception_handlers={HTTPException: http_error, Exception: server_error,
                             ClientDisconnect: client_gone,
+                            RecordUnreadable: record_unreadable,
                             **{kind: database_outage for kind in OUTAGE_EXCEPTION_TYPES}},
     )
     problems = validate_operations(app.state.schema)

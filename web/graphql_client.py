@@ -14,7 +14,14 @@ from api.identity.viewer import viewer_from_request
 from api.outage import UNAVAILABLE, DatabaseUnavailable
 from api.texts import request_language
 
+UNREADABLE = "RECORD_UNREADABLE"
+
 OPERATIONS_DIR = Path(__file__).parent / "operations"
+
+
+class RecordUnreadable(Exception):
+    """The record's sealed data could not be opened (its key destroyed, or altered): the
+    page shows nothing of it and says so (410), whatever it was about to show."""
 
 
 class OperationError(RuntimeError):
@@ -107,6 +114,8 @@ async def run(
     for error in errors:
         if (error.get("extensions") or {}).get("code") == UNAVAILABLE:
             raise DatabaseUnavailable(str(error.get("message")))  # the page answers 503
+        if (error.get("extensions") or {}).get("code") == UNREADABLE:
+            raise RecordUnreadable(str(error.get("message")))  # the page answers 410
     return result.data or {}, errors
 
 

@@ -180,6 +180,10 @@ async def test_a_destroyed_key_leaves_the_record_unreadable_with_a_clear_error(
     assert "RECORD_UNREADABLE" in error_codes(refused)
     assert await Allergy.filter(patient_id=owner.patient.id).count() == 1
     await patient_keys.destroy_patient_key(owner.patient.id)  # again: nothing more to do
+    # The pages say so in words, with nothing of the record.
+    page = await owner.client.get(f"/records/{owner.patient.id}/allergies")
+    assert page.status_code == 410
+    assert "Ce dossier ne peut plus être lu" in page.text and "Arachides" not in page.text
 
 
 def _files_under(folder: Path) -> list[Path]:

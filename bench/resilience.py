@@ -317,11 +317,13 @@ def _seconds(values: list[float]) -> str:
 
 
 async def crash_cycles(cycles: int, cluster: Cluster, app: App, signed: list[Signed],
-                       writes: Writes, run: str) -> tuple[list[float], list[float]]:
+                       writes: Writes, run: str
+                       ) -> tuple[list[float], list[float], list[float]]:
     tasks = [asyncio.create_task(writer(n, app, signed[n % len(signed)], writes, run))
              for n in range(WRITERS)]
     database_recovery: list[float] = []
     app_recovery: list[float] = []
+    app_healthy: list[float] = []
     try:
         await recovery_after(writes, time.monotonic())
         for cycle in range(1, cycles + 1):
@@ -337,14 +339,17 @@ async def crash_cycles(cycles: int, cluster: Cluster, app: App, signed: list[Sig
             killed = time.monotonic()
             app.kill()
             app.start()
+            await wait_healthy(app.url)
+            app_healthy.append(time.monotonic() - killed)
             app_recovery.append(await recovery_after(writes, killed))
-            say(f"app SIGKILL {cycle}/{cycles}: writes again after {app_recovery[-1]:.2f} s "
+            say(f"app SIGKILL {cycle}/{cycles}: /healthz 200 after {app_healthy[-1]:.2f} s, "
+                f"writes again after {app_recovery[-1]:.2f} s "
                 f"({len(writes.acknowledged)} acknowledged)")
         await asyncio.sleep(1)
     finally:
         writes.stop = True
         await asyncio.gather(*tasks, return_exceptions=True)
-    return database_recovery, app_recovery
+    return database_recovery, app_healthy, app_recovery
 
 
 async def soak(seconds: float, app: App, signed: list[Signed], run: str) -> list[str]:
@@ -405,8 +410,8 @@ async def run_all(cycles: int, soak_seconds: float, folder: Path) -> list[str]:
         say(f"app started, healthy after {await wait_healthy(app.url):.2f} s; "
             f"{WRITERS} writers, {cycles} kills of each kind")
         writes = Writes()
-        database_recovery, app_recovery = await crash_cycles(cycles, cluster, app, signed,
-                                                             writes, run)
+        database_recovery, app_healthy, app_recovery = await crash_cycles(
+            cycles, cluster, app, signed, writes, run)
         counts = await count_markers(settings, run)
         lost = sorted(writes.acknowledged - set(counts))
         doubled = sorted(marker for marker, n in counts.items() if n > 1)
@@ -418,6 +423,7 @@ async def run_all(cycles: int, soak_seconds: float, folder: Path) -> list[str]:
             f"{len(lost)} acknowledged and lost, {len(doubled)} duplicated "
             f"({writes.attempts} requests, {writes.errors} refused or unanswered during kills)",
             f"PostgreSQL SIGKILL x{cycles}: recovery {_seconds(database_recovery)}",
+            f"app SIGKILL x{cycles}: /healthz 200 again {_seconds(app_healthy)}",
             f"app SIGKILL x{cycles}: recovery {_seconds(app_recovery)}",
             f"carnet audit verify: exit {verify.returncode}: "
             f"{verify.stdout.strip().splitlines()[0] if verify.stdout.strip() else ''}",

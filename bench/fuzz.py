@@ -111,6 +111,7 @@ def problems_in(status: int, text: str, forbidden: tuple[str, ...]) -> list[str]
 class Report:
     role: str
     sent: int = 0
+    fields: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     coded: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
@@ -119,7 +120,8 @@ class Report:
     def line(self) -> str:
         codes = ", ".join(f"{code} {n}" for code, n in sorted(self.coded.items(),
                                                               key=lambda x: -x[1])[:6])
-        return (f"{self.role}: {self.sent} operations, {len(self.failures)} failures; "
+        return (f"{self.role}: {self.sent} operations over {self.fields} fields of Query and "
+                f"Mutation, {len(self.failures)} failures; "
                 f"statuses {dict(sorted(self.statuses.items()))}; most frequent error codes: "
                 f"{codes or 'none'}")
 
@@ -132,6 +134,7 @@ def fuzz_role(endpoint: str, role: str, session: requests.Session, csrf_token: s
     # (query depth and cost) rightly refuse the whole introspection query over HTTP.
     schema = schemathesis.graphql.from_dict(introspection_from_schema(shared_schema()._schema))
     found = [result.ok() for result in schema.get_all_operations()]
+    report.fields = len(found)
     headers = {csrf.HEADER: csrf_token}
 
     def send(case: Any) -> None:

@@ -70,6 +70,12 @@ def postgres_binaries() -> Path:
                    if Path(p).parent.parent.name.isdigit() else 0)
     if not found:
         raise NoPostgres("no PostgreSQL binaries under /usr/lib/postgresql/*/bin")
+    if os.geteuid() == 0:  # PostgreSQL refuses root: its tools then run as `postgres`
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            raise NoPostgres("running as root, and no postgres user to run PostgreSQL as") \
+                from None
     return Path(found[-1]).parent
 
 

@@ -178,7 +178,7 @@ def fuzz_role(endpoint: str, role: str, session: requests.Session, csrf_token: s
     return report
 
 
-async def _sign_in(settings: Settings, email: str) -> tuple[str, str, str]:
+async def session_tokens(settings: Settings, email: str) -> tuple[str, str, str]:
     """A full session for the demo account: (session token, CSRF cookie, CSRF header)."""
     await open_database(settings)
     try:
@@ -195,7 +195,7 @@ async def _sign_in(settings: Settings, email: str) -> tuple[str, str, str]:
 
 
 def signed_in(settings: Settings, role: str) -> tuple[requests.Session, str]:
-    token, cookie, header = asyncio.run(_sign_in(settings, EMAILS[role]))
+    token, cookie, header = asyncio.run(session_tokens(settings, EMAILS[role]))
     session = requests.Session()
     session.cookies.set(SESSION_COOKIE, token)
     session.cookies.set(csrf.COOKIE, cookie)

@@ -43,7 +43,7 @@ from api.identity.demo import PATIENTS
 from api.identity.models import Account, Patient
 from api.records.entries.models import HistoryEntry
 from api.settings import Settings
-from bench.fuzz import FUZZ_LIMITS, _sign_in
+from bench.fuzz import FUZZ_LIMITS, session_tokens
 from tests.live_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,7 +290,7 @@ async def sessions(settings: Settings) -> list[Signed]:
     for person in PATIENTS:
         if not person.email:
             continue
-        token, cookie, header = await _sign_in(settings, person.email)
+        token, cookie, header = await session_tokens(settings, person.email)
         await open_database(settings)
         try:
             account = await Account.get(email=person.email)

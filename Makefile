@@ -7,7 +7,7 @@ PORT ?= 8000
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: run install install-test lock test lint typecheck unit test-postgres schema messages bench \
-	page-weights screenshots clean
+	page-weights screenshots fuzz resilience clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,17 @@ bench: install-test
 	bash scripts/install-bench-tools.sh
 	$(BIN)/python -m bench.run --quick
 	$(BIN)/python -m bench.terminology
+
+# The fault tests (docs/security.md, "Fault tests"). fuzz: schemathesis writes at least 2,000
+# operations per role against a live demo server (about 4 minutes); the suite runs 100.
+fuzz: install-test
+	$(BIN)/python -m bench.fuzz --operations 2000
+
+# resilience: a throwaway PostgreSQL cluster and the app each killed 10 times under 32
+# writers, then a 10-minute soak at 70 % of the maximum rate (about 15 minutes); the suite
+# runs 2 kills of each kind without the soak.
+resilience: install-test
+	$(BIN)/python -m bench.resilience --cycles 10 --soak-seconds 600
 
 clean:
 	rm -rf $(VENV) var

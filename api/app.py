@@ -31,7 +31,7 @@ from api.outage import (
 )
 from api.records.documents.limits import MAX_BODY_BYTES as UPLOAD_BODY_BYTES
 from api.records.documents.routes import routes as document_routes
-from api.root.schema import build_schema
+from api.root.schema import shared_schema
 from api.root.view import GraphQLEndpoint
 from api.security.headers import SecurityHeadersMiddleware
 from api.security.limits import BodyLimitMiddleware, route_limits
@@ -65,7 +65,7 @@ def build_app(
     manage_database: bool = True,
     exception_handlers: dict[int | type[Exception], object] | None = None,
 ) -> Starlette:
-    schema = build_schema(production=settings.production)
+    schema = shared_schema(production=settings.production)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                             RecordUnreadable: record_unreadable,
                             **{kind: database_outage for kind in OUTAGE_EXCEPTION_TYPES}},
     )
-    problems = validate_operations(app.state.schema)
+    problems = validate_operations(app.state.schema, cache_dir=settings.var_dir / "cache")
     if problems:
         raise RuntimeError("web/operations do not match the schema: " + "; ".join(problems))
     app.add_middleware(GZipMiddleware, minimum_size=500,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from graphql import OperationDefinitionNode, OperationType, parse, validate
+from graphql import version as graphql_version
 from starlette.requests import Request
 
 from api.graphql.context import Context, Loaders
@@ -17,6 +20,7 @@ from api.texts import request_language
 UNREADABLE = "RECORD_UNREADABLE"
 
 OPERATIONS_DIR = Path(__file__).parent / "operations"
+log = logging.getLogger(__name__)
 
 
 class RecordUnreadable(Exception):
@@ -47,25 +51,67 @@ def operations() -> dict[str, str]:
     return found
 
 
-def validate_operations(schema: Any) -> list[str]:
-    """Every operation checked against the schema; returns the problems found.
+def validate_operations(schema: Any, cache_dir: Path | None = None) -> list[str]:
+    """Every operation file checked against the schema; returns the problems found.
 
-    Checking takes over a second; the answer is kept per schema text, so an app built
-    again with the same schema (tests build one per test) does not pay it twice.
+    Each file is validated once, whatever the number of operations it defines. The answer
+    is kept per schema text in memory (tests build one app per test), and on disk under
+    `cache_dir` when given: a file named by a hash of the schema's text, every operation
+    file's name and text, and graphql-core's version, so any change to one of them
+    validates again. Only an answer with no problem is kept on disk.
     """
-    return list(_problems(str(schema), schema))
+    return list(_problems(str(schema), schema, cache_dir))
 
 
 _checked: dict[str, tuple[str, ...]] = {}
 
 
-def _problems(sdl: str, schema: Any) -> tuple[str, ...]:
-    if sdl not in _checked:
-        problems = []
-        for name, source in operations().items():
-            for error in validate(schema._schema, parse(source)):
-                problems.append(f"{name}: {error.message}")
-        _checked[sdl] = tuple(sorted(set(problems)))
+def _sources() -> dict[str, str]:
+    """File name -> text of each operation file, in name order."""
+    return {path.name: path.read_text(encoding="utf-8")
+            for path in sorted(OPERATIONS_DIR.glob("*.graphql"))}
+
+
+def validation_key(sdl: str, sources: dict[str, str]) -> str:
+    """What the validation's answer depends on, as a hash."""
+    digest = hashlib.sha256(f"graphql-core {graphql_version}\n{sdl}\n".encode())
+    for name, text in sources.items():
+        digest.update(f"{len(name)}:{name}{len(text)}:{text}".encode())
+    return digest.hexdigest()
+
+
+def _validated_on_disk(cache_dir: Path | None, key: str) -> bool:
+    if cache_dir is None:
+        return False
+    return (cache_dir / f"operations-valid-{key[:32]}").is_file()
+
+
+def _keep_on_disk(cache_dir: Path | None, key: str) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        (cache_dir / f"operations-valid-{key[:32]}").write_text(key + "\n", encoding="utf-8")
+    except OSError as error:  # a folder that cannot be written only costs the next start
+        log.info("cannot keep the operations' validation in %s (%s)", cache_dir, error)
+
+
+def _problems(sdl: str, schema: Any, cache_dir: Path | None = None) -> tuple[str, ...]:
+    if sdl in _checked:
+        return _checked[sdl]
+    operations()  # raises when two files define the same operation name
+    sources = _sources()
+    key = validation_key(sdl, sources)
+    if _validated_on_disk(cache_dir, key):
+        _checked[sdl] = ()
+        return ()
+    problems = []
+    for name, source in sources.items():
+        for error in validate(schema._schema, parse(source)):
+            problems.append(f"{name}: {error.message}")
+    _checked[sdl] = tuple(sorted(set(problems)))
+    if not problems:
+        _keep_on_disk(cache_dir, key)
     return _checked[sdl]
 
 

@@ -18,7 +18,6 @@ from collections import OrderedDict
 from typing import Any, Protocol
 
 from graphql import GraphQLError
-from redis.asyncio import Redis
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
@@ -64,6 +63,10 @@ class RedisPersistedQueries:
     """Shared by every server process; each entry expires unused after a week."""
 
     def __init__(self, url: str, prefix: str) -> None:
+        # redis-py loads here, not at the server's start (about 0.1 s): only a server given
+        # a Redis URI needs it.
+        from redis.asyncio import Redis
+
         self.redis = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         self.prefix = f"{prefix}:apq:"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import strawberry
@@ -123,4 +124,16 @@ def build_schema(*, production: bool = False) -> CarnetSchema:
     return built
 
 
-schema = build_schema()
+@cache
+def shared_schema(*, production: bool = False) -> CarnetSchema:
+    """The schema built once per process for each mode: building it takes a tenth of a
+    second or more, which a server's start-up pays only for the mode it serves."""
+    return build_schema(production=production)
+
+
+def __getattr__(name: str) -> CarnetSchema:
+    # `schema` (the development schema, for the command line and the tests) is built on
+    # first use, not on import: a production server never needs it.
+    if name == "schema":
+        return shared_schema()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,10 +14,9 @@ outside that set a question mark, so nothing is ever refused for want of a font.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
+from typing import Any
 
 # Where Linux distributions, Alpine, Homebrew and macOS put DejaVu Sans (fonts-dejavu-core,
 # dejavu-sans-fonts, font-dejavu...). The first folder that holds both files is used.
@@ -52,14 +51,41 @@ def font_files(folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Path, Path] | N
     return None
 
 
-class Sheet(FPDF):
-    """An A4 document whose pages carry who it is about and when it was printed."""
+@cache
+def _document_class() -> type[Any]:
+    """fpdf2's document, with the sheet's header, footer and core-font text. Loaded with the
+    first sheet printed: fpdf2 brings fontTools and Pillow, a third of a second of CPU that a
+    server's start would otherwise pay."""
+    from fpdf import FPDF
+
+    class Document(FPDF):
+        sheet: Sheet
+
+        def header(self) -> None:
+            self.sheet.header()
+
+        def footer(self) -> None:
+            self.sheet.footer()
+
+        def normalize_text(self, text: str) -> str:
+            if self.is_ttf_font:
+                return str(super().normalize_text(text))
+            shown = text.translate(_CORE_SPACES).encode(CORE_ENCODING, errors="replace")
+            return shown.decode("latin-1")
+
+    return Document
+
+
+class Sheet:
+    """An A4 document whose pages carry who it is about and when it was printed. fpdf2's
+    methods (`cell`, `ln`, `add_page`, `pages_count`...) are those of its document."""
 
     def __init__(self, *, lang: str, title: str, owner: str, details: str, foot: str,
                  fonts: tuple[Path, Path] | bool | None = True) -> None:
         """``fonts``: the regular and bold font files, None for the core font, True (the
         default) to look for DejaVu Sans in the system's folders."""
-        super().__init__(orientation="P", unit="mm", format="A4")
+        self.document = _document_class()(orientation="P", unit="mm", format="A4")
+        self.document.sheet = self
         files = font_files() if fonts is True else fonts
         if isinstance(files, tuple):
             regular, bold = files
@@ -68,7 +94,7 @@ class Sheet(FPDF):
             self.add_font(FAMILY, "B", str(bold))
         else:
             self.family = CORE_FAMILY
-            self.core_fonts_encoding = CORE_ENCODING
+            self.document.core_fonts_encoding = CORE_ENCODING
         self.set_lang(lang)
         self.set_title(title)
         self.set_creator("Carnet")
@@ -79,15 +105,20 @@ class Sheet(FPDF):
         self.owner, self.details, self.foot = owner, details, foot
         self.cut = False  # whether a list or a line was shortened to fit
 
+    def __getattr__(self, name: str) -> Any:
+        if name == "document":  # not made yet: no document to ask
+            raise AttributeError(name)
+        return getattr(self.document, name)
+
     # --- On every page ---------------------------------------------------------------
 
     def header(self) -> None:
         self.set_font(self.family, "B", BODY)
-        self.cell(self.epw, LINE, self.fitted(self.owner), new_x=XPos.LMARGIN,
-                  new_y=YPos.NEXT)
+        self.cell(self.epw, LINE, self.fitted(self.owner), new_x="LMARGIN",
+                  new_y="NEXT")
         self.set_font(self.family, "", SMALL)
-        self.cell(self.epw, 4, self.fitted(self.details), new_x=XPos.LMARGIN,
-                  new_y=YPos.NEXT)
+        self.cell(self.epw, 4, self.fitted(self.details), new_x="LMARGIN",
+                  new_y="NEXT")
         self.rule(0.4)
         self.ln(2)
 
@@ -105,9 +136,9 @@ class Sheet(FPDF):
 
     def title_block(self, title: str, subtitle: str) -> None:
         self.set_font(self.family, "B", TITLE)
-        self.cell(self.epw, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(self.epw, 8, title, new_x="LMARGIN", new_y="NEXT")
         self.set_font(self.family, "", SMALL)
-        self.multi_cell(self.epw, 4, subtitle, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(self.epw, 4, subtitle, align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def heading(self, text: str) -> None:
@@ -116,13 +147,13 @@ class Sheet(FPDF):
             self.add_page()
         self.ln(2)
         self.set_font(self.family, "B", HEADING)
-        self.cell(self.epw, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(self.epw, 6, text, new_x="LMARGIN", new_y="NEXT")
         self.rule()
         self.ln(1)
 
     def subheading(self, text: str) -> None:
         self.set_font(self.family, "B", BODY)
-        self.cell(self.epw, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(self.epw, LINE, text, new_x="LMARGIN", new_y="NEXT")
 
     def paragraph(self, text: str, *, size: float = BODY, max_lines: int | None = None) -> None:
         """Text wrapped to the page; with `max_lines`, the lines past it are left out and the
@@ -130,17 +161,17 @@ class Sheet(FPDF):
         self.set_font(self.family, "", size)
         height = LINE if size >= BODY else 4
         if max_lines is None:
-            self.multi_cell(self.epw, height, text, align="L", new_x=XPos.LMARGIN,
-                            new_y=YPos.NEXT)
+            self.multi_cell(self.epw, height, text, align="L", new_x="LMARGIN",
+                            new_y="NEXT")
             return
         wrapped = self.multi_cell(self.epw, height, text, align="L", dry_run=True,
-                                  output=MethodReturnValue.LINES)
+                                  output="LINES")
         lines = [str(line) for line in wrapped] if isinstance(wrapped, list) else [text]
         if len(lines) > max_lines:
             lines = [*lines[:max_lines - 1], self.fitted(lines[max_lines - 1] + ELLIPSIS)]
             self.cut = True
         for line in lines:
-            self.cell(self.epw, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(self.epw, height, line, new_x="LMARGIN", new_y="NEXT")
 
     def item(self, text: str, *, tag: str = "", one_line: bool = False) -> None:
         """A list entry: a bullet, a word in bold (« GRAVE ») when there is one, the text;
@@ -157,11 +188,11 @@ class Sheet(FPDF):
             width -= tag_width
             self.set_font(self.family, "", BODY)
         if one_line:
-            self.cell(width, LINE, self.fitted(text, width), new_x=XPos.LMARGIN,
-                      new_y=YPos.NEXT)
+            self.cell(width, LINE, self.fitted(text, width), new_x="LMARGIN",
+                      new_y="NEXT")
         else:
-            self.multi_cell(width, LINE, text, align="L", new_x=XPos.LMARGIN,
-                            new_y=YPos.NEXT)
+            self.multi_cell(width, LINE, text, align="L", new_x="LMARGIN",
+                            new_y="NEXT")
 
     def fact(self, label: str, value: str) -> None:
         """« Label: value », the label in bold, the value wrapped beside it."""
@@ -170,8 +201,8 @@ class Sheet(FPDF):
         label_width = min(self.get_string_width(label) + 3, self.epw / 2)
         self.cell(label_width, LINE, label)
         self.set_font(self.family, "", BODY)
-        self.multi_cell(self.epw - label_width, LINE, value, align="L", new_x=XPos.LMARGIN,
-                        new_y=YPos.NEXT)
+        self.multi_cell(self.epw - label_width, LINE, value, align="L", new_x="LMARGIN",
+                        new_y="NEXT")
 
     def note(self, text: str) -> None:
         self.paragraph(text, size=SMALL)
@@ -191,13 +222,7 @@ class Sheet(FPDF):
                 high = middle - 1
         return text[:low].rstrip() + ELLIPSIS
 
-    def normalize_text(self, text: str) -> str:
-        if self.is_ttf_font:
-            return super().normalize_text(text)
-        shown = text.translate(_CORE_SPACES).encode(CORE_ENCODING, errors="replace")
-        return shown.decode("latin-1")
-
     def pdf_bytes(self) -> bytes:
-        return bytes(self.output())
+        return bytes(self.document.output())
 
 

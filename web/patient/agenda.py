@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from icalendar import Calendar, Event
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -74,6 +73,10 @@ async def agenda_page(request: Request, frame: dict[str, Any]) -> Response:
 @record_page
 async def agenda_file(request: Request, frame: dict[str, Any]) -> Response:
     """The items to do or to come as all-day events; the same item keeps its UID."""
+    # icalendar loads with the first file asked for, not at the server's start (about a
+    # tenth of a second).
+    from icalendar import Calendar, Event
+
     agenda, problems = await _agenda(request, frame["patient_id"])
     if agenda is None:
         return refusal(request, problems)

@@ -19,8 +19,6 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from api import clock
@@ -160,6 +158,11 @@ def read_bundle(data: bytes, progress: Callable[[int, int], None] | None = None)
     shell = {**document, "entry": [
         {key: value for key, value in item.items() if key != "resource"}
         if isinstance(item, dict) else item for item in raw_entries]}
+    # fhir.resources (and the YAML reader it brings) loads on the first import, not at the
+    # server's start: about a tenth of a second nobody waits for before the first request.
+    from fhir.resources.R4B import get_fhir_model_class
+    from fhir.resources.R4B.bundle import Bundle
+
     try:
         Bundle.model_validate(shell)
     except ValidationError as error:

@@ -305,8 +305,11 @@ async def sessions(settings: Settings) -> list[Signed]:
 async def count_markers(settings: Settings, run: str) -> dict[str, int]:
     await open_database(settings)
     try:
-        texts = await HistoryEntry.filter(text__startswith=f"fault-{run}-").values_list(
-            "text", flat=True)
+        # The text is sealed at rest: read the rows through the model (which opens it), then
+        # pick the markers; a filter in SQL would compare against the ciphertext.
+        prefix = f"fault-{run}-"
+        texts = [entry.text for entry in await HistoryEntry.all()
+                 if entry.text and entry.text.startswith(prefix)]
     finally:
         await close_database()
     counts: dict[str, int] = {}

@@ -1,7 +1,7 @@
 """The `carnet` command: serve, migrate, demo, invite, export-schema, totp-code, audit,
 sync purge, apps register|approve|list, directory import, documents move-storage, worker,
 jobs status|retry, fhir export|import, backup, restore,
-accounts close|reopen|delete|purge-archives, keys status|generate|rotate|seal-existing."""
+accounts close|reopen|delete|purge-archives, keys status|generate|rotate|export|seal-existing."""
 
 from __future__ import annotations
 

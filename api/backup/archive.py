@@ -5,6 +5,9 @@
 * ``manifest.json``, written last: the Carnet version, the kind of database, when, the schema
   migrations applied per app, the rows per table, and the size and SHA-256 of every member.
 
+The patients' data keys (`patient_key`) are not in it: they are kept apart (see
+api/backup/keys.py), so destroying a key reaches the backups taken before.
+
 The archive is written to a temporary file beside its place and renamed once complete, so a
 failed backup leaves no archive that looks whole. Reading checks every member against the
 manifest while it extracts, so one byte changed anywhere is refused before anything is
@@ -50,6 +53,10 @@ class Manifest:
     sequences: dict[str, list[Any]] = field(default_factory=dict)
     documents: int = 0
     notes: list[str] = field(default_factory=list)
+    # The patients' data keys: "kept apart" (the archive holds none; archives of older
+    # versions say nothing and hold them), and how many were left out.
+    keys: str = "in the archive"
+    keys_left_out: int = 0
     format: int = FORMAT
 
     def to_json(self) -> bytes:

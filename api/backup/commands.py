@@ -12,14 +12,18 @@ from typing import Any
 import asyncpg
 
 from api.backup.archive import ArchiveError
+from api.backup.keys import KeysRefused
 from api.backup.progress import Progress
 from api.backup.run import RestoreRefused, backup, restore
+from api.identity.key_export import KeysFileError
 from api.settings import Settings
 
 BACKUP_HELP = """\
 Write the database and the document files into one archive FILE (a tar file; gzip-compressed
 when FILE ends in .gz or .tgz), consistent while the server runs. The archive holds neither
-SECRET_KEY nor any master key: keep those apart from the backups.
+SECRET_KEY, nor any master key, nor the patients' data keys (so deleting an account reaches
+this backup too): keep the master key and a keys export (`carnet keys export`) apart from
+the backups, and from each other.
 
 Exit status: 0 written (notes on stderr name any document file that could not be taken),
 1 not written."""
@@ -29,6 +33,10 @@ Replace the database and the document files with an archive written by `carnet b
 check the access history as `carnet audit verify` does. Run it with the server stopped and
 the SECRET_KEY the backup's server used. The archive is checked whole (every member against
 its SHA-256) before anything is changed; an archive from an older version is migrated.
+The archive holds no data keys: the target database's own keys are kept, and --keys FILE (a
+`carnet keys export`) brings the keys of patients that have none (a new machine). Records
+with no key (deleted since the backup, or keys not given) are restored unreadable, and
+counted in the output.
 
 Exit status: 0 restored and the history verifies, 1 restored but the history does not verify
 (or the restore failed, leaving the database as it was), 2 refused, nothing changed."""
@@ -53,16 +61,20 @@ def run_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_restore(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        report = asyncio.run(restore(settings, Path(args.file), _progress(args),
-                                     force=args.force))
-    except (ArchiveError, RestoreRefused) as error:
+        summary = asyncio.run(restore(settings, Path(args.file), _progress(args),
+                                      force=args.force,
+                                      keys_file=Path(args.keys) if args.keys else None))
+    except (ArchiveError, RestoreRefused, KeysFileError, KeysRefused) as error:
         print(f"error: not restored: {error}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error, asyncpg.PostgresError, RuntimeError) as error:
         print(f"error: the restore failed and was undone: {error}", file=sys.stderr)
         return 1
-    summary, *breaks = report.lines()
-    print(f"Restored {args.file}. Access history: {summary}")
+    report = summary.report
+    history, *breaks = report.lines()
+    print(f"Restored {args.file}. Access history: {history}")
+    for line in summary.key_lines():
+        print(line)
     for line in breaks:
         print(f"BROKEN {line}", file=sys.stderr)
     return 0 if report.ok else 1
@@ -83,6 +95,9 @@ def add_backup_commands(sub: Any) -> None:
     parser.add_argument("file", help="an archive written by `carnet backup`")
     parser.add_argument("--force", action="store_true",
                         help="replace a database (and document files) that is not empty")
+    parser.add_argument("--keys", metavar="KEYSFILE",
+                        help="a `carnet keys export` file: the data keys of restored patients "
+                        "that have none in the target")
     parser.add_argument("--progress", action="store_true",
                         help="report progress on stderr even when it is not a terminal")
     parser.set_defaults(run=run_restore)

@@ -5,13 +5,16 @@ not have it): the app's own driver (asyncpg) runs one REPEATABLE READ, READ ONLY
 and copies each table out in PostgreSQL's binary COPY format, so every table is read at the
 same instant while the server goes on writing. The stored files' bytes are rows
 (`stored_file`, `stored_chunk`) and come with them. The job queue's tables (procrastinate)
-are left out: its jobs are found again by the periodic sweep.
+are left out: its jobs are found again by the periodic sweep. So is `patient_key`, the
+patients' data keys, kept apart from the backups (api/backup/keys.py).
 
 The restore runs in one transaction: it empties the tables (or, when the database's schema
 is not the archive's, drops them and replays the migrations up to the archive's), sets the
 foreign keys aside, copies every table in, puts the foreign keys back (so they are checked),
-sets each sequence where it was, then migrates to this code's schema. Any failure rolls it
-all back: the database is as it was.
+sets each sequence where it was, then migrates to this code's schema, and writes back the
+data keys the target held before (read first in the same transaction), with those of a keys
+export for patients that have none. Any failure rolls it all back: the database is as it
+was.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from tortoise.transactions import in_transaction
 
 from api.backup.archive import ArchiveWriter, Manifest
 from api.backup.documents import STORED_FILES, StorageKeys
+from api.backup.keys import TABLE as KEYS_TABLE
+from api.backup.keys import ExportedKey, KeysPut, live_keys, put_keys
 from api.backup.migrations import MIGRATIONS_TABLE, applied_from_rows, latest_targets
 from api.backup.progress import Progress
 from api.settings import tortoise_config
@@ -104,6 +109,10 @@ async def backup(writer: ArchiveWriter, manifest: Manifest, workdir: Path,
         raw = _raw(connection)
         tables = await _tables(raw)
         manifest.migrations = await _applied(raw, tables)
+        if KEYS_TABLE in tables:  # kept apart: a destroyed key reaches the backups
+            manifest.keys_left_out = int(await raw.fetchval(
+                f"SELECT count(*) FROM {_quoted(KEYS_TABLE)}"))  # noqa: S608
+            tables.remove(KEYS_TABLE)
         manifest.sequences = await _sequences(raw, tables)
         total = int(await raw.fetchval(
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
@@ -161,11 +170,14 @@ async def _foreign_keys(raw: asyncpg.Connection) -> list[tuple[str, str, str]]:
 
 
 async def restore(database_url: str, manifest: Manifest, extracted: Path, progress: Progress,
-                  *, older: bool) -> None:
-    """Replace every table's rows by the archive's, in one transaction (see the module)."""
+                  *, older: bool, imported: list[ExportedKey]) -> KeysPut:
+    """Replace every table's rows by the archive's, in one transaction (see the module), but
+    the data keys: the target's are read first and written back, with the `imported` ones
+    of patients that have none."""
     async with in_transaction() as connection:
         raw = _raw(connection)
         tables = await _tables(raw)
+        kept = await live_keys(connection) if KEYS_TABLE in tables else []
         if await _applied(raw, tables) != manifest.migrations:
             # Not the archive's schema (an empty database, or an older archive): rebuild it.
             for table in tables:
@@ -199,3 +211,4 @@ async def restore(database_url: str, manifest: Manifest, extracted: Path, progre
         if older:
             progress.say("schema: migrating the restored data to this version's schema")
             await _migrate(connection, database_url, None, progress.say)
+        return await put_keys(connection, kept, imported)

@@ -9,6 +9,9 @@ from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
 from api import clock
 from api.audit.verify import verify_chains
 from api.audit.verify_report import VerifyReport
@@ -21,9 +24,18 @@ from api.backup.documents import (
     link_documents,
     swap_in_documents,
 )
+from api.backup.keys import TABLE as KEYS_TABLE
+from api.backup.keys import (
+    KeysPut,
+    keys_to_import,
+    live_keys,
+    put_keys,
+    records_without_key,
+)
 from api.backup.migrations import compare
 from api.backup.progress import Progress, size_text
 from api.db import apply_migrations, close_database, open_database
+from api.identity.key_export import ExportedKey
 from api.settings import Settings
 
 
@@ -59,7 +71,8 @@ async def backup(settings: Settings, path: Path, progress: Progress) -> BackupSu
     """Write the archive at `path` (replaced only once complete)."""
     started = time.monotonic()
     manifest = Manifest(carnet_version=_carnet_version(), database=_kind(settings),
-                        created_at=clock.now().isoformat(), migrations={}, tables={})
+                        created_at=clock.now().isoformat(), migrations={}, tables={},
+                        keys="kept apart")
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = ArchiveWriter(path)
     try:
@@ -77,6 +90,7 @@ async def backup(settings: Settings, path: Path, progress: Progress) -> BackupSu
                     snapshot.copy_pages(copy, progress)
                 finally:
                     snapshot.close()
+                manifest.keys_left_out = sqlite.leave_keys_out(copy, KEYS_TABLE)
                 keys = sqlite.describe(copy, manifest)
                 files = staging
                 size = copy.stat().st_size
@@ -140,11 +154,30 @@ async def check_restorable(settings: Settings, path: Path, force: bool) -> Manif
     return manifest
 
 
-async def restore(settings: Settings, path: Path, progress: Progress, *, force: bool
-                  ) -> VerifyReport:
-    """Restore the archive in place of the database and the document files, then check the
-    access history as `carnet audit verify` does; the check's report."""
+@dataclass(frozen=True)
+class RestoreSummary:
+    report: VerifyReport  # the access history's check
+    keys: KeysPut  # the target's own keys kept, and those imported from a keys export
+    without_key: int  # records whose sealed data no key opens
+
+    def key_lines(self) -> list[str]:
+        lines = [f"Data keys: {self.keys.kept} kept from this database, {self.keys.imported} "
+                 "imported from the keys file."]
+        if self.without_key:
+            lines.append(
+                f"{self.without_key} records have no data key: their sealed data (free text, "
+                "documents) cannot be read. Expected for records deleted since the backup; "
+                "otherwise restore again with --force and --keys with a current keys export.")
+        return lines
+
+
+async def restore(settings: Settings, path: Path, progress: Progress, *, force: bool,
+                  keys_file: Path | None = None) -> RestoreSummary:
+    """Restore the archive in place of the database and the document files, keeping the
+    target's data keys (and importing those of `keys_file` for patients that have none),
+    then check the access history as `carnet audit verify` does."""
     manifest = await check_restorable(settings, path, force)
+    imported = keys_to_import(keys_file, settings.data_master_key)
     older = compare(manifest.migrations).older
     total = sum(member["size"] for member in manifest.members.values())
     done = 0
@@ -161,12 +194,12 @@ async def restore(settings: Settings, path: Path, progress: Progress, *, force: 
         extract_checked(path, manifest, work, extracted)
         progress.step("checking and extracting", done, total, "bytes", final=True)
         if settings.is_sqlite:
-            await _restore_sqlite(settings, work, older, progress)
+            put = await _restore_sqlite(settings, work, older, progress, imported)
         else:
             await open_database(settings)
             try:
-                await postgres.restore(settings.database_url, manifest, work, progress,
-                                       older=older)
+                put = await postgres.restore(settings.database_url, manifest, work, progress,
+                                             older=older, imported=imported)
             finally:
                 await close_database()
         swap_in_documents(work / "documents", settings.var_dir)
@@ -174,21 +207,37 @@ async def restore(settings: Settings, path: Path, progress: Progress, *, force: 
         shutil.rmtree(work, ignore_errors=True)
     await open_database(settings)
     try:
-        return await verify_chains(settings)
+        without_key = await records_without_key(connections.get("default"))
+        return RestoreSummary(await verify_chains(settings), put, without_key)
     finally:
         await close_database()
 
 
-async def _restore_sqlite(settings: Settings, work: Path, older: bool,
-                          progress: Progress) -> None:
+async def _restore_sqlite(settings: Settings, work: Path, older: bool, progress: Progress,
+                          imported: list[ExportedKey]) -> KeysPut:
     live = sqlite.sqlite_path(settings.database_url)
+    kept = []
+    if sqlite.has_table(live, KEYS_TABLE):  # the live keys, read before the swap
+        await open_database(settings)
+        try:
+            kept = await live_keys(connections.get("default"))
+        finally:
+            await close_database()
     staged = sqlite.staged_beside(work / sqlite.MEMBER, live)
     try:
         sqlite.check_integrity(staged)
+        staged_settings = replace(settings, database_url=f"sqlite://{staged}")
         if older:
             progress.say("schema: migrating the restored data to this version's schema")
-            await apply_migrations(replace(settings, database_url=f"sqlite://{staged}"),
-                                   quiet=not progress.enabled)
+            await apply_migrations(staged_settings, quiet=not progress.enabled)
+        # The keys go into the restored file before it takes the live one's place.
+        await open_database(staged_settings)
+        try:
+            async with in_transaction() as connection:
+                put = await put_keys(connection, kept, imported)
+        finally:
+            await close_database()
         sqlite.swap_in(staged, live)
     finally:
         staged.unlink(missing_ok=True)
+    return put

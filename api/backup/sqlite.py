@@ -96,6 +96,33 @@ class Snapshot:
         self._source.close()
 
 
+def leave_keys_out(copy: Path, table: str) -> int:
+    """Empty the data keys' table in the copy, with its freed bytes zeroed and the file
+    rebuilt (VACUUM), so no wrapped key is left in any page; how many rows it held."""
+    connection = sqlite3.connect(copy, isolation_level=None)
+    try:
+        if table not in _tables(connection):
+            return 0
+        connection.execute("PRAGMA secure_delete=ON")
+        count = int(connection.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0])  # noqa: S608
+        connection.execute(f"DELETE FROM {_quoted(table)}")  # noqa: S608
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return count
+    finally:
+        connection.close()
+
+
+def has_table(path: Path, table: str) -> bool:
+    if not path.is_file():
+        return False
+    connection = sqlite3.connect(path)
+    try:
+        return table in _tables(connection)
+    finally:
+        connection.close()
+
+
 def describe(copy: Path, manifest: Manifest) -> StorageKeys:
     """Fill the manifest from the copy (migrations, rows per table); the storage keys named."""
     connection = sqlite3.connect(copy)

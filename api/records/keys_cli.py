@@ -1,4 +1,4 @@
-"""`carnet keys status|generate|rotate|seal-existing`: the master key and the patients' data
+"""`carnet keys status|generate|rotate|export|seal-existing`: the master key and the patients' data
 keys (api/identity/patient_keys.py), and sealing what was written before encryption existed
 (run by `carnet migrate` too)."""
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from tortoise.transactions import in_transaction
 
 from api.identity import patient_keys
+from api.identity.key_export import export_keys
 from api.identity.sealed import SealedModel, seal_existing
 from api.records.directives.models import Directives
 from api.records.documents.models import Document
@@ -144,6 +145,26 @@ def add_keys_commands(sub: argparse._SubParsersAction, run: Runner) -> None:
     given.add_argument("--new-key-env", metavar="VARIABLE",
                        help="an environment variable holding the new key")
     rot.set_defaults(run=rotate)
+
+    def export(args: argparse.Namespace, settings: Settings) -> int:
+        async def work() -> int:
+            try:
+                count = await export_keys(Path(args.file))
+            except OSError as error:
+                print(f"error: no keys file written: {error}", file=sys.stderr)
+                return 1
+            print(f"Exported {count} patient keys (wrapped under master key "
+                  f"{patient_keys.master().id}) to {args.file}. Keep it apart from the backups "
+                  "and from the master key, and export again after each account deletion: "
+                  "this file still holds the keys of records deleted after it was written.")
+            return 0
+        return run(settings, work)
+
+    exp = keys_sub.add_parser(
+        "export", help="write the patients' data keys (still wrapped under the master key) "
+        "to a file kept apart from the backups; `carnet restore --keys` reads it")
+    exp.add_argument("file", help="the keys file to write (replaced once complete)")
+    exp.set_defaults(run=export)
 
     def seal_existing_command(args: argparse.Namespace, settings: Settings) -> int:
         async def work() -> int:

@@ -75,10 +75,14 @@ async def test_a_backup_taken_while_writing_restores_consistently(
     events_after = await AccessEvent.all().count()
     assert code == 0, err
     assert events_after > events_before > 0  # the writer went on during the backup
+    keys = tmp_path / "keys.json"
+    assert carnet(settings, "keys", "export", str(keys)).returncode == 0
 
     await wipe(settings)
-    restored = carnet(settings, "restore", str(archive))
+    restored = carnet(settings, "restore", str(archive), "--keys", str(keys))
     assert restored.returncode == 0, restored.stderr
+    assert "imported from the keys file" in restored.stdout
+    assert "have no data key" not in restored.stdout
     await reopen(settings)
     report = await verify_chains(settings)
     assert report.ok, report.lines()

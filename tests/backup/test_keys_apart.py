@@ -1,0 +1,147 @@
+"""The patients' data keys are kept apart from the backups (docs/security.md): an archive holds
+none, so deleting an account reaches the backups taken before; a restore keeps the target's
+own keys and imports a keys export (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tarfile
+from pathlib import Path
+
+import httpx
+from tortoise import Tortoise
+
+from api.backup.sqlite import sqlite_path
+from api.identity.models import Account, PatientKey
+from api.lifecycle.services import delete_account
+from api.records.documents.samples import pdf
+from api.settings import Settings
+from tests.backup.support import carnet, reopen, wipe
+from tests.factories import make_patient, sign_in
+from tests.records.documents.helpers import uploaded
+from tests.records.entries.helpers import Signed, added, error_codes, own_page, read_own
+
+SECRET_PDF = pdf("Zyxwvut-Compte-rendu", ["Zyxwvut-Document-line"]) + b"% Zyxwvut-Bytes-5 " * 40
+
+
+async def _signed(client: httpx.AsyncClient, settings: Settings, name: str) -> Signed:
+    patient = await make_patient(first_names="Camille", birth_name=name)
+    account = await Account.get(id=patient.account_id)
+    return Signed(client, await sign_in(client, account, settings.secret_key), account, patient)
+
+
+async def _again(signed: Signed, settings: Settings) -> Signed:
+    """The same patient signed in again (after a restore, or as the other patient)."""
+    account = await Account.get(id=signed.account.id)
+    return Signed(signed.client, await sign_in(signed.client, account, settings.secret_key),
+                  account, signed.patient)
+
+
+def _members(archive: Path) -> dict[str, bytes]:
+    with tarfile.open(archive) as tar:
+        return {member.name: tar.extractfile(member).read()  # type: ignore[union-attr]
+                for member in tar if member.isfile()}
+
+
+def _sqlite_files(settings: Settings) -> bytes:
+    live = sqlite_path(settings.database_url)
+    return b"".join(Path(f"{live}{suffix}").read_bytes() for suffix in ("", "-wal")
+                    if Path(f"{live}{suffix}").exists())
+
+
+async def test_a_restore_over_the_same_database_keeps_its_keys(
+        client: httpx.AsyncClient, settings: Settings, tmp_path: Path) -> None:
+    signed = await _signed(client, settings, "MARTIN")
+    await added(signed, "allergies", {"substance": "Arachides"})
+    url = (await uploaded(signed, SECRET_PDF, title="Bilan"))["document"]["downloadUrl"]
+    keys = await PatientKey.all().count()
+
+    archive = tmp_path / "carnet.tar.gz"
+    assert carnet(settings, "backup", str(archive)).returncode == 0
+    await Tortoise.close_connections()  # the server is stopped for a restore
+    restored = carnet(settings, "restore", str(archive), "--force")
+    assert restored.returncode == 0, restored.stderr
+    assert f"Data keys: {keys} kept from this database, 0 imported" in restored.stdout
+    assert "have no data key" not in restored.stdout
+
+    await reopen(settings)
+    back = await _again(signed, settings)
+    assert [item["substance"] for item in (await own_page(back, "allergies"))["items"]] == [
+        "Arachides"]
+    download = await client.get(url)
+    assert download.status_code == 200 and download.content == SECRET_PDF
+
+
+async def test_a_deletion_reaches_a_backup_taken_before_it(
+        client: httpx.AsyncClient, settings: Settings, tmp_path: Path) -> None:
+    leaving = await _signed(client, settings, "PARTANT")
+    await added(leaving, "allergies", {"substance": "Zyxwvut-Allergy-7"})
+    url = (await uploaded(leaving, SECRET_PDF, title="Zyxwvut-Title"))["document"]["downloadUrl"]
+    assert (await client.get(url)).content == SECRET_PDF
+    wrapped = bytes((await PatientKey.get(patient_id=leaving.patient.id)).wrapped)
+    staying = await _signed(client, settings, "RESTANT")
+    await added(staying, "allergies", {"substance": "Pollen de bouleau"})
+
+    archive = tmp_path / "before.tar"  # not compressed: the byte search reads it as it is
+    assert carnet(settings, "backup", str(archive)).returncode == 0
+    await delete_account(settings, leaving.account)
+    keys = tmp_path / "keys.json"  # the current export, taken after the deletion
+    assert carnet(settings, "keys", "export", str(keys)).returncode == 0
+    assert str(leaving.patient.id) not in {str(key["patient_id"]) for key in
+                                           json.loads(keys.read_text())["keys"]}
+
+    await wipe(settings)
+    restored = carnet(settings, "restore", str(archive), "--keys", str(keys))
+    assert restored.returncode == 0, restored.stderr  # the access history verifies
+    assert "every chain is intact" in restored.stdout
+    assert "1 records have no data key: their sealed data" in restored.stdout
+
+    await reopen(settings)
+    # The record is back, and unreadable: its key is gone for good.
+    back = await _again(leaving, settings)
+    assert error_codes(await read_own(back, "allergies")) == ["RECORD_UNREADABLE"]
+    download = await client.get(url)
+    assert download.status_code != 200 and SECRET_PDF not in download.content
+    # Another patient of the same backup reads everything.
+    other = await _again(staying, settings)
+    assert [item["substance"] for item in (await own_page(other, "allergies"))["items"]] == [
+        "Pollen de bouleau"]
+
+    searched = b"".join(_members(archive).values())
+    if settings.is_sqlite:
+        searched += _sqlite_files(settings)
+    for needle in (b"Zyxwvut-Allergy-7", b"Zyxwvut-Title", b"Zyxwvut-Bytes-5",
+                   b"Zyxwvut-Compte-rendu", wrapped):
+        assert needle not in searched, needle
+
+
+async def test_the_archive_holds_no_data_key(
+        client: httpx.AsyncClient, settings: Settings, tmp_path: Path) -> None:
+    signed = await _signed(client, settings, "MARTIN")
+    await added(signed, "allergies", {"substance": "Arachides"})
+    rows = await PatientKey.all()
+    assert rows
+
+    archive = tmp_path / "carnet.tar"
+    assert carnet(settings, "backup", str(archive)).returncode == 0
+    members = _members(archive)
+    manifest = json.loads(members["manifest.json"])
+    assert manifest["keys"] == "kept apart"
+    assert manifest["keys_left_out"] == len(rows)
+    assert "patient_key" not in manifest["sequences"]
+    if settings.is_sqlite:
+        assert manifest["tables"]["patient_key"] == 0
+        copy = tmp_path / "copy.sqlite3"
+        copy.write_bytes(members["database/carnet.sqlite3"])
+        connection = sqlite3.connect(copy)
+        try:
+            assert connection.execute("SELECT count(*) FROM patient_key").fetchone() == (0,)
+        finally:
+            connection.close()
+    else:
+        assert "patient_key" not in manifest["tables"]
+        assert "database/patient_key.copy" not in members
+    everything = b"".join(members.values())
+    for row in rows:
+        assert bytes(row.wrapped) not in everything

@@ -19,6 +19,7 @@ from api.records.documents.samples import pdf
 from api.settings import Settings
 from tests.backup.support import carnet, reopen, wipe
 from tests.factories import make_patient, sign_in
+from tests.files import read_from_another_process
 from tests.records.documents.helpers import uploaded
 from tests.records.entries.helpers import Signed, added, error_codes, own_page, read_own
 
@@ -46,8 +47,8 @@ def _members(archive: Path) -> dict[str, bytes]:
 
 def _sqlite_files(settings: Settings) -> bytes:
     live = sqlite_path(settings.database_url)
-    return b"".join(Path(f"{live}{suffix}").read_bytes() for suffix in ("", "-wal")
-                    if Path(f"{live}{suffix}").exists())
+    return b"".join(read_from_another_process(Path(f"{live}{suffix}"))
+                    for suffix in ("", "-wal"))
 
 
 async def test_a_restore_over_the_same_database_keeps_its_keys(

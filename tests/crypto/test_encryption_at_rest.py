@@ -22,6 +22,7 @@ from api.records.entries.models import Allergy
 from api.records.keys_cli import seal_everything
 from api.settings import Settings
 from tests.factories import make_patient, sign_in
+from tests.files import read_from_another_process
 from tests.records.documents.helpers import PDF_BYTES, uploaded
 from tests.records.entries.helpers import Signed, added, error_codes, read_own
 
@@ -206,7 +207,7 @@ async def test_no_clear_text_reaches_the_sqlite_file_its_wal_or_the_stored_files
     assert len([path for path in files if path.exists()]) >= 3
     for path in files:
         if path.exists():
-            data = path.read_bytes()
+            data = read_from_another_process(path)  # not in this process: its locks
             assert marker.encode() not in data, path
             assert file_marker not in data, path
 

@@ -30,6 +30,7 @@ from api.records.entries.models import Allergy, HistoryEntry, HistoryKind, Histo
 from api.settings import Settings
 from tests.consent.support import DESIGNATE, GRANT, OPEN_EMERGENCY, codes, pid, session, traits
 from tests.factories import PASSWORD, make_patient, make_professional, sign_in
+from tests.files import read_from_another_process
 from tests.records.documents.helpers import make_document
 
 NAME = "query($id: ID!) { patient(id: $id) { id allergies { totalCount } } }"
@@ -122,13 +123,7 @@ def _files(settings: Settings) -> list[Path]:
 
 
 def _read(path: Path) -> bytes:
-    """The file's bytes, read by another process: closing a descriptor of the SQLite file in
-    this process would drop the POSIX locks the open database connection holds on it."""
-    if not path.exists():
-        return b""
-    return subprocess.run([sys.executable, "-c", "import sys; sys.stdout.buffer.write("
-                           "open(sys.argv[1], 'rb').read())", str(path)],
-                          capture_output=True, check=True, timeout=60).stdout
+    return read_from_another_process(path)
 
 
 async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):

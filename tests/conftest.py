@@ -18,7 +18,9 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from tortoise import Tortoise, connections
 
+from api.audit import seal
 from api.db import open_database
+from api.identity import patient_keys
 from api.interop.terminology import icd10
 from api.settings import Settings
 from tests.migrated import copy_migrated_sqlite, create_migrated_postgres
@@ -112,7 +114,18 @@ async def _empty(tables: list[str], settings: Settings) -> None:
 
 @pytest.fixture
 async def db(_database: list[str], settings: Settings) -> AsyncIterator[None]:
-    """A migrated, empty database for this test."""
+    """A migrated, empty database for this test.
+
+    The keys are this session's again (the master key that wraps data keys, the key that
+    seals chain heads), and the connections open: a test that ran a command in-process
+    with other settings, or restored the file, may have changed them or closed them.
+    """
+    try:
+        connections.get("default")
+    except Exception:  # closed by an earlier test: open them as the session did
+        await open_database(settings)
+    seal.configure(settings.secret_key)
+    patient_keys.configure(settings.data_master_key)
     await _empty(_database, settings)
     yield
 

@@ -121,7 +121,10 @@ async def test_the_summary_prints_on_at_most_two_a4_pages_without_the_menus(
     await tab.goto(f"{live_server}{RECORD}/summary")
     await tab.emulate_media(media="print")
     assert not await tab.locator("nav.sections").is_visible()
-    assert not await tab.locator(".print-hint").is_visible()
+    hints = await tab.locator(".print-hint, .paper-links").all()
+    assert len(hints) == 3  # how to print, the FHIR export, the PDF files: not on paper
+    for hint in hints:
+        assert not await hint.is_visible()
     assert await tab.get_by_role("heading", level=1).is_visible()
     assert await tab.locator(".summary-list .severe").first.is_visible()
     pdf: bytes = await tab.pdf(format="A4", print_background=False)

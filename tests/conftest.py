@@ -107,9 +107,21 @@ async def _empty(tables: list[str], settings: Settings) -> None:
             + "PRAGMA foreign_keys=ON;"
         )
     else:
-        await conn.execute_script(
-            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE;"
-        )
+        truncate = ("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                    + " RESTART IDENTITY CASCADE;")
+        try:
+            await conn.execute_script("SET lock_timeout = '15s'; " + truncate
+                                      + " SET lock_timeout = 0;")
+        except Exception:
+            # A connection left mid-statement by an earlier test (a request abandoned while
+            # its queries ran) holds a lock the TRUNCATE would wait for forever: end every
+            # other connection to this test database, start the pool afresh, and empty it.
+            await conn.close()
+            await conn.execute_script(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid();")
+            await conn.close()
+            await conn.execute_script(truncate)
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from api.graphql.viewer import Viewer
 from api.identity.ins import nir_key
 from api.identity.models import Account, AccountStatus, Patient, Professional, Role, SessionStage
 from api.identity.sessions import start_session
+from api.records.entries.models import Allergy, HistoryEntry, Treatment, Vaccination
+from api.records.measurements.models import Measurement
 from api.settings import Settings
 from bench.seed import BERNARD, CAMILLE_NIR, csrf_pair
 from tests.querycount import count_queries
@@ -29,23 +31,20 @@ from tests.querycount import count_queries
 SUMMARY = (Path(__file__).resolve().parent.parent / "web" / "operations"
            / "summary.graphql").read_text(encoding="utf-8")
 SIZES = (1, 10, 100)
-TABLES = ("allergy", "treatment", "history_entry", "vaccination", "measurement")
+MODELS = (Allergy, Treatment, HistoryEntry, Vaccination, Measurement)
 
 
 async def _fill(client: Any, template_id: int, patient_id: int, size: int) -> None:
-    postgres = client.capabilities.dialect == "postgres"
-    mark = "$1" if postgres else "?"
-    for table in TABLES:
-        rows = await client.execute_query_dict(
-            f'SELECT * FROM "{table}" WHERE "patient_id" = {mark} ORDER BY "id"',  # noqa: S608
-            [template_id])
-        columns = [c for c in rows[0] if c != "id"]
-        marks = ",".join(f"${n}" if postgres else "?" for n in range(1, len(columns) + 1))
-        names = ",".join(f'"{c}"' for c in columns)
-        copies = [[patient_id if c == "patient_id" else rows[i % len(rows)][c] for c in columns]
+    """`size` copies of the template's rows per section, through the models: the free text
+    is sealed under each patient's own key, so a raw copy would not open for another."""
+    for model in MODELS:
+        rows = await model.filter(patient_id=template_id).order_by("id")
+        names = [name for name in model._meta.db_fields
+                 if name not in ("id", "seal_id", "patient_id")]
+        copies = [model(patient_id=patient_id,
+                        **{name: getattr(rows[i % len(rows)], name) for name in names})
                   for i in range(size)]
-        await client.execute_many(
-            f'INSERT INTO "{table}" ({names}) VALUES ({marks})', copies)  # noqa: S608
+        await model.bulk_create(copies)
 
 
 async def _patient(size: int) -> tuple[Account, Patient]:

@@ -25,16 +25,9 @@ from api.audit.models import RequestKind
 from api.consent.permissions import authorize
 from api.consent.policy import may_manage_consent
 from api.consent.sections import Action, Section
-from api.exchange.fhir.reading import (
-    REASONS,
-    Candidate,
-    Plan,
-    Reason,
-    Skipped,
-    check_same_person,
-    plan_import,
-    read_bundle,
-)
+from api.exchange.fhir.mapping import plan_import
+from api.exchange.fhir.plan import REASONS, Candidate, Plan, Reason, Skipped
+from api.exchange.fhir.reading import check_same_person, read_bundle
 from api.graphql.context import Context, Info
 from api.graphql.errors import ConsentRequired, NotFound
 from api.identity.models import Patient

@@ -144,7 +144,9 @@ async def test_a_photo_taken_with_the_phone_is_shown_in_its_page(tab: Any,
     await tab.get_by_role("link", name=title, exact=True).click()
     picture = tab.get_by_role("img", name=title)
     await picture.wait_for()
-    assert await picture.evaluate("(img) => img.complete && img.naturalWidth") == 120
+    # Visible is not loaded: the element is in the page before its bytes arrive, so wait for
+    # the picture itself (decode() rejects when the bytes are not an image).
+    assert await picture.evaluate("(img) => img.decode().then(() => img.naturalWidth)") == 120
 
     await tab.get_by_role("button", name="Le masquer aux professionnels").click()
     await tab.get_by_role("button", name="Le montrer de nouveau aux professionnels").click()

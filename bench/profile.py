@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
+import pstats
 import tempfile
 import time
 from collections import Counter
@@ -79,7 +81,8 @@ def top_other(session: Any, limit: int = 12) -> list[tuple[str, float]]:
     return counts.most_common(limit)
 
 
-async def _profile(db: str, url: str, folder: Path, requests: int, tree: bool) -> None:
+async def _profile(db: str, url: str, folder: Path, requests: int, tree: bool,
+                   functions: int = 0) -> None:
     from pyinstrument import Profiler
 
     from api.settings import Settings
@@ -112,6 +115,12 @@ async def _profile(db: str, url: str, folder: Path, requests: int, tree: bool) -
                 await send()
             profiler.stop()
             elapsed = time.perf_counter() - started
+            if functions:
+                deterministic = cProfile.Profile()
+                deterministic.enable()
+                for _ in range(requests):
+                    await send()
+                deterministic.disable()
     print(f"{db}: {1000 * plain / requests:.2f} ms per request in-process, "
           f"{1000 * elapsed / requests:.2f} ms profiled ({requests} requests each)")
     print(json.dumps({name: round(share, 1) for name, share in shares(profiler.last_session
@@ -120,6 +129,12 @@ async def _profile(db: str, url: str, folder: Path, requests: int, tree: bool) -
         for name, seconds in top_other(profiler.last_session):
             print(f"  other: {seconds:.3f} s {name}")
         print(profiler.output_text(unicode=True, color=False, show_all=False))
+    if functions:
+        # Every call counted (the event loop's thread only: SQLite's own thread is not seen).
+        stats = pstats.Stats(deterministic)
+        print(f"Functions by own time over {requests} requests (cProfile):")
+        stats.sort_stats("tottime").print_stats(functions)
+        stats.sort_stats("cumulative").print_stats(functions)
 
 
 def main() -> None:
@@ -127,10 +142,14 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--tree", action="store_true", help="print the call tree too")
+    parser.add_argument("--functions", type=int, default=0, metavar="N",
+                        help="also list the N functions with the most own and total time "
+                             "(cProfile, every call counted)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="carnet-profile-") as folder, \
             database(args.db, Path(folder)) as url:
-        asyncio.run(_profile(args.db, url, Path(folder), args.requests, args.tree))
+        asyncio.run(_profile(args.db, url, Path(folder), args.requests, args.tree,
+                             args.functions))
 
 
 if __name__ == "__main__":

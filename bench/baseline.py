@@ -101,6 +101,8 @@ _HEAD = ('INSERT INTO "access_chain_head" ("patient_id","sequence","hash","seal"
          'VALUES (?,?,?,?) ON CONFLICT ("patient_id") DO UPDATE SET '
          '"sequence"=excluded."sequence","hash"=excluded."hash","seal"=excluded."seal"')
 UNDATED = date(1, 1, 1)
+# Seconds a SQLite statement waits for the other process's write lock before it fails.
+BUSY_TIMEOUT = 30.0
 
 
 def _numbered(sql: str) -> str:
@@ -129,7 +131,13 @@ class Database:
         else:
             import aiosqlite
 
-            self.sqlite = await aiosqlite.connect(self.url.removeprefix("sqlite://").split("?")[0])
+            # Carnet writes the same file from its own process, and takes the write lock at
+            # the start of each transaction (BEGIN IMMEDIATE, api/sqlite_client.py): while it
+            # finishes the requests of the variant measured before this one, the baseline's
+            # BEGIN IMMEDIATE waits for the lock instead of failing with "database is
+            # locked" after sqlite3's default 5 seconds.
+            self.sqlite = await aiosqlite.connect(
+                self.url.removeprefix("sqlite://").split("?")[0], timeout=BUSY_TIMEOUT)
             self.sqlite.row_factory = _row_factory
             await self.sqlite.execute("PRAGMA journal_mode=WAL")
 

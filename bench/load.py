@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -101,6 +102,22 @@ def cpu_seconds(pid: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def wait_idle(pids: list[int], quiet_for: float = 0.3, limit: float = 15.0) -> float:
+    """Wait until these servers have used (almost) no CPU for `quiet_for` seconds: the
+    requests a stopped wrk left in flight are finished, so they neither take CPU from the
+    next measurement nor, on SQLite, hold the file's write lock when it starts. Returns the
+    seconds waited (at most `limit`)."""
+    started = time.monotonic()
+    before = sum(cpu_seconds(pid) for pid in pids)
+    while time.monotonic() - started < limit:
+        time.sleep(quiet_for)
+        after = sum(cpu_seconds(pid) for pid in pids)
+        if after - before < quiet_for * 0.05:
+            break
+        before = after
+    return time.monotonic() - started
 
 
 def start_wrk(base_url: str, request: Request, connections: int, seconds: float,

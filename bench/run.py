@@ -172,13 +172,20 @@ def interleave(bench: Bench, variants: list[Variant], seconds: float | None = No
     """Each variant once per repetition, in turn; a short warm-up first."""
     seconds = seconds or bench.mode.seconds
     for _label, server, request, connections in variants:
+        settle(bench)
         load.measure(server.url, request, connections, 1)
     found: dict[str, list[Measure]] = {label: [] for label, *_ in variants}
     for _ in range(bench.mode.repetitions):
         for label, server, request, connections in variants:
+            settle(bench)
             found[label].append(load.measure(server.url, request, connections, seconds,
                                              server.pid))
     return found
+
+
+def settle(bench: Bench) -> None:
+    """Every server idle before the next measurement (see ``load.wait_idle``)."""
+    load.wait_idle([server.pid for server in bench.servers.values()])
 
 
 def median_of(measures: list[Measure]) -> dict[str, Any]:
@@ -225,6 +232,7 @@ def scenario_reads_during_signins(bench: Bench) -> dict[str, Any]:
     refused: list[float] = []
     load.measure(app.url, reads, 4, 1)
     for _ in range(bench.mode.repetitions):
+        settle(bench)  # the sign-ins still queued finish before the next idle measurement
         idle.append(load.measure(app.url, reads, 4, bench.mode.seconds, app.pid))
         process, folder = load.start_wrk(app.url, signins, 32, bench.mode.seconds + 1)
         time.sleep(0.5)  # the sign-ins are running when the reads start
@@ -233,7 +241,6 @@ def scenario_reads_during_signins(bench: Bench) -> dict[str, Any]:
         duration = raw["duration_us"] / 1e6 or 1.0
         signin_rates.append((raw["requests"] - raw["non2xx"]) / duration)
         refused.append(raw["non2xx"] / duration)
-        time.sleep(2)  # the sign-ins still queued finish before the next idle measurement
     results = {"idle": median_of(idle), "during_signins": median_of(busy)}
     completed = sum(m.requests for m in busy)
     # No read answered at all while the sign-ins ran: no p99 to compare, and far past 3.

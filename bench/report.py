@@ -46,6 +46,12 @@ def verdict(name: str, ratio: float | None) -> str:
     return "met" if passes(ratio) else "**missed**"
 
 
+def _same(same: bool | None) -> str:
+    if same is None:
+        return "not checked"
+    return "yes" if same else "**NO: the ratios against the baseline are not valid**"
+
+
 def _cell(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
@@ -181,7 +187,7 @@ def section(result: dict[str, Any], plot_name: str) -> str:
         f"{result['machine']['cpus']} CPUs shared by servers and load generator; "
         f"{result['machine']['load_generator']}; Python {result['machine']['python']}; "
         f"{result['seconds']} s in all. Baseline JSON identical to Carnet's: "
-        + ", ".join(f"{db} {'yes' if found.get('baseline_same_json') else 'NO'}"
+        + ", ".join(f"{db} {_same(found.get('baseline_same_json'))}"
                     for db, found in result["databases"].items()) + ". Patients: "
         + ", ".join(f"{db} {found['patients']:,}" for db, found in result["databases"].items())
         + ".",

@@ -260,6 +260,42 @@ def scenario_reads_during_signins(bench: Bench) -> dict[str, Any]:
             "reads_completed_during_signins": completed}
 
 
+def differences(a: Any, b: Any, where: str = "") -> list[str]:
+    """Where two JSON values differ (paths, each with the two values cut short)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        found = []
+        for key in sorted(set(a) | set(b)):
+            if key not in b or key not in a:
+                found.append(f"{where}.{key}: only in {'Carnet' if key in a else 'baseline'}")
+            else:
+                found += differences(a[key], b[key], f"{where}.{key}")
+        return found
+    if isinstance(a, list) and isinstance(b, list):
+        found = [f"{where}: {len(a)} items vs {len(b)}"] if len(a) != len(b) else []
+        for index, (x, y) in enumerate(zip(a, b, strict=False)):
+            found += differences(x, y, f"{where}[{index}]")
+        return found
+    return [] if a == b else [f"{where}: {json.dumps(a, ensure_ascii=False)[:60]} vs "
+                              f"{json.dumps(b, ensure_ascii=False)[:60]}"]
+
+
+def compare_json(name: str, carnet: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+    """The differences between Carnet's ``data`` and the baseline's (Carnet adds its cost
+    extension beside it), printed loudly: the ratios against a baseline that does not give
+    the same answer measure nothing. ``CARNET_BENCH_DUMP=folder`` writes both answers."""
+    found = [f"{name}: {line}" for line in differences(carnet.get("data"), baseline.get("data"))]
+    if found:
+        print(f"  ERROR: the baseline's {name} JSON differs from Carnet's "
+              f"({len(found)} differences):", file=sys.stderr)
+        for line in found[:10]:
+            print(f"    {line}", file=sys.stderr)
+    if found and os.environ.get("CARNET_BENCH_DUMP"):
+        for who, data in (("carnet", carnet), ("baseline", baseline)):
+            Path(os.environ["CARNET_BENCH_DUMP"], f"{name}-{who}.json").write_text(
+                json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return found
+
+
 def run_scenarios(bench: Bench, only: str | None) -> dict[str, Any]:
     s = bench.seeded
     app, base = bench.servers["app"], bench.servers["baseline"]
@@ -270,17 +306,13 @@ def run_scenarios(bench: Bench, only: str | None) -> dict[str, Any]:
     page = page_request(s.owner, s.patient_id)
     carnet_json = json.loads(check(app, pro))
     baseline_json = json.loads(check(base, pro_base))
-    check(base, audited_base)
-    check(app, owner)
+    differences = compare_json("professional", carnet_json, baseline_json)
+    differences += compare_json("owner", json.loads(check(app, owner)),
+                                json.loads(check(base, summary_request(s.owner, s.patient_id))))
+    differences += compare_json("audited", carnet_json, json.loads(check(base, audited_base)))
     check(app, page)
-    same = carnet_json["data"] == baseline_json["data"]  # Carnet adds its cost extension
-    if not same:
-        print("  warning: the baseline's JSON differs from Carnet's", file=sys.stderr)
-        if os.environ.get("CARNET_BENCH_DUMP"):
-            for name, data in (("carnet", carnet_json), ("baseline", baseline_json)):
-                Path(os.environ["CARNET_BENCH_DUMP"], f"{name}.json").write_text(
-                    json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    out: dict[str, Any] = {"baseline_same_json": same,
+    out: dict[str, Any] = {"baseline_same_json": not differences,
+                           "baseline_differences": differences[:20],
                            "summary_bytes": len(json.dumps(carnet_json, ensure_ascii=False))}
     scenarios: dict[str, Callable[[], dict[str, Any]]] = {
         "professional_summary": lambda: versus(
@@ -439,6 +471,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_report:
         report.write(result)
         print("docs/benchmarks.md updated")
+    differing = [db for db, found in result["databases"].items()
+                 if found.get("baseline_same_json") is False]
+    if differing:
+        print(f"FAILED: the baseline's JSON differs from Carnet's on {', '.join(differing)}: "
+              "the ratios against it are not valid (bench/baseline.py must be brought up to "
+              "date; CARNET_BENCH_DUMP=folder writes both answers)", file=sys.stderr)
+        return 1
     return 0
 
 

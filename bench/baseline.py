@@ -46,7 +46,7 @@ from api.identity import patient_keys, sealed, sealing
 from api.identity.sessions import IDLE_TIMEOUT, token_digest
 from api.interop import terminology
 from api.records.entries.validation import is_current, today
-from api.records.measurements import kinds
+from api.records.measurements import kinds, services
 from api.records.measurements.bmi import pairs
 from api.records.measurements.messages import format_number
 from api.security import csrf
@@ -114,6 +114,14 @@ _INSERT = ('INSERT INTO "access_event" ("sequence","occurred_at","viewer_account
 _HEAD = ('INSERT INTO "access_chain_head" ("patient_id","sequence","hash","seal") '
          'VALUES (?,?,?,?) ON CONFLICT ("patient_id") DO UPDATE SET '
          '"sequence"=excluded."sequence","hash"=excluded."hash","seal"=excluded."seal"')
+_ADD_MEASUREMENT = ('INSERT INTO "measurement" ("patient_id","kind","value","value2","unit",'
+                   '"measured_at","note","seal_id","created_at","created_by_id","updated_at",'
+                   '"updated_by_id","imported","imported_as") '
+                   'VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING "id"')
+_JOURNAL_LOCK = "SELECT pg_advisory_xact_lock(1937337955, ?)"  # api.sync.journal's namespace
+_CHANGE = ('INSERT INTO "sync_change" ("patient_id","section","item_id","kind","occurred_at",'
+           '"created_by_id","category","type_code","hidden_from_professionals",'
+           '"held_back_until","confidential_for_minor") VALUES (?,?,?,?,?,?,?,?,?,?,?)')
 UNDATED = date(1, 1, 1)
 # Seconds a SQLite statement waits for the other process's write lock before it fails.
 BUSY_TIMEOUT = 30.0
@@ -389,6 +397,22 @@ def _directives(row: dict[str, Any] | None) -> dict[str, Any] | None:
             "trustedPerson": trusted}
 
 
+def _stored(connection: Connection) -> Any:
+    """Values as each database takes them: objects for asyncpg, text for SQLite (as
+    Tortoise's SQLite adapters write decimals and instants)."""
+    def text(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat(" ")
+        return None if value is None else str(value)
+
+    return (lambda value: value) if connection.postgres else text
+
+
+def _user_errors(problems: list[dict[str, str]]) -> JSONResponse:
+    return JSONResponse({"data": {"addMeasurement": {"measurement": None,
+                                                     "userErrors": problems}}})
+
+
 def _refused(message: str, code: str, status: int = 200) -> JSONResponse:
     return JSONResponse({"data": None, "errors": [{"message": message,
                                                    "extensions": {"code": code}}]},
@@ -421,6 +445,8 @@ class Baseline:
         if not csrf.token_matches(request, request.headers.get(csrf.HEADER)):
             return _refused("CSRF token missing or wrong.", "CSRF", 403)
         body = json.loads(await request.body())
+        if body.get("operationName") == "AddMeasurement":
+            return await self.add_measurement(request, body)
         try:
             patient_id = int(body["variables"]["id"])
         except (KeyError, TypeError, ValueError):
@@ -447,6 +473,69 @@ class Baseline:
             if audited and professional is not None:
                 async with self.database.writing:
                     await self.write_event(connection, patient_id, account_id, professional)
+        return Response(json.dumps({"data": data}, ensure_ascii=False),
+                        media_type="application/json")
+
+    async def add_measurement(self, request: Request, body: dict[str, Any]) -> Response:
+        """``AddMeasurement`` (web/operations/measurements.graphql) by the record's owner:
+        the session, the owner relation, Carnet's own checks of the reading, then in one
+        transaction the row (its note sealed) and the change journal's row, as
+        ``api.records.measurements.services.add_measurement`` writes them. The owner's
+        accesses are not written to the access history, by Carnet either."""
+        try:
+            given = body["variables"]["input"]
+            patient_id = int(given["patientId"])
+            kind = services.kind_from_input(str(given["kind"]))
+            reading = services.Reading(
+                value=float(given["value"]),
+                value2=None if given.get("value2") is None else float(given["value2"]),
+                measured_at=datetime.fromisoformat(given["measuredAt"]),
+                note=given.get("note"))
+        except (KeyError, TypeError, ValueError):
+            return _refused("Bad input.", "BAD_USER_INPUT")
+        async with self.database.connection() as connection:
+            viewer = await self.viewer(connection, request)
+            if viewer is None:
+                return _refused("Sign in first.", "UNAUTHENTICATED")
+            patients = await connection.rows(_PATIENT, patient_id)
+            if not patients or patients[0]["account_id"] != viewer["account_id"]:
+                return _refused("No such patient.", "NOT_FOUND")  # professionals: not here
+            if kind is None:
+                return _user_errors([{"field": "kind", "code": "UNKNOWN_KIND"}])
+            problems = services.check_reading(kind, reading, _day(patients[0]["birth_date"]))
+            if problems:
+                return _user_errors([{"field": p.field, "code": p.code} for p in problems])
+            value = services.to_decimal(kind, reading.value)
+            value2 = None if reading.value2 is None else services.to_decimal(kind,
+                                                                             reading.value2)
+            note = services.clean_note(reading.note)
+            author = viewer["account_id"]
+            async with self.database.writing, connection.transaction():
+                seal_id = sealed.new_seal_id()
+                if note is not None:
+                    key = await self.keys.get(connection, patient_id)
+                    if key is None:
+                        return _refused("This record was erased.", "RECORD_UNREADABLE")
+                    note = sealing.seal(key, note, sealed.sealing_aad(
+                        "measurement", "note", patient_id, seal_id))
+                now = datetime.now(UTC)
+                stored = _stored(connection)
+                rows = await connection.rows(
+                    _ADD_MEASUREMENT, patient_id, kind.key, stored(value), stored(value2),
+                    kind.ucum, stored(reading.measured_at.astimezone(UTC)), note, seal_id,
+                    stored(now), author, stored(now), author, False, None)
+                entry_id = rows[0]["id"]
+                if connection.postgres:
+                    await connection.rows(_JOURNAL_LOCK, patient_id)
+                await connection.execute(
+                    _CHANGE, patient_id, "measurements", entry_id, "created", stored(now),
+                    author, None, None, False, None, False)
+        shown = format_number(value, LANGUAGE)
+        if value2 is not None:
+            shown = f"{shown}/{format_number(value2, LANGUAGE)}"
+        data = {"addMeasurement": {"measurement": {
+            "id": str(entry_id), "kind": kind.key.upper(),
+            "displayValue": f"{shown} {kind.display_unit(LANGUAGE)}"}, "userErrors": []}}
         return Response(json.dumps({"data": data}, ensure_ascii=False),
                         media_type="application/json")
 

@@ -34,7 +34,19 @@ TARGETS: dict[str, tuple[str, str, str, Any]] = {
                              "<= 3", lambda r: r <= 3),
     "processes": ("2 server processes against 1, req/s at 16 connections", "2 / 1",
                   ">= 1.7", lambda r: r >= 1.7),
+    "mix_90_10": ("90 % professional's summary reads, 10 % owner's AddMeasurement, req/s at "
+                  "8 connections", "Carnet / baseline, same mix", ">= 0.5", lambda r: r >= 0.5),
+    "export": ("FHIR export of a 10,000-measurement record (GET /patients/{id}/fhir)",
+               "figures only", "(none)", None),
+    "memory_large_record": ("server RSS while a 20,000-entry record is read (summary and "
+                            "lists)", "RSS end / after warm-up", "<= 1.10 (flat)",
+                            lambda r: r <= 1.10),
+    "scale": ("professional's summary p50 at 1 connection, large database against 10,000 "
+              "patients", "large / 10,000", "<= 1.25", lambda r: r <= 1.25),
 }
+# Scenarios that run only on some databases or runs, and what their cell says otherwise.
+NOT_RUN = {"processes": ("sqlite", "not run (PostgreSQL only)"),
+           "scale": ("sqlite", "not run (PostgreSQL only)")}
 
 
 def verdict(name: str, ratio: float | None) -> str:
@@ -46,11 +58,26 @@ def verdict(name: str, ratio: float | None) -> str:
     return "met" if passes(ratio) else "**missed**"
 
 
+def _same(same: bool | None) -> str:
+    if same is None:
+        return "not checked"
+    return "yes" if same else "**NO: the ratios against the baseline are not valid**"
+
+
 def _cell(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
 
 def _detail(name: str, scenario: dict[str, Any]) -> str:
+    if name == "export":
+        return (f"{scenario['entries']:,} measurements, {scenario['bytes'] / 1e6:.1f} MB in "
+                f"{scenario['seconds']:.2f} s ({scenario['mb_per_second']:.1f} MB/s); server "
+                f"peak RSS +{scenario['rss_peak_growth_mb']:.1f} MB")
+    if name == "memory_large_record":
+        return (f"{scenario['entries']:,} entries, {scenario['requests']:,} reads; RSS "
+                f"{scenario['rss_start_mb']:.0f} MB, +{scenario['rss_end_growth_mb']:.1f} MB "
+                f"at the end (peak +{scenario['rss_peak_growth_mb']:.1f} MB)"
+                + (f"; {scenario['bad']} bad answers" if scenario.get("bad") else ""))
     variants = scenario["variants"]
     a, b = variants[scenario["a"]], variants[scenario["b"]]
     metric = scenario["metric"]
@@ -65,6 +92,11 @@ def _detail(name: str, scenario: dict[str, Any]) -> str:
         text += (f"; read throughput x{_cell(scenario['read_throughput_ratio'], 2)}, "
                  f"{scenario['signins_per_second']:.1f} sign-ins/s done, "
                  f"{scenario.get('signins_refused_per_second', 0):.1f}/s refused")
+    if name == "scale":
+        seeding = scenario.get("seeding", {}).get("large", {})
+        text += (f"; {scenario['patients_large']:,} vs {scenario['patients_small']:,} patients"
+                 + (f", {seeding['added']:,} seeded in {seeding['seconds']:.0f} s"
+                    if seeding else ""))
     if a.get("bad") or b.get("bad"):
         text += f"; {a.get('bad', 0) + b.get('bad', 0)} bad answers"
     return text
@@ -79,10 +111,15 @@ def table(result: dict[str, Any]) -> list[str]:
         for db in dbs:
             scenario = result["databases"][db].get(name)
             if scenario is None:
-                cells.append("not run (PostgreSQL only)" if name == "processes"
-                             and db == "sqlite" else "not run")
+                skipped = NOT_RUN.get(name)
+                cells.append(skipped[1] if skipped and skipped[0] == db else
+                             "not run (full run or --only scale)" if name == "scale"
+                             else "not run")
                 continue
             ratio = scenario["ratio"]
+            if name == "export":
+                cells.append(f"<small>{_detail(name, scenario)}</small>")
+                continue
             cells.append(f"**{_cell(ratio, 3)}** {verdict(name, ratio)} "
                          f"<br><small>{_detail(name, scenario)}</small>")
         lines.append(f"| {what} | {ratio_name} | " + " | ".join(cells) + f" | {target} |")
@@ -120,7 +157,8 @@ def svg(result: dict[str, Any]) -> str:
     y = 34
     for name, (_what, ratio_name, target, _) in TARGETS.items():
         parts.append(f'<text x="10" y="{y + bar}">{escape(ratio_name)}</text>')
-        goal = target.split()[-1]
+        words = target.split()
+        goal = words[1] if len(words) > 1 else ""  # ">= 0.5" -> "0.5"; "(none)" -> ""
         for db in dbs:
             ratio = result["databases"][db].get(name, {}).get("ratio")
             if ratio is not None:
@@ -147,8 +185,9 @@ def svg(result: dict[str, Any]) -> str:
 
 def history() -> list[str]:
     lines = ["| run | commit | when | db | pro summary / baseline | + audit | page / baseline "
-             "| pro / owner p50 | sign-ins p99 | 2 / 1 processes | statements (pro, owner, "
-             "page) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| pro / owner p50 | sign-ins p99 | 2 / 1 processes | 90/10 mix | RSS x (20,000 "
+             "entries) | scale p50 | statements (pro, owner, page) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     def order(path: Path) -> tuple[int, str]:
         label = path.stem
         return (0 if label == "before" else 1 if label[:1].isdigit() else 2, label)
@@ -167,7 +206,8 @@ def history() -> list[str]:
                          f"{ratio('professional_summary')} | "
                          f"{ratio('professional_summary_audited')} | {ratio('overview_page')} | "
                          f"{ratio('professional_vs_owner')} | {ratio('reads_during_signins')} | "
-                         f"{ratio('processes')} | {statements} |")
+                         f"{ratio('processes')} | {ratio('mix_90_10')} | "
+                         f"{ratio('memory_large_record')} | {ratio('scale')} | {statements} |")
     return lines
 
 
@@ -181,7 +221,7 @@ def section(result: dict[str, Any], plot_name: str) -> str:
         f"{result['machine']['cpus']} CPUs shared by servers and load generator; "
         f"{result['machine']['load_generator']}; Python {result['machine']['python']}; "
         f"{result['seconds']} s in all. Baseline JSON identical to Carnet's: "
-        + ", ".join(f"{db} {'yes' if found.get('baseline_same_json') else 'NO'}"
+        + ", ".join(f"{db} {_same(found.get('baseline_same_json'))}"
                     for db, found in result["databases"].items()) + ". Patients: "
         + ", ".join(f"{db} {found['patients']:,}" for db, found in result["databases"].items())
         + ".",

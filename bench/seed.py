@@ -15,7 +15,7 @@ import secrets
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,8 +24,8 @@ from tortoise import Tortoise, connections
 from api.db import apply_migrations, open_database
 from api.demo import load_demo, load_directory, load_records
 from api.identity.ins import nir_key
-from api.identity.models import Account, Patient, SessionStage
-from api.identity.patient_keys import master, wrap
+from api.identity.models import Account, AccountStatus, Patient, Role, SessionStage
+from api.identity.patient_keys import key_to_write, master, wrap
 from api.identity.sealed import SealedModel, new_seal_id, sealing_aad
 from api.identity.sealing import new_data_key, seal
 from api.identity.sessions import start_session
@@ -60,6 +60,15 @@ class Viewer:
 
 
 @dataclass(frozen=True)
+class LargeRecord:
+    """A patient with many entries, and a session of their own (they own the record)."""
+
+    patient_id: int
+    entries: int
+    owner: Viewer
+
+
+@dataclass(frozen=True)
 class Seeded:
     patient_id: int  # Camille
     patients: int
@@ -67,6 +76,16 @@ class Seeded:
     professional: Viewer  # Dr Bernard, Camille's treating doctor
     owner: Viewer  # Camille
     seconds: float
+    # "export": 10,000 measurements; "memory": 20,000 entries across five sections.
+    large: dict[str, LargeRecord] = field(default_factory=dict)
+
+
+# The large records: {name: {table: rows}}, the rows copied from Camille's, cycled.
+LARGE_RECORDS: dict[str, dict[str, int]] = {
+    "export": {"measurement": 10_000},
+    "memory": {table: 4_000 for table in ("allergy", "treatment", "history_entry",
+                                          "vaccination", "measurement")},
+}
 
 
 def _b64(raw: bytes) -> str:
@@ -187,6 +206,46 @@ def _copy(table: str, columns: list[str], row: tuple[Any, ...],
     return tuple(values[column] for column in columns)
 
 
+async def add_large_record(settings: Settings, name: str, template_id: int,
+                           sizes: dict[str, int]) -> LargeRecord:
+    """A new patient with an account, whose record holds ``sizes[table]`` copies of the
+    template's rows of each table (cycled, sealed for them), written in bulk."""
+    client = connections.get("default")
+    postgres = client.capabilities.dialect == "postgres"
+    account, _ = await Account.get_or_create(
+        email=f"large-{name}@bench.invalid",
+        defaults={"role": Role.PATIENT, "status": AccountStatus.ACTIVE,
+                  "password_hash": "!"})  # no password: no sign-in, a session is made below
+    patient = await Patient.get_or_none(account_id=account.id)
+    if patient is None:
+        number = sum(map(ord, name)) % 1000
+        nir = f"2850575120{number:03d}"
+        patient = await Patient.create(account=account, ins_nir=nir, ins_key=nir_key(nir),
+                                       birth_name=f"GRAND{name.upper()}",
+                                       first_names="Claude", birth_date=date(1985, 5, 1),
+                                       sex="F", birthplace_insee="75056")
+        key = await key_to_write(patient.id)
+        for table, count in sizes.items():
+            columns = [c for c in await _columns(client, table) if c != "id"]
+            names = ",".join(f'"{c}"' for c in columns)
+            mark = "$1" if postgres else "?"
+            found = await client.execute_query_dict(
+                f'SELECT {names} FROM "{table}" WHERE "patient_id" = {mark} '  # noqa: S608
+                'ORDER BY "id"', [template_id])
+            rows = [tuple(row[c] for c in columns) for row in found]
+            clear = {row.seal_id: row for row in
+                     await SEALED_MODELS[table].filter(patient_id=template_id)}
+            started = time.monotonic()
+            for start in range(0, count, BATCH):
+                batch = [_copy(table, columns, rows[n % len(rows)], clear, patient.id, key)
+                         for n in range(start, min(start + BATCH, count))]
+                await _bulk_insert(client, table, columns, batch)
+                _progress(f"{name}: {table}"[:16], start + len(batch), count, started)
+        if postgres:
+            await client.execute_script("ANALYZE;")
+    return LargeRecord(patient.id, sum(sizes.values()), await _viewer_of(account, settings))
+
+
 async def _signin_accounts() -> None:
     """Professional accounts with the demo password and an authenticator (no e-mail code)."""
     bernard = await Account.get(email=BERNARD)
@@ -200,14 +259,19 @@ async def _signin_accounts() -> None:
 
 
 async def _viewer(settings: Settings, email: str) -> Viewer:
-    account = await Account.get(email=email)
+    return await _viewer_of(await Account.get(email=email), settings)
+
+
+async def _viewer_of(account: Account, settings: Settings) -> Viewer:
     token, _ = await start_session(settings.secret_key, account, SessionStage.ACTIVE, "bench")
     cookie, header = csrf_pair()
     return Viewer(token, cookie, header)
 
 
-async def seed(settings: Settings, extra_patients: int) -> Seeded:
-    """Migrate, load the demo, add the synthetic patients, open the two sessions."""
+
+async def seed(settings: Settings, extra_patients: int, large: bool = True) -> Seeded:
+    """Migrate, load the demo, add the synthetic patients, open the two sessions; with
+    `large`, the large records too (``LARGE_RECORDS``)."""
     started = time.monotonic()
     await apply_migrations(settings, quiet=True)
     await open_database(settings)
@@ -219,10 +283,13 @@ async def seed(settings: Settings, extra_patients: int) -> Seeded:
         camille = await Patient.get(ins_nir=CAMILLE_NIR)
         await _signin_accounts()
         rows = await add_patients(extra_patients, camille.id)
+        records = {name: await add_large_record(settings, name, camille.id, sizes)
+                   for name, sizes in LARGE_RECORDS.items()} if large else {}
         professional = await _viewer(settings, BERNARD)
         owner = await _viewer(settings, CAMILLE)
         total = await Patient.all().count()
     finally:
         await Tortoise.close_connections()
-    return Seeded(camille.id, total, rows, professional, owner, time.monotonic() - started)
+    return Seeded(camille.id, total, rows, professional, owner, time.monotonic() - started,
+                  records)
 

@@ -18,8 +18,9 @@ instead of two per patient. Pages after a cursor are still read patient by patie
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pypika_tortoise.analytics import Count as WindowCount
@@ -27,9 +28,11 @@ from pypika_tortoise.analytics import RowNumber
 from pypika_tortoise.enums import Order
 from pypika_tortoise.terms import Field, Star, Term
 from strawberry.dataloader import DataLoader
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+from tortoise.router import router
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R", bound=Hashable)
@@ -42,33 +45,50 @@ def _term(key: str | Term) -> Term:
     return Field(key) if isinstance(key, str) else key
 
 
-async def newest_rows(query: QuerySet[M], order: Sequence[str | Term], limit: int
-                      ) -> dict[int, list[M]]:
+# A query shape given by the caller: the SQL of a ranked read is built once per shape and
+# number of patients, then reused with other patients' ids (see `_Prepared`).
+Shape = Hashable
+# Builds the caller's queryset for these patient ids.
+Build = Callable[[list[int]], QuerySet[Any]]
+
+
+async def newest_rows(query: QuerySet[M], order: Sequence[str | Term], limit: int,
+                      *, shape: Shape | None = None, build: Build | None = None,
+                      patient_ids: Sequence[int] = ()) -> dict[int, list[M]]:
     """Up to ``limit`` rows of each patient, sorted by ``order`` (each key descending)."""
-    return (await _ranked(query, order, limit, with_totals=False))[0]
+    return (await _ranked(query, order, limit, with_totals=False, shape=shape, build=build,
+                          patient_ids=patient_ids))[0]
 
 
-async def first_pages(query: QuerySet[M], order: Sequence[str | Term], limit: int
+async def first_pages(query: QuerySet[M] | None, order: Sequence[str | Term], limit: int,
+                      *, shape: Shape | None = None, build: Build | None = None,
+                      patient_ids: Sequence[int] = ()
                       ) -> tuple[dict[int, list[M]], dict[int, int]]:
     """``newest_rows`` and ``counts`` in one statement: the rows, and each patient's total.
 
     Patients without any row are left out of both, as ``counts`` leaves them out.
+    A caller that reads the same shape again and again (the sections of a summary) gives
+    ``shape``, ``build`` and ``patient_ids`` instead of ``query``: the SQL is then built
+    once per shape (``_Prepared``), not on every request.
     """
-    return await _ranked(query, order, limit, with_totals=True)
+    return await _ranked(query, order, limit, with_totals=True, shape=shape, build=build,
+                         patient_ids=patient_ids)
 
 
-async def first_pages_by(query: QuerySet[M], column: str, order: Sequence[str | Term],
-                         limit: int) -> tuple[dict[tuple[int, Any], list[M]],
-                                              dict[tuple[int, Any], int]]:
+async def first_pages_by(query: QuerySet[M] | None, column: str, order: Sequence[str | Term],
+                         limit: int, *, shape: Shape | None = None, build: Build | None = None,
+                         patient_ids: Sequence[int] = ()
+                         ) -> tuple[dict[tuple[int, Any], list[M]], dict[tuple[int, Any], int]]:
     """``first_pages`` for each (patient, ``column`` value): several lists of one table (a
     patient's measurements of several kinds) in one statement, keyed (patient id, value)."""
-    found, totals = await _ranked(query, order, limit, with_totals=True, also=column)
+    found, totals = await _ranked(query, order, limit, with_totals=True, also=column,
+                                  shape=shape, build=build, patient_ids=patient_ids)
     return found, totals
 
 
-async def _ranked(query: QuerySet[M], order: Sequence[str | Term], limit: int,
-                  with_totals: bool, also: str | None = None
-                  ) -> tuple[dict[Any, list[M]], dict[Any, int]]:
+def _ranked_sql(query: QuerySet[Any], order: Sequence[str | Term], limit: int,
+                with_totals: bool, also: str | None
+                ) -> tuple[str, list[Any], BaseDBAsyncClient]:
     partition = [Field("patient_id")] + ([Field(also)] if also else [])
     rank: Any = RowNumber().over(*partition)
     for key in order:
@@ -85,8 +105,96 @@ async def _ranked(query: QuerySet[M], order: Sequence[str | Term], limit: int,
     then = f'"{also}",' if also else ""  # a column name given by the code, not by a client
     sql = (f'SELECT * FROM ({inner}) "ranked" WHERE "{_RANK}"<={int(limit)} '  # noqa: S608
            f'ORDER BY "patient_id",{then}"{_RANK}"')
-    connection = ranked._db
-    executor = connection.executor_class(model=ranked.model, db=connection)
+    return sql, list(params), ranked._db
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A ranked read's SQL built once, and where each patient id goes in its parameters.
+
+    It is built from the caller's query for stand-in ids (negative numbers no patient has);
+    each stand-in must then stand exactly once in the parameters, else nothing is kept and
+    the SQL is built on every call, as without a shape. The other parameters (a visibility
+    flag, the kinds asked) are the same for every query of one shape: the caller's shape
+    names them.
+    """
+
+    model: type[Model]
+    dialect: str
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[int, ...]
+
+    def bind(self, patient_ids: Sequence[int]) -> list[Any]:
+        params = list(self.params)
+        for slot, patient_id in zip(self.slots, patient_ids, strict=True):
+            params[slot] = patient_id
+        return params
+
+
+_STAND_IN = -(2 ** 52)
+_PREPARED_MAX = 512
+_prepared: OrderedDict[Hashable, _Prepared | None] = OrderedDict()
+_UNKNOWN = object()
+
+
+def _prepare(build: Build, count: int, order: Sequence[str | Term], limit: int,
+             with_totals: bool, also: str | None) -> _Prepared | None:
+    stand_ins = [_STAND_IN - n for n in range(count)]
+    query = build(stand_ins)
+    sql, params, connection = _ranked_sql(query, order, limit, with_totals, also)
+    slots = []
+    for stand_in in stand_ins:
+        found = [n for n, value in enumerate(params) if type(value) is int and value == stand_in]
+        if len(found) != 1:
+            return None
+        slots.append(found[0])
+    return _Prepared(query.model, connection.capabilities.dialect, sql, tuple(params),
+                     tuple(slots))
+
+
+def _connection_for(model: type[Model]) -> BaseDBAsyncClient:
+    """The connection a read of ``model`` uses now (the transaction's, inside one)."""
+    return router.db_for_read(model) or model._meta.db
+
+
+def _prepared_for(key: Hashable, build: Build, count: int, order: Sequence[str | Term],
+                  limit: int, with_totals: bool, also: str | None) -> _Prepared | None:
+    known = _prepared.get(key, _UNKNOWN)
+    if known is None:
+        _prepared.move_to_end(key)
+        return None
+    if (isinstance(known, _Prepared)
+            and _connection_for(known.model).capabilities.dialect == known.dialect):
+        _prepared.move_to_end(key)
+        return known
+    prepared = _prepare(build, count, order, limit, with_totals, also)
+    _prepared[key] = prepared
+    if len(_prepared) > _PREPARED_MAX:
+        _prepared.popitem(last=False)
+    return prepared
+
+
+async def _ranked(query: QuerySet[M] | None, order: Sequence[str | Term], limit: int,
+                  with_totals: bool, also: str | None = None, *, shape: Shape | None = None,
+                  build: Build | None = None, patient_ids: Sequence[int] = ()
+                  ) -> tuple[dict[Any, list[M]], dict[Any, int]]:
+    if query is None:
+        if build is None or shape is None:
+            raise TypeError("a ranked read needs a query, or a shape and its build")
+        ids = list(patient_ids)
+        key = (shape, len(ids), limit, with_totals, also)
+        prepared = _prepared_for(key, build, len(ids), order, limit, with_totals, also)
+        if prepared is None:
+            query = build(ids)  # this shape cannot be prepared: built on every call
+        else:
+            model: type[Model] = prepared.model
+            sql, params = prepared.sql, prepared.bind(ids)
+            connection = _connection_for(model)
+    if query is not None:
+        model = query.model
+        sql, params, connection = _ranked_sql(query, order, limit, with_totals, also)
+    executor = connection.executor_class(model=model, db=connection)
     found: dict[Any, list[M]] = defaultdict(list)
     totals: dict[Any, int] = {}
     for row in await executor.execute_select(sql, params,

@@ -48,6 +48,9 @@ query LargePages($id: ID!) {
 """
 MEMORY_TARGET = 1.10  # RSS at the end / after the warm-up
 SCALE_SMALL = 10_000
+# Entries given to each patient added for the large database: about what a national record
+# holds on average (issue 16 measured 1,000,000 patients with 9 M entries).
+SCALE_ROWS_PER_PATIENT = 9
 
 
 def write_request(viewer: Viewer, patient_id: int) -> Request:
@@ -174,7 +177,8 @@ async def _grow(settings: Settings, total: int) -> tuple[int, float]:
         have = await Patient.all().count()
         camille = await Patient.get(ins_nir=CAMILLE_NIR)
         if total > have:
-            await add_patients(total - have, camille.id)
+            await add_patients(total - have, camille.id,
+                               rows_per_patient=SCALE_ROWS_PER_PATIENT)
         return max(total - have, 0), time.monotonic() - started
     finally:
         await Tortoise.close_connections()

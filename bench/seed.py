@@ -139,8 +139,14 @@ async def _next_id(client: Any, table: str) -> int:
 
 
 async def add_patients(extra: int, template_id: int,
-                       progress: Callable[[str, int, int, float], None] = _progress) -> int:
-    """``extra`` patients with a copy of the template's entries; returns the rows added."""
+                       progress: Callable[[str, int, int, float], None] = _progress,
+                       rows_per_patient: int | None = None) -> int:
+    """``extra`` patients with a copy of the template's entries; returns the rows added.
+
+    ``rows_per_patient`` copies only that many of the template's rows to each (taken from
+    every table in turn): the million-patient database holds about nine entries a patient,
+    as a national record does on average, not the hundred and twenty of the template.
+    """
     client = connections.get("default")
     postgres = client.capabilities.dialect == "postgres"
     first = await _next_id(client, "patient")
@@ -160,6 +166,8 @@ async def add_patients(extra: int, template_id: int,
         templates[table] = (columns, [tuple(row[c] for c in columns) for row in found])
         clear[table] = {row.seal_id: row for row in
                         await SEALED_MODELS[table].filter(patient_id=template_id)}
+    if rows_per_patient is not None:
+        templates = _share_of(templates, rows_per_patient)
     per_patient = sum(len(rows) for _, rows in templates.values())
     started = time.monotonic()
     added = 0
@@ -190,6 +198,19 @@ async def add_patients(extra: int, template_id: int,
             "SELECT setval(pg_get_serial_sequence('patient', 'id'), "
             "(SELECT MAX(id) FROM patient)); ANALYZE;")
     return added if per_patient else 0
+
+
+def _share_of(templates: dict[str, tuple[list[str], list[tuple[Any, ...]]]], count: int
+              ) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """``count`` of the template rows, taken from each table in turn."""
+    kept: dict[str, list[tuple[Any, ...]]] = {table: [] for table in templates}
+    taken = 0
+    while taken < count and any(len(kept[t]) < len(templates[t][1]) for t in templates):
+        for table, (_, rows) in templates.items():
+            if taken < count and len(kept[table]) < len(rows):
+                kept[table].append(rows[len(kept[table])])
+                taken += 1
+    return {table: (columns, kept[table]) for table, (columns, _) in templates.items()}
 
 
 def _copy(table: str, columns: list[str], row: tuple[Any, ...],

@@ -111,10 +111,14 @@ async def _first_pages(requests: Sequence[PageRequest]) -> dict[PageRequest, Row
     """First pages of one section for many patients (same size, same confidential rule):
     one statement however many patients (the rows and each patient's total together)."""
     first = requests[0]
-    query = _visible(first.rows, sorted({r.patient_id for r in requests}),
-                     first.with_confidential)
-    found, totals = await per_patient.first_pages(query, _sort_keys(first.rows),
-                                                  first.size + 1)
+    section, with_confidential = first.rows, first.with_confidential
+    # The SQL is built once per section and confidentiality rule (per_patient).
+    found: dict[int, list[Any]]
+    found, totals = await per_patient.first_pages(
+        None, _sort_keys(section), first.size + 1,
+        shape=("entries", section.model, section.date_field, with_confidential),
+        build=lambda ids: _visible(section, ids, with_confidential),
+        patient_ids=sorted({r.patient_id for r in requests}))
     pages = {}
     for request in requests:
         rows = found.get(request.patient_id, [])

@@ -94,6 +94,9 @@ async def page_rows(window: Window, size: int, after: str | None
     return list(found), total
 
 
+_NEWEST = ("measured_at", "id")
+
+
 @dataclass(frozen=True)
 class PageRequest:
     window: Window
@@ -112,16 +115,21 @@ async def _first_pages(requests: Sequence[PageRequest]) -> dict[PageRequest, Row
     or for all kinds: one statement."""
     first = requests[0]
     patients = sorted({r.window.patient_id for r in requests})
+    # The SQL is built once per shape (per_patient): the instants, and the kinds asked.
+    window = replace(first.window, patient_id=0, kind=None)
     if first.window.kind is None:
-        query = first.window.matching(patients)
-        found, totals = await per_patient.first_pages(query, ["measured_at", "id"],
-                                                      first.size + 1)
+        found: dict[int, list[Measurement]]
+        found, totals = await per_patient.first_pages(
+            None, _NEWEST, first.size + 1, shape=("measurements", window),
+            build=window.matching, patient_ids=patients)
         return {r: RowsPage(found.get(r.window.patient_id, []),
                             totals.get(r.window.patient_id, 0)) for r in requests}
     kinds = sorted({r.window.kind for r in requests if r.window.kind is not None})
-    query = replace(first.window, kind=None).matching(patients).filter(kind__in=kinds)
-    by_kind, kind_totals = await per_patient.first_pages_by(query, "kind", ["measured_at", "id"],
-                                                            first.size + 1)
+    by_kind: dict[tuple[int, str | None], list[Measurement]]
+    by_kind, kind_totals = await per_patient.first_pages_by(
+        None, "kind", _NEWEST, first.size + 1, shape=("measurements by kind", window,
+                                                      tuple(kinds)),
+        build=lambda ids: window.matching(ids).filter(kind__in=kinds), patient_ids=patients)
     return {r: RowsPage(by_kind.get((r.window.patient_id, r.window.kind), []),
                         kind_totals.get((r.window.patient_id, r.window.kind), 0))
             for r in requests}

@@ -104,9 +104,15 @@ def _batch_of(request: PageRequest) -> tuple[DocumentVisibility, int, str | None
 async def _first_pages(requests: list[PageRequest]
                        ) -> dict[PageRequest, tuple[list[Document], int]]:
     first = requests[0]
-    query = _visible(sorted({r.patient_id for r in requests}), first.visibility, first.category)
-    found = await per_patient.newest_rows(query, ["document_date", "id"], first.size + 1)
-    totals = await per_patient.counts(query)
+    visibility, category = first.visibility, first.category
+    # One statement (the rows and each patient's total), built once per visibility and
+    # category (per_patient): the visibility's values are constants of the shape.
+    found: dict[int, list[Document]]
+    found, totals = await per_patient.first_pages(
+        None, ["document_date", "id"], first.size + 1,
+        shape=("documents", visibility, category),
+        build=lambda ids: _visible(ids, visibility, category),
+        patient_ids=sorted({r.patient_id for r in requests}))
     return {r: (found.get(r.patient_id, []), totals.get(r.patient_id, 0)) for r in requests}
 
 

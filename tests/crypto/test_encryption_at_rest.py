@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from tortoise import connections
 
 from api import clock
 from api.identity import patient_keys
@@ -21,6 +19,9 @@ from api.records.documents.storage import DatabaseStorage, LocalStorage
 from api.records.entries.models import Allergy
 from api.records.keys_cli import seal_everything
 from api.settings import Settings
+from tests.crypto.support import store as _store
+from tests.crypto.support import stored as _stored
+from tests.crypto.support import tampered as _tampered
 from tests.factories import make_patient, sign_in
 from tests.files import read_from_another_process
 from tests.records.documents.helpers import PDF_BYTES, uploaded
@@ -38,29 +39,6 @@ async def owner(client: httpx.AsyncClient, settings: Settings) -> Signed:
 def _master_key_back(settings: Settings):  # type: ignore[no-untyped-def]
     yield
     patient_keys.configure(settings.data_master_key)  # a test may rotate it
-
-
-def _mark(position: int) -> str:
-    return f"${position}" if connections.get("default").capabilities.dialect == "postgres" \
-        else "?"
-
-
-async def _stored(table: str, column: str, row_id: int) -> Any:
-    """What the database holds, as it holds it."""
-    rows = await connections.get("default").execute_query_dict(
-        f'SELECT "{column}" FROM "{table}" WHERE "id" = {_mark(1)}', [row_id])
-    return rows[0][column]
-
-
-async def _store(table: str, column: str, row_id: int, value: Any) -> None:
-    await connections.get("default").execute_query(
-        f'UPDATE "{table}" SET "{column}" = {_mark(1)} WHERE "id" = {_mark(2)}',
-        [value, row_id])
-
-
-def _tampered(sealed: str) -> str:
-    middle = len(sealed) // 2
-    return sealed[:middle] + ("A" if sealed[middle] != "A" else "B") + sealed[middle + 1:]
 
 
 async def test_free_text_is_stored_sealed_and_read_back_clear(owner: Signed) -> None:

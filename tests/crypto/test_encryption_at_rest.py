@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from api import clock
+from api.cli import SEALED
 from api.identity import patient_keys
 from api.identity.models import Account
 from api.identity.patient_keys import RecordUnreadable
@@ -209,7 +210,7 @@ async def test_rows_and_files_written_before_encryption_are_sealed_by_migrate(
         yield PDF_BYTES
 
     await storage.put_under(document.storage_key, clear_bytes())
-    sealed = await seal_everything(settings, quiet=True)
+    sealed = await seal_everything(settings, SEALED, quiet=True)
     assert (sealed["allergy"], sealed["document"]) == (1, 1)
     assert "Latex" not in await _stored("allergy", "substance", int(entry["id"]))
     assert not await storage.exists(document.storage_key)  # the clear file is gone
@@ -217,7 +218,7 @@ async def test_rows_and_files_written_before_encryption_are_sealed_by_migrate(
     assert body["data"]["me"]["patient"]["allergies"]["items"][0]["substance"] == "Latex"
     assert body["data"]["me"]["patient"]["documents"]["items"][0]["title"] == \
         upload["document"]["title"]
-    assert (await seal_everything(settings, quiet=True)) == {
+    assert (await seal_everything(settings, SEALED, quiet=True)) == {
         table: 0 for table in sealed}  # nothing left to do
 
 

@@ -6,6 +6,7 @@ the clear text."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import httpx
 import pytest
 
 from api import clock
+from api.cli import SEALED
+from api.consent.models import Notification
 from api.identity import patient_keys
 from api.identity.models import Account, Patient
 from api.identity.patient_keys import RecordUnreadable
@@ -20,6 +23,7 @@ from api.messaging.models import Attachment, Conversation, Message
 from api.records.documents.models import Document
 from api.records.documents.samples import pdf
 from api.records.documents.storage import DatabaseStorage, LocalStorage, Storage
+from api.records.keys_cli import seal_everything
 from api.settings import Settings
 from tests.consent.support import session
 from tests.crypto.support import store, stored, tampered
@@ -185,3 +189,48 @@ async def test_an_attachment_moved_to_another_patient_or_altered_does_not_open(
     patient_keys.forget_cached()
     with pytest.raises(RecordUnreadable):
         await Attachment.get(id=second.id)
+
+
+async def test_messages_and_notifications_written_before_encryption_are_sealed_by_migrate(
+        client, settings, db):
+    patient, conversation_id, _ = await _thread(client, settings, "Bilan", "Voici",
+                                                  "bilan.pdf")
+    conversation = await Conversation.get(id=int(conversation_id))
+    messages = await Message.filter(conversation_id=conversation.id).order_by("id")
+    attachment = await Attachment.get()
+    reply = await Notification.get(recipient_id=conversation.professional_account_id)
+    # As an older version wrote them: clear text, no seal id, the file's clear bytes, the
+    # subject in the notification's payload.
+    for table, column, row_id, value in (
+            ("conversation", "subject", conversation.id, "Bilan"),
+            *(("message", "body", message.id, "Voici") for message in messages),
+            ("message_attachment", "filename", attachment.id, "bilan.pdf")):
+        await store(table, column, row_id, value)
+        await store(table, "seal_id", row_id, None)
+    await store("consent_notification", "payload", reply.id,
+                json.dumps({**reply.payload, "subject": "Bilan"}))
+    await store("consent_notification", "quoted", reply.id, None)
+    await store("consent_notification", "seal_id", reply.id, None)
+    storage = _storage(settings)
+    await storage.delete(attachment.storage_key)
+
+    async def clear_bytes():  # type: ignore[no-untyped-def]
+        yield ATTACHED
+
+    await storage.put_under(attachment.storage_key, clear_bytes())
+    sealed = await seal_everything(settings, SEALED, quiet=True)
+    assert (sealed["conversation"], sealed["message"], sealed["message attachment"],
+            sealed["consent_notification"]) == (1, 2, 1, 1)
+    assert "Bilan" not in await stored("conversation", "subject", conversation.id)
+    assert "Bilan" not in await stored("consent_notification", "payload", reply.id)
+    assert not await storage.exists(attachment.storage_key)  # the clear file is gone
+    me = await session(client, settings, await Account.get(id=patient.account_id))
+    thread = (await me(READ, id=conversation_id))["data"]["conversation"]
+    assert thread["subject"] == "Bilan"
+    assert [m["body"] for m in thread["messages"]["items"]] == ["Voici", "Voici"]
+    [file] = thread["messages"]["items"][1]["attachments"]
+    assert file["filename"] == "bilan.pdf"
+    assert (await client.get(file["url"])).content == ATTACHED
+    assert (await Notification.get(id=reply.id)).content()["subject"] == "Bilan"
+    assert (await seal_everything(settings, SEALED, quiet=True)) == {
+        table: 0 for table in sealed}  # nothing left to do

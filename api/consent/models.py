@@ -122,8 +122,10 @@ class Block(Model):
         unique_together = (("patient", "professional"),)
 
 
-# Break-glass: an emergency professional opened read-only access for a few hours.
-class EmergencyAccess(Model):
+# Break-glass: an emergency professional opened read-only access for a few hours. The reason
+# they gave is sealed under the patient's key (its copy in the access history is not: the
+# history's hash chain covers it).
+class EmergencyAccess(SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name="emergency_accesses", on_delete=fields.CASCADE
@@ -131,7 +133,7 @@ class EmergencyAccess(Model):
     professional: fields.ForeignKeyRelation[Professional] = fields.ForeignKeyField(
         "identity.Professional", related_name="emergency_accesses", on_delete=fields.CASCADE
     )
-    reason = fields.TextField()
+    reason = SealedText()
     opened_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
 

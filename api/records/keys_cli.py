@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from api.consent.models import Notification
+from api.consent.models import EmergencyAccess, Notification
 from api.identity import patient_keys
 from api.identity.key_export import export_keys
 from api.identity.sealed import SealedModel, seal_existing
@@ -43,10 +43,12 @@ class Sealed:
     files: tuple[FileHolder, ...]
 
 
-# The record's, and what notifications quote. The command line adds the other domains'
-# (secure messaging: api/cli.py), which the record's sections do not know.
+# The record's, the reasons given for emergency accesses and what notifications quote. The
+# command line adds the other domains' (secure messaging: api/cli.py), which the record's
+# sections do not know.
 RECORD_SEALED = Sealed(
-    rows=(HistoryEntry, Allergy, Treatment, Vaccination, Measurement, Directives, Notification),
+    rows=(HistoryEntry, Allergy, Treatment, Vaccination, Measurement, Directives,
+          EmergencyAccess, Notification),
     files=(("document", Document),))
 
 

@@ -22,10 +22,11 @@ from api.exchange.fhir.commands import add_export_command as add_fhir_export_com
 from api.exchange.fhir.import_command import add_fhir_import_command
 from api.lifecycle.cli import add_account_commands
 from api.messaging.models import Attachment as MessageAttachment
+from api.messaging.models import Conversation, Message
 from api.notify.cli import add_job_commands
 from api.oauth.cli import add_app_commands
 from api.records.documents.storage_move import DOCUMENTS, add_document_commands
-from api.records.keys_cli import add_keys_commands, seal_everything
+from api.records.keys_cli import RECORD_SEALED, Sealed, add_keys_commands, seal_everything
 from api.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
         print("  created the job queue's tables")
 
     async def seal() -> int:
-        sealed = sum((await seal_everything(settings, quiet=True)).values())
+        sealed = sum((await seal_everything(settings, SEALED, quiet=True)).values())
         if sealed:
             print(f"  sealed {sealed} rows written before encryption at rest")
         return 0
@@ -253,6 +254,10 @@ def cmd_audit_reseal(args: argparse.Namespace, settings: Settings) -> int:
 
 # Every kind of row whose bytes live in the documents storage, for `documents move-storage`.
 STORED_BYTES_HOLDERS = (DOCUMENTS, ("message attachment", MessageAttachment))
+# Everything sealed at rest, for `carnet migrate` and `keys seal-existing`: the record's, and
+# secure messaging's (the record's sections do not know messaging).
+SEALED = Sealed(rows=(*RECORD_SEALED.rows, Conversation, Message),
+                files=(*RECORD_SEALED.files, ("message attachment", MessageAttachment)))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -316,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_commands(sub)
     add_account_commands(
         sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
-    add_keys_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)))
+    add_keys_commands(sub, lambda settings, work: asyncio.run(_with_database(settings, work)),
+                      SEALED)
     fhir = sub.add_parser("fhir", help="FHIR R4B bundles in and out of a record (docs/fhir.md)")
     fhir_sub = fhir.add_subparsers(dest="fhir_command", required=True)
     add_fhir_export_command(

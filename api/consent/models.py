@@ -6,13 +6,16 @@ patient. Rows are read by ``api.consent.rights`` and turned into the policy's fa
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 
 from api.consent.sections import Section
 from api.identity.models import Account, Patient, Professional
+from api.identity.sealed import SealedModel, SealedText
 
 SECTION_SEPARATOR = ","
 
@@ -119,8 +122,10 @@ class Block(Model):
         unique_together = (("patient", "professional"),)
 
 
-# Break-glass: an emergency professional opened read-only access for a few hours.
-class EmergencyAccess(Model):
+# Break-glass: an emergency professional opened read-only access for a few hours. The reason
+# they gave is sealed under the patient's key (its copy in the access history is not: the
+# history's hash chain covers it).
+class EmergencyAccess(SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name="emergency_accesses", on_delete=fields.CASCADE
@@ -128,7 +133,7 @@ class EmergencyAccess(Model):
     professional: fields.ForeignKeyRelation[Professional] = fields.ForeignKeyField(
         "identity.Professional", related_name="emergency_accesses", on_delete=fields.CASCADE
     )
-    reason = fields.TextField()
+    reason = SealedText()
     opened_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
 
@@ -155,8 +160,14 @@ class ConsentSettings(Model):
         table = "consent_settings"
 
 
-# An in-app notification to one account about one patient's record.
-class Notification(Model):
+# What a notification quotes of what a person wrote (a conversation's subject, the reason
+# given for an emergency access): kept out of `payload`, sealed under the patient's key.
+QUOTED_KEYS = ("subject", "reason")
+
+
+# An in-app notification to one account about one patient's record. `payload` holds names,
+# ids and moments; `quoted`, the JSON of the QUOTED_KEYS it has, is sealed.
+class Notification(SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name="notifications", on_delete=fields.CASCADE
@@ -166,6 +177,7 @@ class Notification(Model):
     )
     kind = fields.CharEnumField(NotificationKind, max_length=32)
     payload: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
+    quoted = SealedText(null=True)
     created_at = fields.DatetimeField()
     read_at = fields.DatetimeField(null=True)
     # The e-mail about it, kept here so that no delivery is lost whatever happens to the
@@ -183,6 +195,30 @@ class Notification(Model):
     class Meta:
         table = "consent_notification"
         indexes = (("recipient_id", "id"), ("mail_state", "mail_next_attempt_at"))
+
+    @classmethod
+    def of(cls, payload: dict[str, str], **columns: Any) -> Notification:
+        """A new notification: the quoted text out of `payload`, into the sealed column."""
+        clear, quoted = split_quoted(payload)
+        return cls(payload=clear, quoted=json.dumps(quoted) if quoted else None, **columns)
+
+    def content(self) -> dict[str, str]:
+        """Everything the notification says: its payload and what it quotes."""
+        quoted: dict[str, str] = json.loads(self.quoted) if self.quoted else {}
+        return {**self.payload, **quoted}
+
+    def sealing_existing(self) -> list[str]:
+        # Written before sealing: the quoted text was in the payload, in clear.
+        self.payload, quoted = split_quoted(self.payload)
+        if quoted:
+            self.quoted = json.dumps(quoted)
+        return ["payload"]
+
+
+def split_quoted(payload: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """`payload` without the QUOTED_KEYS, and those alone."""
+    return ({key: value for key, value in payload.items() if key not in QUOTED_KEYS},
+            {key: value for key, value in payload.items() if key in QUOTED_KEYS})
 
 
 # The two-week notice about a document held back from the patient was sent (once).

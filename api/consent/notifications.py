@@ -58,7 +58,7 @@ def local_time(iso: str, language: str) -> str:
 
 
 def notification_text(notification: Notification, language: str) -> str:
-    values: dict[str, Any] = dict(notification.payload)
+    values: dict[str, Any] = notification.content()
     if not values.get("professional"):
         values["professional"] = text(language, N_("A professional"))
     for key in ("opened_at", "until"):
@@ -91,9 +91,10 @@ def notifications_for(
     accounts: Iterable[int], patient: Patient, kind: NotificationKind, payload: dict[str, str],
     now: datetime,
 ) -> list[Notification]:
+    """One notification to each account; what the payload quotes (QUOTED_KEYS) is sealed."""
     return [
-        Notification(patient_id=patient.id, recipient_id=account, kind=kind, payload=payload,
-                     created_at=now)
+        Notification.of(payload, patient_id=patient.id, recipient_id=account, kind=kind,
+                        created_at=now)
         for account in dict.fromkeys(accounts)
     ]
 

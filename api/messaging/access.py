@@ -19,7 +19,7 @@ from api.consent.sections import Action, Basis
 from api.graphql.common import parse_id
 from api.graphql.context import Info
 from api.graphql.errors import ConsentRequired, NotFound
-from api.messaging.models import Attachment, Conversation
+from api.messaging.models import Attachment, Conversation, Message
 
 Rule = Callable[[ViewerFacts, Rights, ConversationFacts], Decision]
 
@@ -60,14 +60,34 @@ async def find_conversation(info: Info, raw_id: strawberry.ID | str | int, rule:
     return conversation, decision
 
 
+async def _conversation_of(attachment: Attachment) -> int | None:
+    # Not through select_related: a message joined that way would skip its row hook and
+    # keep its body sealed; only its conversation is wanted.
+    found = await Message.filter(id=attachment.message_id).values_list("conversation_id",
+                                                                       flat=True)
+    return int(found[0]) if found else None  # type: ignore[call-overload]
+
+
+async def attachment_and_conversation(attachment_id: int
+                                      ) -> tuple[Attachment, Conversation] | None:
+    """The attachment and its conversation (with its patient), None when either is missing."""
+    attachment = await Attachment.filter(id=attachment_id).first()
+    conversation_id = None if attachment is None else await _conversation_of(attachment)
+    if attachment is None or conversation_id is None:
+        return None
+    conversation = await Conversation.filter(id=conversation_id).select_related(
+        "patient").first()
+    return None if conversation is None else (attachment, conversation)
+
+
 async def find_attachment(info: Info, raw_id: strawberry.ID | str | int, rule: Rule
                           ) -> tuple[Attachment, Conversation, Decision]:
-    attachment = await Attachment.filter(id=parse_id(raw_id, "attachmentId")).select_related(
-        "message").first()
-    if attachment is None:
+    attachment = await Attachment.filter(id=parse_id(raw_id, "attachmentId")).first()
+    conversation_id = None if attachment is None else await _conversation_of(attachment)
+    if attachment is None or conversation_id is None:
         raise NotFound(OUT_OF_REACH)
-    conversation, decision = await find_conversation(
-        info, attachment.message.conversation_id, rule, "attachmentId")
+    conversation, decision = await find_conversation(info, conversation_id, rule,
+                                                     "attachmentId")
     return attachment, conversation, decision
 
 

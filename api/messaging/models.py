@@ -1,7 +1,10 @@
 """Conversations, their messages and attachments, and each account's unread count.
 
 Every table carries ``patient_id`` (sharding by patient) and goes with the record: messages
-are kept as long as the record is.
+are kept as long as the record is. What the people wrote (a conversation's subject, a
+message's body, an attachment's file name) is sealed under the patient's data key like the
+record's free text (api/identity/sealed.py), and so are the attachments' bytes
+(api/records/documents/sealed_files.py): it cannot be searched or sorted in SQL.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from api.identity.sealed import SealedModel, SealedText
+
 if TYPE_CHECKING:
     from api.identity.models import Account, Patient, Professional
     from api.records.documents.models import Document
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 # One conversation started by a professional with a patient. `last_message_id` orders the
 # lists by latest activity (a unique, growing number: a stable cursor).
-class Conversation(Model):
+class Conversation(SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
@@ -31,7 +36,7 @@ class Conversation(Model):
     professional_account: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "identity.Account", related_name=False, null=True, on_delete=fields.SET_NULL
     )
-    subject = fields.CharField(max_length=200)
+    subject = SealedText(max_length=200)
     created_at = fields.DatetimeField()
     closed_at = fields.DatetimeField(null=True)
     last_message_id = fields.IntField(default=0)
@@ -48,7 +53,7 @@ class Conversation(Model):
 
 
 # One message; `author` is null only once the author's account is gone.
-class Message(Model):
+class Message(SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
@@ -61,7 +66,7 @@ class Message(Model):
     )
     # True when the author wrote as the professional of the conversation.
     from_professional = fields.BooleanField(default=False)
-    body = fields.TextField()
+    body = SealedText()
     created_at = fields.DatetimeField()
 
     patient_id: int
@@ -73,9 +78,9 @@ class Message(Model):
         indexes = (("conversation_id", "id"),)
 
 
-# A file sent with a message: the bytes live in the documents' storage, checked the same way.
-# Filing it into the record's documents makes a copy, once (`filed_at`).
-class Attachment(Model):
+# A file sent with a message: the bytes live in the documents' storage, checked and sealed the
+# same way. Filing it into the record's documents makes a copy, once (`filed_at`).
+class Attachment(SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
         "identity.Patient", related_name=False, on_delete=fields.CASCADE
@@ -83,7 +88,7 @@ class Attachment(Model):
     message: fields.ForeignKeyRelation[Message] = fields.ForeignKeyField(
         "messaging.Message", related_name="attachments", on_delete=fields.CASCADE
     )
-    filename = fields.CharField(max_length=255, default="")
+    filename = SealedText(max_length=255, default="")
     content_type = fields.CharField(max_length=32)
     size_bytes = fields.IntField()
     sha256 = fields.CharField(max_length=64)

@@ -1,10 +1,10 @@
 """Writing conversations: start, answer, close, read, file an attachment.
 
 Callers asked the consent policy first (api/messaging/access.py). Files are checked and
-stored before the transaction, and removed again when anything fails: a failure leaves
-neither a stray file nor a row. The message, its attachments, the unread counts and the
-notifications (the patient's side for a professional's message, the professional for an
-answer) commit together.
+stored (sealed under the patient's data key, as documents are) before the transaction, and
+removed again when anything fails: a failure leaves neither a stray file nor a row. The
+message, its attachments, the unread counts and the notifications (the patient's side for a
+professional's message, the professional for an answer) commit together.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from api.messaging.models import Attachment, Conversation, Message, ReadState
 from api.records.documents.content import CheckedFile, check_stream
 from api.records.documents.messages import DocumentProblem, DocumentProblems
 from api.records.documents.models import Document
+from api.records.documents.sealed_files import open_sealed, put_sealed
 from api.records.documents.services import DocumentDetails, Transaction, add_document
 from api.records.documents.storage import Storage
 
@@ -60,15 +61,17 @@ async def has_deposited(professional_account_id: int, patient_id: int) -> bool:
                                  created_by_id=professional_account_id).exists()
 
 
-async def _store_files(storage: Storage, files: Sequence[NewFile]) -> list[StoredFile]:
-    """Check and store every file; on the first problem, remove those already stored."""
+async def _store_files(storage: Storage, patient_id: int, files: Sequence[NewFile]
+                       ) -> list[StoredFile]:
+    """Check and store every file, sealed for the patient; on the first problem, remove those
+    already stored."""
     if len(files) > MAX_ATTACHMENTS:
         raise DocumentProblems([problem("TOO_MANY_ATTACHMENTS", "attachments")])
     stored: list[StoredFile] = []
     try:
         for new in files:
             checked, stream = await check_stream(new.content)
-            key = await storage.put(stream)
+            key = await put_sealed(storage, patient_id, stream)
             stored.append(StoredFile(new.filename, key, checked))
     except DocumentProblem as found:
         await _forget(storage, stored)
@@ -168,7 +171,7 @@ async def start_conversation(storage: Storage, *, patient: Patient, professional
     if found or body_problems:
         raise DocumentProblems(found + body_problems)
     assert professional.account_id is not None  # only a professional with an account writes
-    stored = await _store_files(storage, files)
+    stored = await _store_files(storage, patient.id, files)
     now = clock.now()
     try:
         async with transaction() as connection:
@@ -194,7 +197,7 @@ async def send_message(storage: Storage, *, conversation: Conversation, patient:
     if found:
         raise DocumentProblems(found)
     from_professional = author_account_id == conversation.professional_account_id
-    stored = await _store_files(storage, files)
+    stored = await _store_files(storage, patient.id, files)
     now = clock.now()
     try:
         async with transaction() as connection:
@@ -248,16 +251,18 @@ async def unread_of(account_id: int, conversation_ids: Sequence[int]) -> dict[in
 async def file_attachment(storage: Storage, attachment: Attachment, *, author_account_id: int,
                           title: str | None, type_code: str | None, language: str,
                           transaction: Transaction = in_transaction) -> Document:
-    """Copy an attachment into the record's documents, once; the copy is the patient's."""
+    """Copy an attachment into the record's documents, once; the copy is the patient's (its
+    bytes opened with the patient's key and sealed again under the document's own key)."""
     # Claimed first, so two filings at once make one document; given back on failure.
     won = await Attachment.filter(id=attachment.id, filed_at__isnull=True).update(
         filed_at=clock.now())
     if not won:
         raise DocumentProblems([problem("ALREADY_FILED", "attachmentId")])
     try:
+        content = await open_sealed(storage, attachment.patient_id, attachment.storage_key)
         document = await add_document(
             storage, patient_id=attachment.patient_id, author_account_id=author_account_id,
-            content=storage.open(attachment.storage_key), filename=attachment.filename,
+            content=content, filename=attachment.filename,
             details=DocumentDetails(title=title, type_code=type_code), language=language,
             transaction=transaction)
     except BaseException:

@@ -10,10 +10,13 @@ import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from api.consent.models import EmergencyAccess, Notification
 from api.identity import patient_keys
 from api.identity.key_export import export_keys
 from api.identity.sealed import SealedModel, seal_existing
@@ -26,46 +29,67 @@ from api.records.measurements.models import Measurement
 from api.settings import Settings, SettingsError, decode_master_key, encode_master_key
 
 Runner = Callable[[Settings, Callable[[], Awaitable[int]]], int]
-# Every table whose free text is sealed, but documents (their bytes are sealed too).
-SEALED_ROWS: tuple[type[SealedModel], ...] = (
-    HistoryEntry, Allergy, Treatment, Vaccination, Measurement, Directives)
+# A kind of row whose bytes are in the documents storage, sealed with its text: (the word for
+# one row in reports, its model, which has `patient_id` and `storage_key`).
+FileHolder = tuple[str, type[SealedModel]]
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What is sealed at rest: tables whose free text is sealed, and kinds of rows whose
+    stored bytes are sealed too (sealed by `seal_stored_files`, not with the other rows)."""
+
+    rows: tuple[type[SealedModel], ...]
+    files: tuple[FileHolder, ...]
+
+
+# The record's, the reasons given for emergency accesses and what notifications quote. The
+# command line adds the other domains' (secure messaging: api/cli.py), which the record's
+# sections do not know.
+RECORD_SEALED = Sealed(
+    rows=(HistoryEntry, Allergy, Treatment, Vaccination, Measurement, Directives,
+          EmergencyAccess, Notification),
+    files=(("document", Document),))
 
 
 def _progress(table: str, done: int) -> None:
     print(f"  sealed {done} rows of {table}", file=sys.stderr, flush=True)
 
 
-async def seal_stored_documents(storage: Storage,
-                                progress: Callable[[str, int], None] | None = None) -> int:
-    """Seal the documents stored before encryption: their bytes under a new storage key,
-    their title and file name; the clear file is deleted once the row points to the sealed
-    one. One document at a time; a failure leaves that document as it was."""
+async def seal_stored_files(storage: Storage, holder: FileHolder,
+                            progress: Callable[[str, int], None] | None = None) -> int:
+    """Seal the rows of `holder` (documents, message attachments) stored before encryption:
+    their bytes under a new storage key, their text; the clear file is deleted once the row
+    points to the sealed one. One row at a time; a failure leaves that row as it was."""
+    word, model = holder
     done = 0
     while True:
-        document = await Document.filter(seal_id__isnull=True).order_by("id").first()
-        if document is None:
+        row: Any = await model.filter(seal_id__isnull=True).order_by("id").first()
+        if row is None:
             return done
-        old_key = document.storage_key
-        new_key = await put_sealed(storage, document.patient_id, storage.open(old_key))
+        old_key = row.storage_key
+        new_key = await put_sealed(storage, row.patient_id, storage.open(old_key))
         try:
             async with in_transaction() as connection:
-                document.storage_key = new_key
-                await document.save(update_fields=["storage_key"], using_db=connection)
+                row.storage_key = new_key
+                await row.save(update_fields=["storage_key"], using_db=connection)
         except BaseException:
             await asyncio.shield(storage.delete(new_key))
             raise
         await storage.delete(old_key)
         done += 1
         if progress:
-            progress("document", done)
+            progress(word, done)
 
 
-async def seal_everything(settings: Settings, *, quiet: bool = False) -> dict[str, int]:
-    """Seal every row (and document file) written before encryption; how many of each."""
+async def seal_everything(settings: Settings, sealed: Sealed, *, quiet: bool = False
+                          ) -> dict[str, int]:
+    """Seal every row (and stored file) written before encryption; how many of each."""
     progress = None if quiet else _progress
-    sealed = await seal_existing(SEALED_ROWS, progress=progress)
-    sealed["document"] = await seal_stored_documents(storage_for(settings), progress)
-    return sealed
+    done = await seal_existing(sealed.rows, progress=progress)
+    for holder in sealed.files:
+        done[holder[0]] = await seal_stored_files(storage_for(settings), holder, progress)
+    return done
 
 
 def _new_master_key(args: argparse.Namespace) -> bytes:
@@ -81,7 +105,8 @@ def _new_master_key(args: argparse.Namespace) -> bytes:
     return decode_master_key(text, args.new_key_env)
 
 
-def add_keys_commands(sub: argparse._SubParsersAction, run: Runner) -> None:
+def add_keys_commands(sub: argparse._SubParsersAction, run: Runner, sealed: Sealed) -> None:
+    """Add `keys ...`; ``sealed``: everything sealed at rest, for `keys seal-existing`."""
     keys = sub.add_parser("keys", help="the master key and the patients' data keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
 
@@ -168,12 +193,12 @@ def add_keys_commands(sub: argparse._SubParsersAction, run: Runner) -> None:
 
     def seal_existing_command(args: argparse.Namespace, settings: Settings) -> int:
         async def work() -> int:
-            sealed = await seal_everything(settings)
-            print(f"Sealed {sum(sealed.values())} rows written before encryption.")
+            done = await seal_everything(settings, sealed)
+            print(f"Sealed {sum(done.values())} rows written before encryption.")
             return 0
         return run(settings, work)
 
     keys_sub.add_parser(
-        "seal-existing", help="seal the free text and document files written before "
-        "encryption at rest (carnet migrate does it too)").set_defaults(
+        "seal-existing", help="seal the free text, messages, document and attachment files "
+        "written before encryption at rest (carnet migrate does it too)").set_defaults(
         run=seal_existing_command)

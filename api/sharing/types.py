@@ -142,7 +142,7 @@ class NotificationType:
             id=strawberry.ID(str(notification.id)), kind=notification.kind,
             patient_id=strawberry.ID(str(notification.patient_id)),
             message=notification_text(notification, language),
-            data=JSON(dict(notification.payload)),
+            data=JSON(notification.content()),
             created_at=notification.created_at, read_at=notification.read_at,
         )
 

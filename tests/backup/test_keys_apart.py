@@ -15,15 +15,23 @@ from tortoise import Tortoise
 from api.backup.sqlite import sqlite_path
 from api.identity.models import Account, PatientKey
 from api.lifecycle.services import delete_account
+from api.messaging.services import NewFile, send_message, start_conversation
 from api.records.documents.samples import pdf
+from api.records.documents.storage import storage_for
 from api.settings import Settings
 from tests.backup.support import carnet, reopen, wipe
-from tests.factories import make_patient, sign_in
+from tests.factories import make_patient, make_professional, sign_in
 from tests.files import read_from_another_process
 from tests.records.documents.helpers import uploaded
 from tests.records.entries.helpers import Signed, added, error_codes, own_page, read_own
 
 SECRET_PDF = pdf("Zyxwvut-Compte-rendu", ["Zyxwvut-Document-line"]) + b"% Zyxwvut-Bytes-5 " * 40
+ATTACHED_PDF = pdf("Zyxwvut-Attached-title", ["Zyxwvut-Attached-line"])
+# What the leaving patient and their doctor wrote to each other.
+MESSAGE_NEEDLES = (b"Zyxwvut-Subject-9", b"Zyxwvut-Body-4", b"Zyxwvut-Reply-2",
+                   b"Zyxwvut-Filename-6", b"Zyxwvut-Attached-title", b"Zyxwvut-Attached-line")
+CONVERSATIONS = """query($p: ID!) { conversations(patientId: $p, first: 5) {
+  items { id subject messages(first: 5) { items { body attachments { filename url } } } } } }"""
 
 
 async def _signed(client: httpx.AsyncClient, settings: Settings, name: str) -> Signed:
@@ -37,6 +45,21 @@ async def _again(signed: Signed, settings: Settings) -> Signed:
     account = await Account.get(id=signed.account.id)
     return Signed(signed.client, await sign_in(signed.client, account, settings.secret_key),
                   account, signed.patient)
+
+
+async def _chunks(content: bytes):  # type: ignore[no-untyped-def]
+    yield content
+
+
+async def _conversation(settings: Settings, signed: Signed) -> None:
+    """The patient's doctor writes with an attachment; the patient answers."""
+    storage = storage_for(settings)
+    conversation = await start_conversation(
+        storage, patient=signed.patient, professional=await make_professional(),
+        subject="Zyxwvut-Subject-9", body="Zyxwvut-Body-4",
+        files=[NewFile("Zyxwvut-Filename-6.pdf", _chunks(ATTACHED_PDF))])
+    await send_message(storage, conversation=conversation, patient=signed.patient,
+                       author_account_id=signed.account.id, body="Zyxwvut-Reply-2")
 
 
 def _members(archive: Path) -> dict[str, bytes]:
@@ -80,6 +103,13 @@ async def test_a_deletion_reaches_a_backup_taken_before_it(
     await added(leaving, "allergies", {"substance": "Zyxwvut-Allergy-7"})
     url = (await uploaded(leaving, SECRET_PDF, title="Zyxwvut-Title"))["document"]["downloadUrl"]
     assert (await client.get(url)).content == SECRET_PDF
+    await _conversation(settings, leaving)
+    read = await leaving.run(CONVERSATIONS, {"p": str(leaving.patient.id)})
+    assert "errors" not in read, read
+    [conversation] = read["data"]["conversations"]["items"]
+    assert conversation["subject"] == "Zyxwvut-Subject-9"
+    attachment_url = conversation["messages"]["items"][0]["attachments"][0]["url"]
+    assert (await client.get(attachment_url)).content == ATTACHED_PDF
     wrapped = bytes((await PatientKey.get(patient_id=leaving.patient.id)).wrapped)
     staying = await _signed(client, settings, "RESTANT")
     await added(staying, "allergies", {"substance": "Pollen de bouleau"})
@@ -104,6 +134,11 @@ async def test_a_deletion_reaches_a_backup_taken_before_it(
     assert error_codes(await read_own(back, "allergies")) == ["RECORD_UNREADABLE"]
     download = await client.get(url)
     assert download.status_code != 200 and SECRET_PDF not in download.content
+    messages = await back.run(CONVERSATIONS, {"p": str(back.patient.id)})
+    assert error_codes(messages) == ["RECORD_UNREADABLE"]
+    assert b"Zyxwvut" not in str(messages).encode()
+    attached = await client.get(attachment_url)
+    assert attached.status_code != 200 and ATTACHED_PDF not in attached.content
     # Another patient of the same backup reads everything.
     other = await _again(staying, settings)
     assert [item["substance"] for item in (await own_page(other, "allergies"))["items"]] == [
@@ -113,7 +148,7 @@ async def test_a_deletion_reaches_a_backup_taken_before_it(
     if settings.is_sqlite:
         searched += _sqlite_files(settings)
     for needle in (b"Zyxwvut-Allergy-7", b"Zyxwvut-Title", b"Zyxwvut-Bytes-5",
-                   b"Zyxwvut-Compte-rendu", wrapped):
+                   b"Zyxwvut-Compte-rendu", *MESSAGE_NEEDLES, wrapped):
         assert needle not in searched, needle
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from tortoise import connections
 
 from api import clock
+from api.cli import SEALED
 from api.identity import patient_keys
 from api.identity.models import Account
 from api.identity.patient_keys import RecordUnreadable
@@ -21,6 +20,9 @@ from api.records.documents.storage import DatabaseStorage, LocalStorage
 from api.records.entries.models import Allergy
 from api.records.keys_cli import seal_everything
 from api.settings import Settings
+from tests.crypto.support import store as _store
+from tests.crypto.support import stored as _stored
+from tests.crypto.support import tampered as _tampered
 from tests.factories import make_patient, sign_in
 from tests.files import read_from_another_process
 from tests.records.documents.helpers import PDF_BYTES, uploaded
@@ -38,29 +40,6 @@ async def owner(client: httpx.AsyncClient, settings: Settings) -> Signed:
 def _master_key_back(settings: Settings):  # type: ignore[no-untyped-def]
     yield
     patient_keys.configure(settings.data_master_key)  # a test may rotate it
-
-
-def _mark(position: int) -> str:
-    return f"${position}" if connections.get("default").capabilities.dialect == "postgres" \
-        else "?"
-
-
-async def _stored(table: str, column: str, row_id: int) -> Any:
-    """What the database holds, as it holds it."""
-    rows = await connections.get("default").execute_query_dict(
-        f'SELECT "{column}" FROM "{table}" WHERE "id" = {_mark(1)}', [row_id])
-    return rows[0][column]
-
-
-async def _store(table: str, column: str, row_id: int, value: Any) -> None:
-    await connections.get("default").execute_query(
-        f'UPDATE "{table}" SET "{column}" = {_mark(1)} WHERE "id" = {_mark(2)}',
-        [value, row_id])
-
-
-def _tampered(sealed: str) -> str:
-    middle = len(sealed) // 2
-    return sealed[:middle] + ("A" if sealed[middle] != "A" else "B") + sealed[middle + 1:]
 
 
 async def test_free_text_is_stored_sealed_and_read_back_clear(owner: Signed) -> None:
@@ -231,7 +210,7 @@ async def test_rows_and_files_written_before_encryption_are_sealed_by_migrate(
         yield PDF_BYTES
 
     await storage.put_under(document.storage_key, clear_bytes())
-    sealed = await seal_everything(settings, quiet=True)
+    sealed = await seal_everything(settings, SEALED, quiet=True)
     assert (sealed["allergy"], sealed["document"]) == (1, 1)
     assert "Latex" not in await _stored("allergy", "substance", int(entry["id"]))
     assert not await storage.exists(document.storage_key)  # the clear file is gone
@@ -239,7 +218,7 @@ async def test_rows_and_files_written_before_encryption_are_sealed_by_migrate(
     assert body["data"]["me"]["patient"]["allergies"]["items"][0]["substance"] == "Latex"
     assert body["data"]["me"]["patient"]["documents"]["items"][0]["title"] == \
         upload["document"]["title"]
-    assert (await seal_everything(settings, quiet=True)) == {
+    assert (await seal_everything(settings, SEALED, quiet=True)) == {
         table: 0 for table in sealed}  # nothing left to do
 
 

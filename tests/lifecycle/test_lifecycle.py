@@ -24,7 +24,9 @@ from api.lifecycle.services import (
     reopen_account,
 )
 from api.mail.models import OutboxMail
+from api.messaging.services import NewFile, send_message, start_conversation
 from api.records.documents.models import Document
+from api.records.documents.samples import pdf
 from api.records.documents.storage import storage_for
 from api.records.entries.models import Allergy, HistoryEntry, HistoryKind, HistoryStatus
 from api.settings import Settings
@@ -111,8 +113,11 @@ async def test_the_purge_deletes_only_archives_over_ten_years(settings, db):
     assert (await Account.get(id=recent.account_id)).status is AccountStatus.CLOSED
 
 
+# What the patient and their doctor wrote to each other: sealed from the start too.
+MESSAGE_STRINGS = ["Zyxwvut-Subject-9", "Zyxwvut-Body-4", "Zyxwvut-Reply-2",
+                   "Zyxwvut-Filename-6", "Zyxwvut-Attachment-bytes-8"]
 PATIENT_STRINGS = ["Zyxwvut-Birthname", "Qwertzy-Firstname", "Zyxwvut-Allergy-7",
-                   "Zyxwvut-Note-text-3", "Zyxwvut-Document-bytes-5"]
+                   "Zyxwvut-Note-text-3", "Zyxwvut-Document-bytes-5", *MESSAGE_STRINGS]
 
 
 def _files(settings: Settings) -> list[Path]:
@@ -124,6 +129,24 @@ def _files(settings: Settings) -> list[Path]:
 
 def _read(path: Path) -> bytes:
     return read_from_another_process(path)
+
+
+async def _chunks(content: bytes):  # type: ignore[no-untyped-def]
+    yield content
+
+
+async def _write_to_each_other(settings: Settings, patient: Patient) -> None:
+    """A conversation with the patient's doctor: a subject, a message with an attachment,
+    the patient's answer (which tells the doctor, naming the subject)."""
+    doctor = await make_professional()
+    attachment = pdf("Zyxwvut-Attachment-bytes-8", ["Zyxwvut-Attachment-bytes-8"])
+    conversation = await start_conversation(
+        storage_for(settings), patient=patient, professional=doctor,
+        subject="Zyxwvut-Subject-9", body="Zyxwvut-Body-4",
+        files=[NewFile("Zyxwvut-Filename-6.pdf", _chunks(attachment))])
+    assert patient.account_id is not None
+    await send_message(storage_for(settings), conversation=conversation, patient=patient,
+                       author_account_id=patient.account_id, body="Zyxwvut-Reply-2")
 
 
 async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):
@@ -147,11 +170,14 @@ async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):
     key = await storage_for(settings).put(chunks())
     document = await make_document(patient, size_bytes=len(content))
     await Document.filter(id=document.id).update(storage_key=key)
+    await _write_to_each_other(settings, patient)
     with_data = b"".join(_read(path) for path in _files(settings))
     # The search does see the rows while they exist: the names stay in clear (the directory
-    # of patients finds people by them); the record's text is sealed from the start.
+    # of patients finds people by them); the record's text and the messages are sealed from
+    # the start.
     assert b"Zyxwvut-Birthname" in with_data
-    assert b"Zyxwvut-Allergy-7" not in with_data
+    for needle in ("Zyxwvut-Allergy-7", *MESSAGE_STRINGS):
+        assert needle.encode() not in with_data, needle
 
     csrf = await sign_in(client, await Account.get(id=patient.account_id), settings.secret_key)
     page = await client.get("/account")

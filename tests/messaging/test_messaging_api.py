@@ -233,8 +233,10 @@ async def test_a_message_notifies_the_other_side_in_the_same_transaction(
     await me(SEND, input={"conversationId": conversation_id, "body": "Merci"})
     reply = await Notification.filter(kind=NotificationKind.NEW_MESSAGE,
                                       recipient_id=doctor.account_id).get()
+    # The subject the notification quotes is sealed, out of the payload.
     assert reply.payload == {"patient": "Camille TESTON", "author": "Camille TESTON",
-                             "subject": "Vos résultats", "conversation_id": conversation_id}
+                             "conversation_id": conversation_id}
+    assert reply.content() == {**reply.payload, "subject": "Vos résultats"}
     assert notification_text(reply, "fr") == (
         "Camille TESTON a répondu à votre message «\u202fVos résultats\u202f» (dossier de "
         "Camille TESTON).")

@@ -25,6 +25,7 @@ from typing import Any
 from tortoise.models import Model
 
 from api.identity.patient_keys import RecordUnreadable
+from api.identity.sealed import SealedModel
 from api.records.documents.models import Document
 from api.records.documents.sealed_files import open_sealed
 from api.records.documents.storage import Storage, storage_named
@@ -101,8 +102,9 @@ async def _copy_one(word: str, row: dict[str, Any], source: Storage, target: Sto
     else:
         try:
             if "patient_id" in row:
-                # A document's bytes are sealed (api/records/documents/sealed_files.py): the
-                # clear bytes are checked first, then the sealed ones copied as they are.
+                # The bytes of documents and attachments are sealed
+                # (api/records/documents/sealed_files.py): the clear bytes are checked first,
+                # then the sealed ones copied as they are.
                 await _check_sealed(source, row["patient_id"], key, row["size_bytes"],
                                     row["sha256"])
                 await target.put_under(key, source.open(key))
@@ -126,7 +128,7 @@ async def move_documents(source: Storage, target: Storage,
         last_id = 0
         while True:
             columns = ["id", "storage_key", "size_bytes", "sha256"]
-            if model is Document:
+            if issubclass(model, SealedModel):
                 columns.append("patient_id")
             rows = await (model.filter(id__gt=last_id).order_by("id").limit(BATCH_SIZE)
                           .values(*columns))

@@ -166,5 +166,8 @@ async def test_message_attachments_move_with_the_documents(
                             holders=STORED_BYTES_HOLDERS)
     assert status == 0
     assert "2 stored files" in capsys.readouterr().out
-    assert await _read(DatabaseStorage(), attachment.storage_key) == BIG_PDF
+    # Sealed like documents: moved as they are, opened with the patient's key.
+    assert BIG_PDF[:64] not in await _read(DatabaseStorage(), attachment.storage_key)
+    assert b"".join([chunk async for chunk in await open_sealed(
+        DatabaseStorage(), patient.id, attachment.storage_key)]) == BIG_PDF
     assert await _opened(DatabaseStorage(), document) == PDF_BYTES

@@ -10,6 +10,7 @@ from tortoise.migrations.api import migrate as migrate_api
 from api.audit import seal
 from api.identity import patient_keys
 from api.settings import Settings, tortoise_config
+from api.sqlite_indexes import ensure_indexes
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:
@@ -43,6 +44,11 @@ async def apply_migrations(settings: Settings, *, quiet: bool = False) -> None:
 
     try:
         await migrate_api(config=tortoise_config(settings.database_url), progress=report)
+        if settings.database_url.startswith("sqlite"):
+            await Tortoise.init(config=tortoise_config(settings.database_url))
+            made = await ensure_indexes()
+            if made and not quiet:
+                print(f"  made {len(made)} missing SQLite indexes")
     finally:
         # The migration API opens connections lazily and leaves them open; an open
         # SQLite connection's thread would keep the process alive.

@@ -31,9 +31,11 @@ CACHE = Path(tempfile.gettempdir()) / "carnet-test-databases"
 
 
 def migrations_digest() -> str:
-    """What the migrated schema depends on: every migration file and the ORM's version."""
+    """What the migrated schema depends on: every migration file, what runs them (with the
+    SQLite indexes made after them) and the ORM's version."""
     digest = hashlib.sha256(version("tortoise-orm").encode())
-    for path in sorted(ROOT.glob("api/**/migrations/*.py")):
+    for path in [*sorted(ROOT.glob("api/**/migrations/*.py")), ROOT / "api" / "db.py",
+                 ROOT / "api" / "sqlite_indexes.py"]:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -91,11 +91,25 @@ async def chain_ends(connection: BaseDBAsyncClient, patient_ids: Sequence[int], 
     return ends, register
 
 
-def _upsert_sql(dialect: str, count: int) -> str:
-    rows = ",".join(f"({','.join(_marks(dialect, 4, 4 * n + 1))})" for n in range(count))
+def _upsert_sql(dialect: str, count: int, start: int = 1) -> str:
+    rows = ",".join(f"({','.join(_marks(dialect, 4, start + 4 * n))})" for n in range(count))
     return ('INSERT INTO "access_chain_head" ("patient_id","sequence","hash","seal") '  # noqa: S608
             f'VALUES {rows} ON CONFLICT ("patient_id") DO UPDATE SET '
             '"sequence"=excluded."sequence","hash"=excluded."hash","seal"=excluded."seal"')
+
+
+def head_values(key: bytes, heads: Sequence[tuple[int, int, str]]) -> list[object]:
+    """The parameters of the upsert that moves these heads, each sealed."""
+    values: list[object] = []
+    for patient_id, sequence, head_hash in heads:
+        values += [patient_id, sequence, head_hash, seal(key, patient_id, sequence, head_hash)]
+    return values
+
+
+def upsert_sql(dialect: str, count: int, start: int = 1) -> str:
+    """The statement that moves ``count`` heads, its placeholders numbered from ``start``
+    (PostgreSQL), for a caller that writes it beside another statement."""
+    return _upsert_sql(dialect, count, start)
 
 
 async def move_heads(connection: BaseDBAsyncClient, key: bytes,
@@ -104,8 +118,5 @@ async def move_heads(connection: BaseDBAsyncClient, key: bytes,
     one statement (an insert for a new chain, an update otherwise)."""
     if not heads:
         return
-    values: list[object] = []
-    for patient_id, sequence, head_hash in heads:
-        values += [patient_id, sequence, head_hash, seal(key, patient_id, sequence, head_hash)]
     await connection.execute_query(_upsert_sql(connection.capabilities.dialect, len(heads)),
-                                   values)
+                                   head_values(key, heads))

@@ -35,7 +35,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -44,7 +44,7 @@ from tortoise.transactions import in_transaction
 
 from api import clock
 from api.audit.chain import EventContent, event_hash
-from api.audit.heads import NEW_CHAIN, chain_ends, move_heads
+from api.audit.heads import NEW_CHAIN, chain_ends, head_values, move_heads, upsert_sql
 from api.audit.locks import lock_chains
 from api.audit.models import AccessEvent, RequestKind
 from api.audit.register import append_entries, chain_entries
@@ -169,17 +169,53 @@ async def _append(connection: BaseDBAsyncClient, pending: Sequence[PendingEvent]
             prev_hash = digest
         if end.head_in_step:  # else the head stays where it is, as evidence (api/audit/heads.py)
             new_heads.append((patient_id, sequence, prev_hash))
-    if len(rows) == 1:
-        await rows[0].save(using_db=connection)  # the usual case; gives the caller the new id
+    if connection.capabilities.dialect == "postgres":
+        await _insert_with_heads(connection, rows, key, new_heads)
     else:
-        await AccessEvent.bulk_create(rows, using_db=connection)
-    await move_heads(connection, key, new_heads)
+        if len(rows) == 1:
+            await rows[0].save(using_db=connection)  # the usual case; gives the caller the id
+        else:
+            await AccessEvent.bulk_create(rows, using_db=connection)
+        await move_heads(connection, key, new_heads)
     starting = [patient_id for patient_id in patient_ids if patient_id in ends
                 and ends[patient_id].starts]
     if register is not None and starting:  # a chain's first event: say so in the register
         await append_entries(connection, key, register,
                              chain_entries(register, starting, moment))
     return rows
+
+
+_EVENT_COLUMNS = ("patient_id", "sequence", "occurred_at", "viewer_account_id",
+                  "viewer_professional_id", "viewer_name", "viewer_profession", "basis",
+                  "sections", "actions", "emergency", "request_kind", "detail", "prev_hash",
+                  "hash")
+
+
+async def _insert_with_heads(connection: BaseDBAsyncClient, rows: Sequence[AccessEvent],
+                             key: bytes, heads: Sequence[tuple[int, int, str]]) -> None:
+    """PostgreSQL: the events and the move of their chains' heads in one statement (a
+    data-modifying WITH), one round trip instead of two; each row gets its new id."""
+    fields_map = AccessEvent._meta.fields_map
+    width = len(_EVENT_COLUMNS)
+    values: list[Any] = []
+    tuples = []
+    for n, row in enumerate(rows):
+        values += [fields_map[column].to_db_value(getattr(row, column), row)
+                   for column in _EVENT_COLUMNS]
+        tuples.append("(" + ",".join(f"${width * n + i + 1}" for i in range(width)) + ")")
+    columns = ",".join(f'"{column}"' for column in _EVENT_COLUMNS)
+    # Only placeholders and the code's own column names are formatted in.
+    sql = (f'WITH "inserted" AS (INSERT INTO "access_event" ({columns}) '  # noqa: S608
+           f'VALUES {",".join(tuples)} RETURNING "id","patient_id","sequence")')
+    if heads:
+        sql += f', "moved" AS ({upsert_sql("postgres", len(heads), len(values) + 1)})'
+        values += head_values(key, heads)
+    sql += ' SELECT "id","patient_id","sequence" FROM "inserted"'
+    ids = {(found["patient_id"], found["sequence"]): found["id"]
+           for found in await connection.execute_query_dict(sql, values)}
+    for row in rows:
+        row.id = ids[(row.patient_id, row.sequence)]
+        row._saved_in_db = True
 
 
 async def append_events(pending: Sequence[PendingEvent],

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 from tortoise import Tortoise
 
-from api.backup.sqlite import sqlite_path
 from api.audit.models import AccessEvent
+from api.backup.sqlite import sqlite_path
 from api.identity.models import Account, PatientKey, Professional
 from api.identity.viewer import SESSION_COOKIE
 from api.lifecycle.services import delete_account

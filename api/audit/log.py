@@ -334,7 +334,8 @@ async def record_event(
     """Append one event for an access outside GraphQL; None for the patient's own access.
 
     E.g. opening an emergency access: ``basis=Basis.EMERGENCY, sections=(), actions=(),
-    request_kind=RequestKind.EMERGENCY_OPEN, detail=reason``; a file download:
+    request_kind=RequestKind.EMERGENCY_OPEN, detail=reference(EMERGENCY_ACCESS, access.id)``
+    (never a patient's free text: api/audit/references.py); a file download:
     ``sections=(Section.DOCUMENTS,), actions=(Action.READ,), request_kind=DOWNLOAD``.
     """
     if basis is Basis.OWNER:

@@ -59,7 +59,8 @@ class AccessEvent(Model):
     actions = fields.CharField(max_length=32)
     emergency = fields.BooleanField(default=False)
     request_kind = fields.CharField(max_length=24)
-    # A short free text for some kinds, e.g. the reason given for an emergency access.
+    # A note for some kinds: an app's name, or a reference to a row whose text is sealed
+    # (api/audit/references.py); events written before references hold that text.
     detail = fields.CharField(max_length=500, default="")
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)

@@ -1,4 +1,6 @@
 """GraphQL types of the access history."""
+# strawberry.field is untyped for mypy: keep the resolver typed anyway.
+# mypy: disable-error-code="untyped-decorator"
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from enum import Enum
 import strawberry
 
 from api.audit.models import AccessEvent, RequestKind
+from api.audit.references import ReferencedTextLoader, parse_reference
 from api.consent import permissions  # noqa: F401 - registers Section and Action as GraphQL enums
 from api.consent.sections import Action, Section
+from api.graphql.context import Info
 
 
 @strawberry.enum(name="AccessBasis", description="Why someone other than the patient could see "
@@ -46,11 +50,23 @@ class AccessEventType:
     actions: list[Action]
     emergency: bool = strawberry.field(description="An emergency (break-glass) access.")
     request_kind: RequestKind
-    detail: str | None = strawberry.field(
-        description="A note for some events: the reason given for an emergency access, "
-        "the app's name for an access by an app (basis APP)."
-    )
     sequence: strawberry.Private[int]
+    patient_id: strawberry.Private[int]
+    stored_detail: strawberry.Private[str]
+
+    @strawberry.field(
+        description="A note for some events: the subject of the conversation whose messages "
+        "were read (MESSAGES), the reason given for an emergency access, the app's name for "
+        "an access by an app (basis APP). Null when the conversation or the emergency access "
+        "was deleted since."
+    )
+    async def detail(self, info: Info) -> str | None:
+        found = parse_reference(self.request_kind.value, self.stored_detail)
+        if found is None:  # an app's name, or an event written before references
+            return self.stored_detail or None
+        kind, row_id = found
+        return await info.context.loaders.get(ReferencedTextLoader).load(
+            (self.patient_id, kind, row_id))
 
     @classmethod
     def from_model(cls, row: AccessEvent) -> AccessEventType:
@@ -66,6 +82,7 @@ class AccessEventType:
             actions=[Action(a) for a in row.actions.split(",") if a],
             emergency=row.emergency,
             request_kind=RequestKind(row.request_kind),
-            detail=row.detail or None,
             sequence=row.sequence,
+            patient_id=row.patient_id,
+            stored_detail=row.detail,
         )

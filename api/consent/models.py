@@ -123,8 +123,9 @@ class Block(Model):
 
 
 # Break-glass: an emergency professional opened read-only access for a few hours. The reason
-# they gave is sealed under the patient's key (its copy in the access history is not: the
-# history's hash chain covers it).
+# they gave is sealed under the patient's key; the access history names this row, and shows
+# the reason from here (api/audit/references.py). Events written before that keep a copy in
+# clear: the history's hash chain covers it.
 class EmergencyAccess(SealedModel):
     id = fields.IntField(primary_key=True)
     patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(

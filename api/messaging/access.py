@@ -7,12 +7,18 @@ A conversation the viewer may not see and one that does not exist get the same a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import strawberry
 
 from api.audit.log import record_event
 from api.audit.models import RequestKind
+from api.audit.references import (
+    CONVERSATION,
+    ReferenceSource,
+    reference,
+    register_reference_source,
+)
 from api.consent.facts import ConversationFacts, Decision, Rights, ViewerFacts
 from api.consent.permissions import OUT_OF_REACH, facts_for
 from api.consent.sections import Action, Basis
@@ -91,9 +97,25 @@ async def find_attachment(info: Info, raw_id: strawberry.ID | str | int, rule: R
     return attachment, conversation, decision
 
 
+def conversation_reference(conversation: Conversation) -> str:
+    """How the access history names a conversation whose messages were read."""
+    return reference(CONVERSATION, conversation.id)
+
+
+async def _subjects(patient_id: int, conversation_ids: Collection[int]) -> dict[int, str]:
+    rows = await Conversation.filter(patient_id=patient_id, id__in=list(conversation_ids))
+    return {row.id: row.subject for row in rows}
+
+
+# The access history shows the subject of the conversation an event names, while it exists.
+register_reference_source(ReferenceSource(CONVERSATION, frozenset({RequestKind.MESSAGES}),
+                                          _subjects))
+
+
 async def record_reading(info: Info, conversation: Conversation, basis: Basis) -> None:
     """A read of the conversation's messages by anyone but the patient goes in the patient's
-    access history (once per conversation and request), naming the conversation."""
+    access history (once per conversation and request), naming the conversation by
+    reference: its subject is sealed, the history is not (api/audit/references.py)."""
     if basis is Basis.OWNER:
         return
     noted = info.context.conversations_read
@@ -103,4 +125,5 @@ async def record_reading(info: Info, conversation: Conversation, basis: Basis) -
     await record_event(patient_id=conversation.patient_id,
                        viewer_account_id=info.context.require_viewer().account_id,
                        basis=basis, sections=(), actions=(Action.READ,),
-                       request_kind=RequestKind.MESSAGES, detail=conversation.subject)
+                       request_kind=RequestKind.MESSAGES,
+                       detail=conversation_reference(conversation))

@@ -23,7 +23,11 @@ from api.consent.sections import Action, Basis
 from api.graphql.common import is_number_text
 from api.identity.patient_keys import RecordUnreadable
 from api.identity.viewer import viewer_from_request
-from api.messaging.access import attachment_and_conversation, conversation_facts
+from api.messaging.access import (
+    attachment_and_conversation,
+    conversation_facts,
+    conversation_reference,
+)
 from api.records.documents.content import content_disposition, download_filename
 from api.records.documents.sealed_files import open_sealed
 from api.records.documents.storage import storage_for
@@ -60,7 +64,8 @@ async def download_attachment(request: Request) -> Response:
         await record_event(patient_id=conversation.patient_id,
                            viewer_account_id=viewer.account_id, basis=decision.basis,
                            sections=(), actions=(Action.READ,),
-                           request_kind=RequestKind.MESSAGES, detail=conversation.subject)
+                           request_kind=RequestKind.MESSAGES,
+                           detail=conversation_reference(conversation))
     name = download_filename(attachment.filename, "", attachment.content_type)
     try:
         content = await open_sealed(storage, attachment.patient_id, attachment.storage_key)

@@ -3,8 +3,9 @@
 The patient is named by INS and birth date, like any lookup (never by a record id, which
 could be guessed). Only emergency professions may, never against the patient's
 opposition, always with a reason; every refusal is one and the same NOT_FOUND. The opening
-is written to the access history (with the reason) in the same transaction as the access,
-and the patient (the parents of a minor) and the treating doctor are notified.
+is written to the access history (naming the access, whose reason is sealed) in the same
+transaction as the access, and the patient (the parents of a minor) and the treating doctor
+are notified.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tortoise.transactions import in_transaction
 from api import clock
 from api.audit.log import record_event
 from api.audit.models import RequestKind
+from api.audit.references import EMERGENCY_ACCESS, reference
 from api.consent.loaders import forget_rights
 from api.consent.lookup import found, look_up
 from api.consent.models import EmergencyAccess, Notification, NotificationKind, TreatingDoctor
@@ -90,7 +92,9 @@ async def record_emergency_event(
     await record_event(
         patient_id=patient.id, viewer_account_id=professional.account_id,
         basis=Basis.EMERGENCY, sections=(), actions=(), request_kind=RequestKind.EMERGENCY_OPEN,
-        detail=access.reason, connection=connection,
+        # The access's id, not its reason: the reason is sealed in the access's row, the
+        # history is not (api/audit/references.py).
+        detail=reference(EMERGENCY_ACCESS, access.id), connection=connection,
     )
     recipients = (await patient_recipients([patient], access.opened_at))[patient.id]
     doctor = await TreatingDoctor.filter(patient_id=patient.id).select_related(
@@ -113,12 +117,15 @@ async def record_emergency_event(
         await Notification.bulk_create(rows, using_db=connection)
 
 
-async def _record_refused_attempt(patient: Patient, account_id: int, reason: str) -> None:
-    """The patient sees that someone tried to break the glass against their opposition."""
+async def _record_refused_attempt(patient: Patient, account_id: int) -> None:
+    """The patient sees that someone tried to break the glass against their opposition.
+
+    Without the reason given: no row keeps it sealed (nothing was opened), and the history
+    is not sealed: a copy there would outlive the patient's key (api/audit/references.py).
+    """
     await record_event(
         patient_id=patient.id, viewer_account_id=account_id, basis=Basis.EMERGENCY,
         sections=(), actions=(), request_kind=RequestKind.EMERGENCY_REFUSED,
-        detail=reason.strip(),
     )
 
 
@@ -140,7 +147,7 @@ async def open_emergency_access(
     decision = may_open_emergency_access(lookup.viewer, lookup.rights)
     if not (lookup.exists and decision.allowed):
         if lookup.exists and decision.reason is Refusal.EMERGENCY_OPPOSED:
-            await _record_refused_attempt(lookup.patient, account_id, reason)
+            await _record_refused_attempt(lookup.patient, account_id)
         raise NotFound(REFUSED)
     await found(lookup)
     patient = lookup.patient

@@ -12,14 +12,17 @@ from pathlib import Path
 import httpx
 from tortoise import Tortoise
 
+from api.audit.models import AccessEvent
 from api.backup.sqlite import sqlite_path
-from api.identity.models import Account, PatientKey
+from api.identity.models import Account, PatientKey, Professional
+from api.identity.viewer import SESSION_COOKIE
 from api.lifecycle.services import delete_account
 from api.messaging.services import NewFile, send_message, start_conversation
 from api.records.documents.samples import pdf
 from api.records.documents.storage import storage_for
 from api.settings import Settings
 from tests.backup.support import carnet, reopen, wipe
+from tests.consent.support import OPEN_EMERGENCY, session, traits
 from tests.factories import make_patient, make_professional, sign_in
 from tests.files import read_from_another_process
 from tests.records.documents.helpers import uploaded
@@ -28,8 +31,13 @@ from tests.records.entries.helpers import Signed, added, error_codes, own_page, 
 SECRET_PDF = pdf("Zyxwvut-Compte-rendu", ["Zyxwvut-Document-line"]) + b"% Zyxwvut-Bytes-5 " * 40
 ATTACHED_PDF = pdf("Zyxwvut-Attached-title", ["Zyxwvut-Attached-line"])
 # What the leaving patient and their doctor wrote to each other.
+# The reason an emergency physician gave: sealed in its row, and the access history names
+# the conversation read and the emergency access by reference only.
 MESSAGE_NEEDLES = (b"Zyxwvut-Subject-9", b"Zyxwvut-Body-4", b"Zyxwvut-Reply-2",
-                   b"Zyxwvut-Filename-6", b"Zyxwvut-Attached-title", b"Zyxwvut-Attached-line")
+                   b"Zyxwvut-Filename-6", b"Zyxwvut-Attached-title", b"Zyxwvut-Attached-line",
+                   b"Zyxwvut-Reason-11")
+READ_CONVERSATION = """query($id: ID!) { conversation(id: $id) { subject
+  messages { items { body } } } }"""
 CONVERSATIONS = """query($p: ID!) { conversations(patientId: $p, first: 5) {
   items { id subject messages(first: 5) { items { body attachments { filename url } } } } } }"""
 
@@ -51,15 +59,34 @@ async def _chunks(content: bytes):  # type: ignore[no-untyped-def]
     yield content
 
 
-async def _conversation(settings: Settings, signed: Signed) -> None:
+async def _conversation(settings: Settings, signed: Signed) -> Professional:
     """The patient's doctor writes with an attachment; the patient answers."""
     storage = storage_for(settings)
+    doctor = await make_professional()
     conversation = await start_conversation(
-        storage, patient=signed.patient, professional=await make_professional(),
+        storage, patient=signed.patient, professional=doctor,
         subject="Zyxwvut-Subject-9", body="Zyxwvut-Body-4",
         files=[NewFile("Zyxwvut-Filename-6.pdf", _chunks(ATTACHED_PDF))])
     await send_message(storage, conversation=conversation, patient=signed.patient,
                        author_account_id=signed.account.id, body="Zyxwvut-Reply-2")
+    return doctor
+
+
+async def _read_by_others(client: httpx.AsyncClient, settings: Settings, signed: Signed,
+                          doctor: Professional, conversation_id: str, attachment_url: str
+                          ) -> None:
+    """The doctor reads the conversation and downloads its attachment; an emergency
+    physician opens an emergency access with a reason; the patient signs in again."""
+    pro = await session(client, settings, doctor)
+    assert "errors" not in await pro(READ_CONVERSATION, id=conversation_id)
+    client.cookies.set(SESSION_COOKIE, pro.token)
+    assert (await client.get(attachment_url)).content == ATTACHED_PDF
+    urgentist = await session(client, settings, await make_professional("emergency_physician"))
+    opened = await urgentist(OPEN_EMERGENCY, **traits(signed.patient), reason="Zyxwvut-Reason-11")
+    assert opened["data"]["openEmergencyAccess"]["userErrors"] == [], opened
+    kinds = await AccessEvent.filter(patient_id=signed.patient.id).values_list(
+        "request_kind", flat=True)
+    assert kinds.count("messages") == 2 and kinds.count("emergency_open") == 1, kinds
 
 
 def _members(archive: Path) -> dict[str, bytes]:
@@ -103,13 +130,15 @@ async def test_a_deletion_reaches_a_backup_taken_before_it(
     await added(leaving, "allergies", {"substance": "Zyxwvut-Allergy-7"})
     url = (await uploaded(leaving, SECRET_PDF, title="Zyxwvut-Title"))["document"]["downloadUrl"]
     assert (await client.get(url)).content == SECRET_PDF
-    await _conversation(settings, leaving)
+    doctor = await _conversation(settings, leaving)
     read = await leaving.run(CONVERSATIONS, {"p": str(leaving.patient.id)})
     assert "errors" not in read, read
     [conversation] = read["data"]["conversations"]["items"]
     assert conversation["subject"] == "Zyxwvut-Subject-9"
     attachment_url = conversation["messages"]["items"][0]["attachments"][0]["url"]
     assert (await client.get(attachment_url)).content == ATTACHED_PDF
+    await _read_by_others(client, settings, leaving, doctor, conversation["id"], attachment_url)
+    leaving = await _again(leaving, settings)
     wrapped = bytes((await PatientKey.get(patient_id=leaving.patient.id)).wrapped)
     staying = await _signed(client, settings, "RESTANT")
     await added(staying, "allergies", {"substance": "Pollen de bouleau"})

@@ -10,12 +10,14 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from api import clock
 from api.audit.models import AccessEvent
 from api.dates import years_after
 from api.identity.models import Account, AccountStatus, Guardianship, Patient
+from api.identity.viewer import SESSION_COOKIE
 from api.lifecycle.services import (
     LifecycleError,
     close_account,
@@ -113,11 +115,15 @@ async def test_the_purge_deletes_only_archives_over_ten_years(settings, db):
     assert (await Account.get(id=recent.account_id)).status is AccountStatus.CLOSED
 
 
-# What the patient and their doctor wrote to each other: sealed from the start too.
+# What the patient and their doctor wrote to each other, and the reason an emergency
+# physician gave: sealed from the start too, and the access history names the conversation
+# and the emergency access by reference, never by their text.
 MESSAGE_STRINGS = ["Zyxwvut-Subject-9", "Zyxwvut-Body-4", "Zyxwvut-Reply-2",
-                   "Zyxwvut-Filename-6", "Zyxwvut-Attachment-bytes-8"]
+                   "Zyxwvut-Filename-6", "Zyxwvut-Attachment-bytes-8", "Zyxwvut-Reason-11"]
 PATIENT_STRINGS = ["Zyxwvut-Birthname", "Qwertzy-Firstname", "Zyxwvut-Allergy-7",
                    "Zyxwvut-Note-text-3", "Zyxwvut-Document-bytes-5", *MESSAGE_STRINGS]
+READ_CONVERSATION = """query($id: ID!) { conversation(id: $id) { subject
+  messages { items { attachments { url } } } } }"""
 
 
 def _files(settings: Settings) -> list[Path]:
@@ -135,9 +141,12 @@ async def _chunks(content: bytes):  # type: ignore[no-untyped-def]
     yield content
 
 
-async def _write_to_each_other(settings: Settings, patient: Patient) -> None:
+async def _write_to_each_other(client: httpx.AsyncClient, settings: Settings,
+                               patient: Patient) -> None:
     """A conversation with the patient's doctor: a subject, a message with an attachment,
-    the patient's answer (which tells the doctor, naming the subject)."""
+    the patient's answer (which tells the doctor, naming the subject). The doctor reads it
+    and downloads the attachment, and an emergency physician opens an emergency access with
+    a reason: all of which the patient's access history shows."""
     doctor = await make_professional()
     attachment = pdf("Zyxwvut-Attachment-bytes-8", ["Zyxwvut-Attachment-bytes-8"])
     conversation = await start_conversation(
@@ -147,6 +156,19 @@ async def _write_to_each_other(settings: Settings, patient: Patient) -> None:
     assert patient.account_id is not None
     await send_message(storage_for(settings), conversation=conversation, patient=patient,
                        author_account_id=patient.account_id, body="Zyxwvut-Reply-2")
+    pro = await session(client, settings, doctor)
+    read = await pro(READ_CONVERSATION, id=str(conversation.id))
+    assert read["data"]["conversation"]["subject"] == "Zyxwvut-Subject-9", read
+    [url] = [a["url"] for m in read["data"]["conversation"]["messages"]["items"]
+             for a in m["attachments"]]
+    client.cookies.set(SESSION_COOKIE, pro.token)  # the download, in the doctor's session
+    assert (await client.get(url)).content == attachment
+    urgentist = await session(client, settings, await make_professional("emergency_physician"))
+    opened = await urgentist(OPEN_EMERGENCY, **traits(patient), reason="Zyxwvut-Reason-11")
+    assert opened["data"]["openEmergencyAccess"]["userErrors"] == [], opened
+    kinds = await AccessEvent.filter(patient_id=patient.id).values_list("request_kind",
+                                                                        flat=True)
+    assert kinds.count("messages") == 2 and kinds.count("emergency_open") == 1, kinds
 
 
 async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):
@@ -170,7 +192,7 @@ async def test_deleting_leaves_no_byte_of_the_record(client, settings, db):
     key = await storage_for(settings).put(chunks())
     document = await make_document(patient, size_bytes=len(content))
     await Document.filter(id=document.id).update(storage_key=key)
-    await _write_to_each_other(settings, patient)
+    await _write_to_each_other(client, settings, patient)
     with_data = b"".join(_read(path) for path in _files(settings))
     # The search does see the rows while they exist: the names stay in clear (the directory
     # of patients finds people by them); the record's text and the messages are sealed from

@@ -24,6 +24,7 @@ from tortoise.exceptions import IntegrityError
 from api import clock
 from api.graphql.context import Context, Info
 from api.graphql.errors import CarnetError
+from api.identity.tokens import digest, same_digest
 from api.sync.models import IdempotencyKey
 
 KEY_LIFETIME = timedelta(hours=24)
@@ -49,12 +50,27 @@ class Claim:
     key: str
     operation: str
     input_hash: str
+    unkeyed_hash: str
 
 
-def input_hash(operation: str, values: dict[str, Any]) -> str:
-    """A digest of what the client asked for, the same for the same input in any order."""
-    text = json.dumps({"operation": operation, "input": values}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+def _input_text(operation: str, values: dict[str, Any]) -> str:
+    return json.dumps({"operation": operation, "input": values}, sort_keys=True, default=str)
+
+
+def input_hash(operation: str, values: dict[str, Any], secret_key: str) -> str:
+    """A digest of what the client asked for, the same for the same input in any order.
+
+    Keyed with the server's secret (HMAC): the input holds the record's free text (an
+    allergy's substance, a note), which is sealed in its own row; a plain hash kept beside
+    it would let anyone holding the database, or a backup, confirm a guessed text offline.
+    """
+    return digest(secret_key, _input_text(operation, values), "idempotency-input")
+
+
+def _unkeyed_hash(operation: str, values: dict[str, Any]) -> str:
+    """The digest keys were stored with before it was keyed; such keys live 24 hours at
+    most, so a retry across the upgrade still replays. Can go once none is left."""
+    return hashlib.sha256(_input_text(operation, values).encode()).hexdigest()
 
 
 def _client_id(context: Context) -> str:
@@ -72,8 +88,10 @@ def claim_for(info: Info, key: str | None, operation: str,
             f"`idempotencyKey` must be 1 to {MAX_KEY_LENGTH} printable characters.",
             code="BAD_IDEMPOTENCY_KEY")
     viewer = info.context.require_viewer()
+    secret_key = info.context.settings.secret_key
     return Claim(account_id=viewer.account_id, client_id=_client_id(info.context), key=key,
-                 operation=operation, input_hash=input_hash(operation, values))
+                 operation=operation, input_hash=input_hash(operation, values, secret_key),
+                 unkeyed_hash=_unkeyed_hash(operation, values))
 
 
 async def store_key(claim: Claim | None, connection: BaseDBAsyncClient | None,
@@ -124,7 +142,8 @@ async def once(context: Context, claim: Claim | None,
         if stored.expires_at <= now:
             await IdempotencyKey.filter(id=stored.id, expires_at__lte=now).delete()
             continue
-        if stored.input_hash != claim.input_hash:
+        if not (same_digest(stored.input_hash, claim.input_hash)
+                or same_digest(stored.input_hash, claim.unkeyed_hash)):
             raise CarnetError(
                 "This idempotency key was already used with another input; "
                 "use a new key for a new creation.", code="IDEMPOTENCY_KEY_REUSED")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -20,7 +22,7 @@ async def _account_id() -> int:
 
 
 async def test_a_second_open_transaction_waits_for_the_key_then_is_refused(db):
-    claim = Claim(await _account_id(), "", "race", "addAllergy", "digest")
+    claim = Claim(await _account_id(), "", "race", "addAllergy", "digest", "plain digest")
     stored, release = asyncio.Event(), asyncio.Event()
 
     async def first() -> None:
@@ -47,7 +49,7 @@ async def test_a_second_open_transaction_waits_for_the_key_then_is_refused(db):
 
 async def test_one_key_is_independent_per_app_and_per_person(db):
     alice, bruno = await _account_id(), await _account_id()
-    claims = [Claim(account, app, "k", "addAllergy", "d")
+    claims = [Claim(account, app, "k", "addAllergy", "d", "p")
               for account, app in ((alice, ""), (alice, "app-1"), (alice, "app-2"),
                                    (bruno, "app-1"))]
     for number, claim in enumerate(claims, start=1):
@@ -60,10 +62,18 @@ async def test_one_key_is_independent_per_app_and_per_person(db):
 
 
 def test_the_input_hash_ignores_the_order_of_fields_but_not_their_values():
-    same = input_hash("addAllergy", {"b": "x", "a": 1})
-    assert input_hash("addAllergy", {"a": 1, "b": "x"}) == same
-    assert input_hash("addAllergy", {"a": 1}) != input_hash("addAllergy", {"a": 2})
-    assert input_hash("addAllergy", {"a": 1}) != input_hash("addTreatment", {"a": 1})
+    secret = "a-secret-key-for-the-test-0123456789-abcdef"
+    same = input_hash("addAllergy", {"b": "x", "a": 1}, secret)
+    assert input_hash("addAllergy", {"a": 1, "b": "x"}, secret) == same
+    assert input_hash("addAllergy", {"a": 1}, secret) != input_hash("addAllergy", {"a": 2}, secret)
+    assert (input_hash("addAllergy", {"a": 1}, secret)
+            != input_hash("addTreatment", {"a": 1}, secret))
+    # Keyed: without the server's secret, a guessed input cannot be checked against it.
+    assert input_hash("addAllergy", {"a": 1}, secret) != input_hash("addAllergy", {"a": 1},
+                                                                     secret + "x")
+    plain = hashlib.sha256(json.dumps({"operation": "addAllergy", "input": {"a": 1}},
+                                      sort_keys=True).encode()).hexdigest()
+    assert input_hash("addAllergy", {"a": 1}, secret) != plain
 
 
 def test_a_claim_is_keyed_on_the_app_the_request_comes_through():
@@ -72,6 +82,7 @@ def test_a_claim_is_keyed_on_the_app_the_request_comes_through():
 
     class Context:
         app: object = None
+        settings = SimpleNamespace(secret_key="a-secret-key-for-the-test-0123456789-abcdef")
 
         def require_viewer(self) -> Viewer:
             return Viewer()

@@ -53,8 +53,9 @@ from api.records.measurements.models import Measurement
 from api.records.measurements.services import item_facts as measurement_facts
 from api.records.provenance import ProvenanceMixin
 
-from . import resources
-from .resources import Author, Resource
+from . import resources, trail, values
+from .trail import Author
+from .values import Resource
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,7 @@ async def _entries(patient: Patient, reader: Reader) -> AsyncIterator[tuple[int,
                     yield 1, []
                     continue
                 resource = build(row)
-                yield 1, [resource, resources.provenance_resource(resource, row.created_at,
+                yield 1, [resource, trail.provenance_resource(resource, row.created_at,
                                                                   authors.of(row))]
     directives = await Directives.filter(patient_id=patient.id).first()
     if directives is not None:
@@ -222,12 +223,12 @@ async def _entries(patient: Patient, reader: Reader) -> AsyncIterator[tuple[int,
         if manages:
             by_id = {pro.id: pro for pro in await Professional.filter(
                 id__in=sorted({grant.professional_id for grant in grants}))}
-            found = [resources.grant_resource(grant, by_id[grant.professional_id],
+            found = [trail.grant_resource(grant, by_id[grant.professional_id],
                                               reader.rights.now) for grant in grants]
         yield len(grants), found
     async for events in _pages(AccessEvent, patient.id):
         for event in events:
-            yield 1, [resources.access_resource(event)] if manages else []
+            yield 1, [trail.access_resource(event)] if manages else []
 
 
 # --- Writing the bundle -------------------------------------------------------------------
@@ -260,7 +261,7 @@ async def _document(document: Document, storage: Storage, stored: bool) -> Async
     the DocumentReference alone when the bytes are not ``stored``."""
     sha1: bytes | None = None
     if stored:
-        head = _json({"resourceType": "Binary", "id": resources.binary_id(document),
+        head = _json({"resourceType": "Binary", "id": trail.binary_id(document),
                       "contentType": document.content_type})
         yield '{"resource":' + head[:-1] + ',"data":"'
         digest = hashlib.sha1(usedforsecurity=False)
@@ -271,7 +272,7 @@ async def _document(document: Document, storage: Storage, stored: bool) -> Async
         sha1 = digest.digest()
     else:
         log.error("the file of document %s is missing from the storage", document.id)
-    yield _entry(resources.document_resource(document, sha1))
+    yield _entry(trail.document_resource(document, sha1))
 
 
 async def export_bundle(patient: Patient, reader: Reader, storage: Storage, *,
@@ -280,7 +281,7 @@ async def export_bundle(patient: Patient, reader: Reader, storage: Storage, *,
     """The record as a Bundle's JSON text, in pieces; ``progress`` hears how many rows
     have been gone through so far (towards ``count_rows``) and how many entries written."""
     header = {"resourceType": "Bundle", "id": uuid.uuid4().hex, "type": "collection",
-              "timestamp": resources.instant(clock.now())}
+              "timestamp": values.instant(clock.now())}
     yield _json(header)[:-1] + ',"entry":['
     done, written = 0, 0
     async for rows, entries in _entries(patient, reader):

@@ -33,10 +33,10 @@ from api.records.measurements.kinds import KEYS as MEASUREMENT_KINDS
 from api.records.measurements.models import Measurement
 from api.records.measurements.services import item_facts as measurement_facts
 
-from . import resources
+from . import resources, values
 from .export import Reader
-from .resources import Resource
 from .systems import LIST_EMPTY_REASON, LOINC, resource_id
+from .values import Resource
 
 IPS_CODE = "60591-5"
 # At most this many items in a section: a summary, not the record (the export has it all).
@@ -128,8 +128,8 @@ async def summary_bundle(patient: Patient, reader: Reader, readable: frozenset[S
                          ) -> dict[str, Any]:
     """The IPS as a Bundle (a dict); ``readable``: the sections the policy let the viewer
     read (the identity section decides whether the Patient resource is in it)."""
-    moment = resources.instant(clock.now())
-    subject = resources.patient_reference(patient.id)
+    moment = values.instant(clock.now())
+    subject = values.patient_reference(patient.id)
     entries: list[Resource] = []
     sections = []
     for part in SECTIONS:

@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from api import clock
-from api.consent.policy import open_statements
 from api.consent.sections import Section
 from api.exchange.fhir import systems
+from api.exchange.fhir.filed import map_consent, map_document
 from api.exchange.fhir.plan import (
     Plan,
     _code_in,
@@ -25,13 +23,10 @@ from api.exchange.fhir.plan import (
     _not_imported,
     _notes,
     _words,
-    identifier_key,
     partial_date,
 )
-from api.exchange.fhir.reading import Json, ReadBundle
-from api.interop.terminology import document_type, kind_for_loinc, vaccine, vaccines_with_atc
-from api.records.directives.models import OrganDonation
-from api.records.directives.services import TrustedPerson, merge
+from api.exchange.fhir.reading import ReadBundle
+from api.interop.terminology import kind_for_loinc, vaccine, vaccines_with_atc
 from api.records.entries import validation
 from api.records.entries.models import Criticality, HistoryKind, HistoryStatus, Relative, Severity
 from api.records.measurements.kinds import BLOOD_PRESSURE, spec
@@ -291,105 +286,6 @@ def _measured_at(raw: Any) -> datetime | None:
     return moment
 
 
-def _decoded(raw: Any) -> bytes | None:
-    try:
-        return base64.b64decode(str(raw), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _document(mapping: _Mapping) -> None:
-    resource = mapping.resource
-    attachment = _first(resource.get("content")).get("attachment") or {}
-    content: bytes | None = None
-    if attachment.get("data"):
-        content = _decoded(attachment["data"])
-    elif attachment.get("url"):
-        found = mapping.index.get(str(attachment["url"]))
-        if found is None or found.resource_type != "Binary":
-            mapping.skip("missing_reference", reference=attachment["url"])
-            return
-        if not found.resource.get("data"):
-            mapping.skip("no_content")
-            return
-        content = _decoded(found.resource["data"])
-    else:
-        mapping.skip("no_content")
-        return
-    if content is None:
-        mapping.skip("bad_content")
-        return
-    type_code = _code_in(resource.get("type"), systems.LOINC)
-    # The document's own date: its clinical period, else the file's creation, else the day
-    # the reference was written (what other software may give alone).
-    period = (resource.get("context") or {}).get("period") or {}
-    when = (_day(period.get("start")) or _day(attachment.get("creation"))
-            or _day(resource.get("date")))
-    values = {"title": resource.get("description") or attachment.get("title"),
-              "type_code": type_code if type_code and document_type(type_code) else None,
-              "document_date": when}
-    mapping.add(Section.DOCUMENTS, "document", values, (), content=content,
-                filename=str(attachment.get("title") or ""))
-
-
-_SCOPE_ADR = "adr"
-
-
-def _consent(mapping: _Mapping) -> None:
-    resource = mapping.resource
-    scope = _code_in(resource.get("scope"), systems.CONSENT_SCOPE)
-    key = identifier_key(resource) or ""
-    if scope == "patient-privacy" or key.startswith("urn:carnet:grant|"):
-        mapping.plan.skip(mapping.entry, "grant", by_design=True)
-        return
-    if scope != _SCOPE_ADR:
-        mapping.plan.skip(mapping.entry, "other_consent", by_design=True)
-        return
-    provision = resource.get("provision") or {}
-    given: dict[str, Any] = {}
-    source = resource.get("sourceAttachment") or {}
-    if key.startswith("urn:carnet:organ-donation|") or (provision.get("type") and not source):
-        codes = provision.get("code") or []
-        limits = _words(codes[0]) if codes else None
-        if provision.get("type") == "deny":
-            given["organ_donation"] = OrganDonation.REFUSES
-        else:
-            given["organ_donation"] = OrganDonation.LIMITED if limits else OrganDonation.CONSENTS
-            given["organ_donation_limits"] = limits
-    else:
-        if source.get("data"):
-            raw = _decoded(source["data"])
-            if raw is None:
-                mapping.skip("bad_content")
-                return
-            given["advance_directives"] = raw.decode("utf-8", errors="replace")
-        person = _trusted_person(resource)
-        if person is not None:
-            given["trusted_person"] = person
-        if not given:
-            mapping.skip("no_content")
-            return
-    _, problems = merge(None, given, open_statements(mapping.birth_date, clock.today()))
-    mapping.add(Section.DIRECTIVES, "directives", given, problems)
-
-
-def _trusted_person(resource: Json) -> TrustedPerson | None:
-    from_contained = {f"#{item.get('id')}": item for item in resource.get("contained") or []
-                      if isinstance(item, dict) and item.get("resourceType") == "RelatedPerson"}
-    for performer in resource.get("performer") or []:
-        person = from_contained.get(str((performer or {}).get("reference")))
-        if person is None:
-            continue
-        name = _first(person.get("name"))
-        written = name.get("text") or " ".join(
-            [*(name.get("given") or []), name.get("family") or ""]).strip()
-        telecom = {item.get("system"): item.get("value") for item in person.get("telecom") or []
-                   if isinstance(item, dict)}
-        return TrustedPerson(written, _words(_first(person.get("relationship"))),
-                             telecom.get("phone"), telecom.get("email"))
-    return None
-
-
 def _referenced(mapping: _Mapping) -> None:
     """A Binary or a Medication is read with what refers to it; alone, it says nothing."""
     if not mapping.index.is_referenced(mapping.entry):
@@ -404,8 +300,8 @@ _MAPPERS: dict[str, Callable[[_Mapping], None]] = {
     "MedicationStatement": _treatment,
     "Immunization": _immunization,
     "Observation": _observation,
-    "DocumentReference": _document,
-    "Consent": _consent,
+    "DocumentReference": map_document,
+    "Consent": map_consent,
     "Patient": _not_imported("patient"),
     "AuditEvent": _not_imported("audit"),
     "Provenance": _not_imported("provenance"),

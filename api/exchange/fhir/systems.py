@@ -19,6 +19,15 @@ IMPORTED_POLICY = "urn:carnet:imported"
 # meta.security of a document: hidden-from-professionals, held-back, confidential-for-minor.
 CARNET_SECURITY = "urn:carnet:security"
 
+ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+CONSENT_ACTION = "http://terminology.hl7.org/CodeSystem/consentaction"
+ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
+AUDIT_EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type"
+PROVENANCE_PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+ADVANCE_DIRECTIVE_CATEGORY = "59284-0"  # LOINC: consent document
+ORGAN_DONATION = "organ-donation"
+
 
 def carnet_identifier(kind: str, row_id: int | str) -> dict[str, str]:
     """The identifier every resource taken from a row carries: `urn:carnet:<kind>`."""
